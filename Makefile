@@ -1,0 +1,73 @@
+# Mitra Pemilu — every entry point a person needs. `make run` and `make test` set up
+# everything themselves (virtual environment, locked dependencies, translations).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format bench setup messages browser clean-db help
+
+help:
+	@echo "make run    — set up, load the demo programme, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   — set up and run the whole test suite"
+	@echo "make lint   — ruff, formatting, mypy, templates, migrations check"
+	@echo "make bench  — load-test the production server (see docs/performance.md)"
+
+$(UV):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
+		|| { echo "Mitra Pemilu needs Python 3.11 or newer ($(PYTHON) is older)."; exit 1; }
+	@$(PYTHON) -m venv .tools 2>/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv .tools; \
+		else echo "Python's venv module is missing: install python3-venv (sudo apt-get install python3-venv)."; exit 1; fi; }
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(VENV)/.synced messages
+
+messages: $(VENV)/.synced
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+
+run: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v0
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py shell -v0 -c "from mitra.regions.models import Region; raise SystemExit(0 if Region.objects.filter(level=4).count() > 80000 else 1)" \
+		|| DEBUG=$${DEBUG:-true} $(PY) manage.py load_regions
+	DEBUG=$${DEBUG:-true} $(PY) manage.py demo
+	@echo "Serving Mitra Pemilu at http://127.0.0.1:$(PORT)/"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: setup browser
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy .
+	$(VENV)/bin/djhtml --check $$(git ls-files '*.html')
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
+	DEBUG=true $(PY) manage.py check
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $$(git ls-files '*.html')
+
+bench: setup
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	$(PY) bench/run.py $(BENCH_ARGS)

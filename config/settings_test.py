@@ -1,0 +1,22 @@
+"""Test settings: the production module with test-only defaults filled in.
+
+Only what a test run cannot take from a developer's environment is set here; everything
+else (notably DATABASE_URL, so the suite runs on SQLite and PostgreSQL) comes from it.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+from config.settings import *  # noqa: F403
+from config.settings import VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["default"]["OPTIONS"]["location"] = VAR_DIR / "test-media"  # noqa: F405
+MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
+AXES_ENABLED = True

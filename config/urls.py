@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+from mitra.core.views import healthz
+
+admin.site.site_header = "Mitra Pemilu"
+admin.site.site_title = "Mitra Pemilu"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("akun/", include("mitra.accounts.urls")),
+    path("", include("mitra.offices.urls")),
+    path("mitra/", include("mitra.partners.urls")),
+    path("kegiatan/", include("mitra.activities.urls")),
+    path("hadir/", include("mitra.checkin.urls")),
+    path("analitik/", include("mitra.analytics.urls")),
+    path("", include("mitra.portal.urls")),
+    path("", include("mitra.core.urls")),
+]

@@ -1,0 +1,41 @@
+"""Demo step: one login per role, printed by `manage.py demo`."""
+
+from __future__ import annotations
+
+from mitra.demo.context import DEMO_PASSWORD, DemoContext
+
+from .models import Role
+from .services import membership_grant, user_create
+
+DEMO_USERS = [
+    ("admin@demo.mitra.id", "Admin Demo", Role.ADMIN, None),
+    ("staf@demo.mitra.id", "Staf Demo", Role.STAFF, None),
+    ("pemantau@demo.mitra.id", "Pemantau Demo", Role.OBSERVER, None),
+    ("koordinator@demo.mitra.id", "Koordinator Demo", Role.COORDINATOR, 0),
+    ("koordinator2@demo.mitra.id", "Koordinator Demo 2", Role.COORDINATOR, 1),
+]
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [(str(role.label), email) for email, _name, role, _p in DEMO_USERS]
+
+
+def build(ctx: DemoContext) -> None:
+    from mitra.accounts.models import User
+
+    office = ctx.objects["office"]
+    partners = ctx.objects["partners"]
+    for email, name, role, partner_index in DEMO_USERS:
+        User.objects.filter(email=email).delete()
+        user = user_create(
+            email=email, password=DEMO_PASSWORD, full_name=name, is_staff=role == Role.ADMIN
+        )
+        if role == Role.ADMIN:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        membership_grant(
+            user=user,
+            office=office,
+            role=role,
+            partner_id=partners[partner_index].pk if partner_index is not None else None,
+        )

@@ -1,0 +1,110 @@
+"""Writes to users, roles, tokens and second factors."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mitra.core.errors import DomainError
+from mitra.offices.models import Office
+
+from .models import ApiToken, Membership, Role, User
+
+
+class AccountError(DomainError):
+    pass
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, password: str | None, full_name: str = "", is_staff: bool = False
+) -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise AccountError(
+            _("Email %(email)s sudah terdaftar.") % {"email": email}, code="email_taken"
+        )
+    return User.objects.create_user(
+        email=email, password=password, full_name=full_name, is_staff=is_staff
+    )
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, office: Office, role: Role | str, partner_id: int | None = None
+) -> Membership:
+    """Give a user a role in an office; a coordinator must name their partner."""
+    if role == Role.COORDINATOR and partner_id is None:
+        raise AccountError(
+            _("Koordinator harus terhubung ke satu organisasi mitra."), code="partner_required"
+        )
+    if role != Role.COORDINATOR and partner_id is not None:
+        raise AccountError(
+            _("Hanya koordinator yang terhubung ke organisasi mitra."), code="partner_not_allowed"
+        )
+    if partner_id is not None:
+        from mitra.partners.models import Partner
+
+        if not Partner.objects.filter(pk=partner_id, office=office).exists():
+            raise AccountError(_("Mitra tidak ditemukan di kantor ini."), code="unknown_partner")
+    membership, _created = Membership.objects.update_or_create(
+        user=user, office=office, defaults={"role": role, "partner_id": partner_id}
+    )
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> str:
+    """Create a token and return its secret once; only a hash is stored."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(key), prefix=key[:8])
+    return key
+
+
+def api_token_authenticate(*, key: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a busy scanner must not turn every request into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """Begin enrolling an authenticator app: an unconfirmed device replaces any earlier one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip()):
+        raise AccountError(
+            _("Kode tidak cocok. Coba kode terbaru dari aplikasi."), code="bad_token"
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    return device
+
+
+@transaction.atomic
+def totp_device_remove(*, user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()

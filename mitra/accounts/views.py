@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mitra.core.errors import DomainError
+
+from . import services
+from .forms import LoginForm, TotpConfirmForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's workspace: what their role lets them do."""
+    return render(request, "accounts/home.html", {"membership": request.membership})  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on the optional second factor (an authenticator app) for one's own account."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None or not membership.is_commission:
+        messages.error(request, _("Verifikasi dua langkah tersedia untuk akun KPU."))
+        return redirect("accounts:home")
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        services.totp_device_remove(user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Verifikasi dua langkah dimatikan."))
+        return redirect("accounts:totp_setup")
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_device_confirm(user=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            messages.success(request, _("Verifikasi dua langkah aktif."))
+            return redirect("accounts:home")
+    context: dict[str, object] = {"form": form, "confirmed": confirmed}
+    if not confirmed:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None or request.method == "GET":
+            device = services.totp_device_start(user=request.user)  # type: ignore[arg-type]
+        secret = base64.b32encode(device.bin_key).decode()
+        context["secret"] = secret
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "accounts/totp_setup.html", context)

@@ -1,0 +1,1 @@
+"""Demo step for activities (filled in with the capability)."""

@@ -1,0 +1,1 @@
+"""Demo step for checkin (filled in with the capability)."""

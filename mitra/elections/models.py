@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.offices.models import OfficeScoped
+
+
+class ElectionKind(models.TextChoices):
+    PRESIDENT = "presiden", _("Pemilihan Presiden")
+    LEGISLATIVE = "legislatif", _("Pemilihan Legislatif")
+    GOVERNOR = "gubernur", _("Pemilihan Gubernur")
+    MAYOR = "walikota", _("Pemilihan Wali Kota")
+    REGENT = "bupati", _("Pemilihan Bupati")
+
+
+class Programme(OfficeScoped):
+    """An office's outreach programme serving one or more elections on one voting day."""
+
+    name = models.CharField(_("nama"), max_length=160)
+    slug = models.SlugField()
+    voting_day = models.DateField(_("hari pemungutan suara"))
+    description = models.TextField(_("deskripsi"), blank=True)
+    is_current = models.BooleanField(_("program berjalan"), default=True)
+
+    class Meta:
+        ordering = ["-voting_day"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "slug"], name="programme_slug_per_office")
+        ]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def days_to_voting(self, today: datetime.date | None = None) -> int:
+        return (self.voting_day - (today or timezone.localdate())).days
+
+
+class Election(OfficeScoped):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.RESTRICT, related_name="elections", verbose_name=_("program")
+    )
+    name = models.CharField(_("nama"), max_length=160)
+    short_name = models.CharField(_("nama singkat"), max_length=60)
+    kind = models.CharField(_("jenis"), max_length=20, choices=ElectionKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
+    )
+    voting_day = models.DateField(_("hari pemungutan suara"))
+
+    class Meta:
+        ordering = ["voting_day", "name"]
+        verbose_name = _("pemilihan")
+        verbose_name_plural = _("pemilihan")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Stage(models.Model):
+    """A stage (tahapan) of an election, with its dates: data edited by staff."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pemilihan")
+    )
+    name = models.CharField(_("nama tahapan"), max_length=160)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("selesai"))
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["election", "order", "starts_on"]
+        verbose_name = _("tahapan")
+        verbose_name_plural = _("tahapan")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="stage_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """A message the programme carries (fokus sosialisasi)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="themes")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("nama"), max_length=160)
+    description = models.TextField(_("deskripsi"), blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="theme_code_per_programme")
+        ]
+        verbose_name = _("tema")
+        verbose_name_plural = _("tema")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Segment(OfficeScoped):
+    """A voter segment (basis pemilih); age limits are data because sources differ."""
+
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("nama"), max_length=120)
+    min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("usia maksimal"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["office", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "code"], name="segment_code_per_office")
+        ]
+        verbose_name = _("segmen pemilih")
+        verbose_name_plural = _("segmen pemilih")
+
+    def __str__(self) -> str:
+        return self.name

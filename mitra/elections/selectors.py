@@ -1,0 +1,82 @@
+"""Reads of programmes, elections, stages: the timeline and the countdown."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mitra.offices.models import Office
+
+from .models import Election, Programme, Segment, Stage, Theme
+
+
+def current_programme(*, office: Office) -> Programme | None:
+    """The office's running programme (latest voting day among those marked current)."""
+    return Programme.objects.filter(office=office, is_current=True).order_by("-voting_day").first()
+
+
+def programme_elections(*, programme: Programme) -> QuerySet[Election]:
+    return programme.elections.select_related("region").order_by("voting_day", "name")
+
+
+def programme_themes(*, programme: Programme) -> QuerySet[Theme]:
+    return programme.themes.all()
+
+
+def office_segments(*, office: Office) -> QuerySet[Segment]:
+    return Segment.objects.filter(office=office)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    stage: Stage
+    election_names: list[str]
+    state: str  # "done" | "current" | "upcoming"
+
+
+@dataclass(frozen=True)
+class Countdown:
+    voting_day: datetime.date
+    days: int
+
+    @property
+    def is_today(self) -> bool:
+        return self.days == 0
+
+    @property
+    def is_past(self) -> bool:
+        return self.days < 0
+
+
+def programme_countdown(*, programme: Programme, today: datetime.date | None = None) -> Countdown:
+    today = today or timezone.localdate()
+    return Countdown(voting_day=programme.voting_day, days=(programme.voting_day - today).days)
+
+
+def programme_timeline(
+    *, programme: Programme, today: datetime.date | None = None
+) -> list[TimelineEntry]:
+    """Stages of all the programme's elections, merged where two share name and dates."""
+    today = today or timezone.localdate()
+    stages = (
+        Stage.objects.filter(election__programme=programme)
+        .select_related("election")
+        .order_by("starts_on", "order", "ends_on")
+    )
+    merged: dict[tuple[str, datetime.date, datetime.date], TimelineEntry] = {}
+    for stage in stages:
+        key = (stage.name, stage.starts_on, stage.ends_on)
+        if key in merged:
+            merged[key].election_names.append(str(stage.election))
+            continue
+        if stage.ends_on < today:
+            state = "done"
+        elif stage.starts_on <= today:
+            state = "current"
+        else:
+            state = "upcoming"
+        merged[key] = TimelineEntry(stage=stage, election_names=[str(stage.election)], state=state)
+    return list(merged.values())

@@ -1,0 +1,109 @@
+"""Writes to programmes, elections and their stages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mitra.core.errors import DomainError
+from mitra.offices.models import Office
+from mitra.regions.models import Region
+
+from .models import Election, ElectionKind, Programme, Segment, Stage, Theme
+
+
+class ElectionError(DomainError):
+    pass
+
+
+@transaction.atomic
+def programme_create(
+    *, office: Office, name: str, slug: str, voting_day: datetime.date, description: str = ""
+) -> Programme:
+    return Programme.objects.create(
+        office=office, name=name, slug=slug, voting_day=voting_day, description=description
+    )
+
+
+@transaction.atomic
+def election_create(
+    *,
+    programme: Programme,
+    name: str,
+    short_name: str,
+    kind: ElectionKind | str,
+    region: Region,
+    voting_day: datetime.date,
+) -> Election:
+    """Add an election to a programme; all elections of a programme share its voting day."""
+    if voting_day != programme.voting_day:
+        raise ElectionError(
+            _("Hari pemungutan suara %(day)s berbeda dengan hari program (%(programme_day)s).")
+            % {"day": voting_day, "programme_day": programme.voting_day},
+            code="voting_day_mismatch",
+        )
+    return Election.objects.create(
+        office_id=programme.office_id,
+        programme=programme,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        region=region,
+        voting_day=voting_day,
+    )
+
+
+@transaction.atomic
+def stage_save(
+    *,
+    election: Election,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    order: int,
+    stage: Stage | None = None,
+) -> Stage:
+    """Create a stage, or change one when `stage` is given."""
+    if ends_on < starts_on:
+        raise ElectionError(
+            _("Tanggal selesai tahapan tidak boleh sebelum tanggal mulai."), code="stage_dates"
+        )
+    stage = stage or Stage(election=election)
+    stage.name, stage.starts_on, stage.ends_on, stage.order = name, starts_on, ends_on, order
+    stage.full_clean(exclude=["election"])
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def theme_save(
+    *, programme: Programme, code: str, name: str, description: str, order: int
+) -> Theme:
+    theme, _created = Theme.objects.update_or_create(
+        programme=programme,
+        code=code,
+        defaults={"name": name, "description": description, "order": order},
+    )
+    return theme
+
+
+@transaction.atomic
+def segment_save(
+    *,
+    office: Office,
+    code: str,
+    name: str,
+    order: int,
+    min_age: int | None = None,
+    max_age: int | None = None,
+) -> Segment:
+    if min_age is not None and max_age is not None and max_age < min_age:
+        raise ElectionError(_("Usia maksimal lebih kecil dari usia minimal."), code="age_band")
+    segment, _created = Segment.objects.update_or_create(
+        office=office,
+        code=code,
+        defaults={"name": name, "order": order, "min_age": min_age, "max_age": max_age},
+    )
+    return segment

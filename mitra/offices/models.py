@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Office(models.Model):
+    """An election commission office: the tenant almost every record belongs to."""
+
+    name = models.CharField(_("nama"), max_length=160)
+    short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)
+    slug = models.SlugField(unique=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("wilayah"),
+    )
+    logo = models.FileField(_("logo"), upload_to="offices/logo/", blank=True)
+    website = models.URLField(_("situs web"), blank=True)
+    email = models.EmailField(_("email publik"), blank=True)
+    phone = models.CharField(_("telepon publik"), max_length=32, blank=True)
+    instagram = models.CharField(_("Instagram"), max_length=60, blank=True)
+    address = models.TextField(_("alamat"), blank=True)
+    voter_check_url = models.URLField(
+        _("tautan cek DPT"),
+        default="https://cekdptonline.kpu.go.id/",
+        help_text=_("Layanan resmi untuk memeriksa pendaftaran pemilih."),
+    )
+    data_retention_days = models.PositiveIntegerField(
+        _("masa simpan data pribadi (hari)"), default=90
+    )
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("ambang sel kecil"),
+        default=5,
+        help_text=_("Angka publik di bawah ambang ini disembunyikan."),
+    )
+    is_demo = models.BooleanField(
+        _("data demo"),
+        default=False,
+        help_text=_("Data sintetis; halaman menampilkan penanda demo."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kantor")
+        verbose_name_plural = _("kantor")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class OfficeScoped(models.Model):
+    """Base for records that belong to one office (the tenant key every query filters on)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("kantor")
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,1 @@
+"""Demo step for portal (filled in with the capability)."""

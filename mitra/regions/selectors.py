@@ -1,0 +1,27 @@
+"""Reads of the reference regions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Region
+
+
+def region_children(*, parent: str | None) -> QuerySet[Region]:
+    """Direct children of a region; the provinces when no parent is given."""
+    regions = Region.objects.only("code", "name", "level", "parent_id")
+    if parent:
+        return regions.children_of(parent)
+    return regions.filter(parent__isnull=True)
+
+
+def kecamatan_of(*, city_code: str) -> QuerySet[Region]:
+    return Region.objects.children_of(city_code).kecamatan()
+
+
+def kelurahan_of(*, city_code: str) -> QuerySet[Region]:
+    return Region.objects.within(city_code).kelurahan().select_related("parent")
+
+
+def boundaries_available(*, city_code: str, level: int) -> bool:
+    return Region.objects.within(city_code).filter(level=level, boundary__isnull=False).exists()
