@@ -10,7 +10,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench setup messages browser clean-db help
+.PHONY: run test lint format bench setup messages browser help
 
 help:
 	@echo "make run    — set up, load the demo programme, serve http://127.0.0.1:$(PORT)"
@@ -31,7 +31,17 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-setup: $(VENV)/.synced messages
+setup: $(VENV)/.synced messages node_modules/.installed
+
+# Browser-side libraries (e.g. jsQR for the offline ticket scanner) come from npm, pinned in
+# package-lock.json, and are served by Django's static files — never from a CDN.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else echo "npm is needed for the browser libraries: sudo apt-get install npm"; exit 1; fi; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
 
 messages: $(VENV)/.synced
 	@$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true

@@ -133,3 +133,103 @@ def build(ctx: DemoContext) -> None:
         bandung=bandung,
     )
     ctx.say(f"  office {office.name}: 2 elections, {len(STAGES)} stages each")
+
+
+NATIONAL_OFFICE_PREFIX = "nasional-"
+
+
+def build_national(ctx: DemoContext) -> None:
+    """About 500 city/regency offices, each with a programme, an election, themes, segments.
+
+    Reuses what an earlier run made, so later steps can be re-run on their own.
+    """
+    from mitra.regions.models import RegionLevel
+
+    from .models import Election, Programme, Segment, Theme
+
+    if Region.objects.filter(level=RegionLevel.CITY).count() < 500:
+        regions_load()
+    cities = list(Region.objects.filter(level=RegionLevel.CITY).order_by("code")[:500])
+    existing = set(
+        Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX).values_list(
+            "slug", flat=True
+        )
+    )
+    Office.objects.bulk_create(
+        [
+            Office(
+                name=f"KPU {city.name}",
+                slug=f"{NATIONAL_OFFICE_PREFIX}{city.code.replace('.', '-')}",
+                region=city,
+                is_demo=True,
+            )
+            for city in cities
+            if f"{NATIONAL_OFFICE_PREFIX}{city.code.replace('.', '-')}" not in existing
+        ],
+        batch_size=500,
+    )
+    offices = list(Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX).order_by("pk"))
+    have_programme = set(
+        Programme.objects.filter(office__in=offices).values_list("office_id", flat=True)
+    )
+    Programme.objects.bulk_create(
+        [
+            Programme(
+                office=o,
+                name="Sosialisasi Pilkada 2024",
+                slug="pilkada-2024",
+                voting_day=VOTING_DAY,
+            )
+            for o in offices
+            if o.pk not in have_programme
+        ],
+        batch_size=500,
+    )
+    programmes = {p.office_id: p for p in Programme.objects.filter(office__in=offices)}
+    have_election = set(
+        Election.objects.filter(office__in=offices).values_list("office_id", flat=True)
+    )
+    Election.objects.bulk_create(
+        [
+            Election(
+                office=o,
+                programme=programmes[o.pk],
+                name=f"Pemilihan Kepala Daerah {o.region.name} 2024",
+                short_name=f"Pilkada {o.region.name}",
+                kind=ElectionKind.REGENT,
+                region=o.region,
+                voting_day=VOTING_DAY,
+            )
+            for o in offices
+            if o.pk not in have_election
+        ],
+        batch_size=500,
+    )
+    have_themes = set(
+        Theme.objects.filter(programme__in=programmes.values()).values_list(
+            "programme_id", flat=True
+        )
+    )
+    Theme.objects.bulk_create(
+        [
+            Theme(programme=p, code=code, name=name, description=desc, order=i)
+            for p in programmes.values()
+            if p.pk not in have_themes
+            for i, (code, name, desc) in enumerate(THEMES, start=1)
+        ],
+        batch_size=2000,
+    )
+    have_segments = set(
+        Segment.objects.filter(office__in=offices).values_list("office_id", flat=True)
+    )
+    Segment.objects.bulk_create(
+        [
+            Segment(office=o, code=code, name=name, order=i, min_age=lo, max_age=hi)
+            for o in offices
+            if o.pk not in have_segments
+            for i, (code, name, lo, hi) in enumerate(SEGMENTS, start=1)
+        ],
+        batch_size=2000,
+    )
+    ctx.objects.update(national_offices=offices, national_programmes=programmes)
+    ctx.say(f"  {len(offices)} national offices with programmes")

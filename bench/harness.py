@@ -1,0 +1,83 @@
+"""What a benchmark scenario is, and how wrk's output is read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+    raw: str
+
+
+@dataclass
+class BenchEnv:
+    """Handed to scenario callables: the server's base URL and a scratch dict."""
+
+    base_url: str
+    national: bool
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    """One row of `make bench`.
+
+    `path` and `headers` may be callables taking the BenchEnv (run after `setup`), so a
+    scenario can point at a record it created or log a user in. `verify` runs after the
+    load and returns a line for the report (raise AssertionError when the check fails).
+    """
+
+    name: str
+    path: str | Callable[[BenchEnv], str]
+    scale: str = "city"  # "city" or "national": national rows run only with --national
+    setup: Callable[[BenchEnv], None] | None = None
+    headers: dict[str, str] | Callable[[BenchEnv], dict[str, str]] | None = None
+    lua: str | None = None  # path of a wrk Lua script (for POST bodies, varying requests)
+    verify: Callable[[BenchEnv, WrkResult], str] | None = None
+    connections: int = 32
+    target: str = ""  # the issue's target, printed beside the figures
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", output)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if not (requests and rps and p99):
+        raise RuntimeError(f"could not read wrk output:\n{output}")
+    seconds = float(requests.group(2)) * (60 if requests.group(3) == "m" else 1)
+    return WrkResult(
+        requests=int(requests.group(1)),
+        seconds=seconds,
+        rps=float(rps.group(1)),
+        p50_ms=_ms(p50.group(1)) if p50 else float("nan"),
+        p99_ms=_ms(p99.group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(g) for g in errors.groups()) if errors else 0,
+        raw=output,
+    )

@@ -1,0 +1,232 @@
+#!/usr/bin/env python
+"""`make bench`: load-test the production server (gunicorn, DEBUG off) with wrk.
+
+It prepares a database (PostgreSQL when it answers on 127.0.0.1:5432, else SQLite), builds
+the demo, starts gunicorn on loopback, runs every scenario in bench/scenarios/ for a
+bounded time, and prints a table of requests/s, p50/p99 and the ratio to /healthz measured
+in the same run. Options: --national (also build and run national-scale rows),
+--seconds N (per row, default 10), --only NAME (substring filter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import os
+import pkgutil
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import BenchEnv, Scenario, WrkResult, parse_wrk  # noqa: E402
+
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def _answers(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def bench_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    if "DATABASE_URL" not in env:
+        env["DATABASE_URL"] = (
+            "postgres://postgres@127.0.0.1:5432/mitra_bench"
+            if _answers("127.0.0.1", 5432)
+            else f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+        )
+    if "REDIS_URL" not in env and _answers("127.0.0.1", 6379):
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/13"
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=env.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def ensure_database(env: dict[str, str], national: bool) -> None:
+    url = env["DATABASE_URL"]
+    if url.startswith("postgres"):
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
+            capture_output=True,
+            check=False,
+        )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    if national:
+        subprocess.run([*manage, "demo", "--scale", "national"], env=env, check=True)
+
+
+def discover() -> list[Scenario]:
+    import bench.scenarios as package
+
+    found: list[Scenario] = []
+    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name != "core"):
+        found.extend(importlib.import_module(f"bench.scenarios.{module.name}").SCENARIOS)
+    return found
+
+
+def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    workers = str(env.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2))
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            workers,
+            "--worker-class",
+            "sync",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        if _answers("127.0.0.1", PORT):
+            return server
+        time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_wrk(
+    url: str, *, seconds: int, connections: int, headers: dict[str, str], lua: str | None
+) -> WrkResult:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    if lua:
+        command += ["-s", str(ROOT / lua)]
+    command.append(url)
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    )
+    return parse_wrk(output.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--national", action="store_true")
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)")
+        return 1
+
+    env = bench_environment()
+    print(f"Database: {env['DATABASE_URL']}  cache: {env.get('REDIS_URL', 'local memory')}")
+    ensure_database(env, args.national)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+    bench_env = BenchEnv(base_url=f"http://127.0.0.1:{PORT}", national=args.national)
+    scenarios = [
+        s
+        for s in discover()
+        if (args.national or s.scale == "city") and (args.only in s.name or s.name == "healthz")
+    ]
+    server = start_server(env)
+    rows: list[tuple[Scenario, WrkResult, str]] = []
+    failures = 0
+    try:
+        for scenario in scenarios:
+            if scenario.setup:
+                scenario.setup(bench_env)
+            path = scenario.path(bench_env) if callable(scenario.path) else scenario.path
+            headers = (
+                scenario.headers(bench_env)
+                if callable(scenario.headers)
+                else (scenario.headers or {})
+            )
+            run_wrk(
+                bench_env.base_url + path,
+                seconds=2,
+                connections=4,
+                headers=headers,
+                lua=scenario.lua,
+            )  # warm-up
+            if scenario.setup:  # a verified row starts from a clean slate after the warm-up
+                scenario.setup(bench_env)
+            result = run_wrk(
+                bench_env.base_url + path,
+                seconds=args.seconds,
+                connections=scenario.connections,
+                headers=headers,
+                lua=scenario.lua,
+            )
+            note = ""
+            if scenario.verify:
+                time.sleep(1)
+                try:
+                    note = scenario.verify(bench_env, result)
+                except AssertionError as exc:
+                    note = f"FAILED: {exc}"
+                    failures += 1
+            rows.append((scenario, result, note))
+            print(
+                f"  {scenario.name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms {note}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    baseline = next((r for s, r, _ in rows if s.name == "healthz"), None)
+    lines = [
+        f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {platform.node()} "
+        f"({os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}), "
+        f"gunicorn {env.get('BENCH_WORKERS', (os.cpu_count() or 1) * 2)} sync workers, "
+        f"wrk 2 threads, {args.seconds} s per row; database {env['DATABASE_URL'].split(':')[0]}, "
+        f"cache {'redis' if env.get('REDIS_URL') else 'local memory'}.",
+        "",
+        "| scenario | conns | req/s | p50 ms | p99 ms | ratio to /healthz | non-2xx | target | check |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for scenario, result, note in rows:
+        ratio = (
+            f"{result.rps / baseline.rps:.0%}" if baseline and scenario.name != "healthz" else "—"
+        )
+        lines.append(
+            f"| {scenario.name} | {scenario.connections} | {result.rps:.0f} | {result.p50_ms:.1f} | "
+            f"{result.p99_ms:.1f} | {ratio} | {result.non_2xx} | {scenario.target} | {note} |"
+        )
+    report = "\n".join(lines)
+    print()
+    print(report)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.md").write_text(report + "\n")
+    print(f"\n(saved to {results / 'latest.md'}; copy into docs/performance.md when it matters)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

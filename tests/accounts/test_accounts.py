@@ -1,0 +1,190 @@
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mitra.accounts.models import Role
+from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.services import (
+    AccountError,
+    api_token_authenticate,
+    api_token_create,
+    membership_grant,
+    totp_device_confirm,
+    totp_device_start,
+    user_create,
+)
+from mitra.core.errors import PermissionDeniedError
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, email, password=PASSWORD, **extra):
+    return client.post("/akun/masuk/", {"username": email, "password": password, **extra})
+
+
+def test_login_by_email_leads_to_the_workspace(client, staff_member):
+    response = _login(client, staff_member.user.email)
+    assert response.status_code == 302
+    workspace = client.get("/akun/")
+    assert workspace.status_code == 200
+    assert "Staf KPU" in workspace.content.decode()
+
+
+def test_wrong_password_shows_a_clear_message(client, staff_member):
+    response = _login(client, staff_member.user.email, "salah")
+    assert response.status_code == 200
+    assert "email" in response.content.decode().lower()
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client, staff_member, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, staff_member.user.email, "salah")
+    locked = _login(client, staff_member.user.email)  # even the right password is refused now
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_workspace_requires_login(client):
+    response = client.get("/akun/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/akun/masuk/")
+
+
+def test_password_reset_sends_a_working_link(client, staff_member):
+    client.post("/akun/lupa-sandi/", {"email": staff_member.user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/akun/atur-sandi/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new = "Sandi-Baru-2024-xyz"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert _login(client, staff_member.user.email, new).status_code == 302
+
+
+def test_password_reset_for_unknown_email_reveals_nothing(client):
+    response = client.post("/akun/lupa-sandi/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def _enable_totp(user):
+    device = totp_device_start(user=user)
+    totp_device_confirm(user=user, token=str(totp(device.bin_key)).zfill(6))
+    device.refresh_from_db()
+    return device
+
+
+def test_totp_second_factor_is_required_once_enabled(client, staff_member):
+    user = staff_member.user
+    with time_machine.travel("2026-01-05 10:00:00+07:00", tick=False):
+        device = _enable_totp(user)
+    # A later time step: the code used to confirm the device cannot be replayed.
+    with time_machine.travel("2026-01-05 10:02:00+07:00", tick=False):
+        without = _login(client, user.email)
+        assert without.status_code == 200
+        assert "kode 6 digit" in without.content.decode()
+        assert "_auth_user_id" not in client.session
+        good = _login(client, user.email, otp_token=str(totp(device.bin_key)).zfill(6))
+        assert good.status_code == 302
+
+
+def test_wrong_totp_code_is_refused(client, staff_member):
+    user = staff_member.user
+    with time_machine.travel("2026-01-05 10:00:00+07:00", tick=False):
+        _enable_totp(user)
+    with time_machine.travel("2026-01-05 10:02:00+07:00", tick=False):
+        wrong = _login(client, user.email, otp_token="000000")
+    assert "salah atau kedaluwarsa" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_totp_confirmation_refuses_a_wrong_code(staff_member):
+    totp_device_start(user=staff_member.user)
+    with pytest.raises(AccountError):
+        totp_device_confirm(user=staff_member.user, token="123456")
+    assert not TOTPDevice.objects.filter(user=staff_member.user, confirmed=True).exists()
+
+
+def test_totp_setup_page_offers_a_qr_code_to_commission_accounts(client, staff_member):
+    client.force_login(staff_member.user)
+    page = client.get("/akun/dua-langkah/")
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+
+
+def test_totp_setup_is_not_offered_to_coordinators(client, coordinator_member):
+    client.force_login(coordinator_member.user)
+    assert client.get("/akun/dua-langkah/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("admin", set(Right)),
+        ("staff", set(Right) - {Right.MANAGE_USERS}),
+        ("observer", {Right.VIEW_DASHBOARD, Right.VIEW_ALL_PARTNERS, Right.EXPORT}),
+        ("coordinator", {Right.PROPOSE_ACTIVITIES, Right.SCAN_TICKETS}),
+    ],
+)
+def test_rights_of_each_role(office, partner, role, allowed):
+    membership = MembershipFactory(
+        office=office, role=role, partner=partner if role == "coordinator" else None
+    )
+    assert {right for right in Right if has_right(membership, right)} == allowed
+
+
+def test_anonymous_public_has_no_rights():
+    assert not any(has_right(None, right) for right in Right)
+    with pytest.raises(PermissionDeniedError):
+        require(None, Right.VIEW_DASHBOARD)
+
+
+def test_coordinator_must_belong_to_a_partner_of_the_same_office(office, partner):
+    user = UserFactory()
+    with pytest.raises(AccountError) as error:
+        membership_grant(user=user, office=office, role=Role.COORDINATOR)
+    assert error.value.code == "partner_required"
+    other_office_partner = partner.__class__.objects.create(
+        office=MembershipFactory().office, code="X-1", name="Lain", category=partner.category
+    )
+    with pytest.raises(AccountError):
+        membership_grant(
+            user=user, office=office, role=Role.COORDINATOR, partner_id=other_office_partner.pk
+        )
+    granted = membership_grant(user=user, office=office, role=Role.COORDINATOR, partner_id=partner.pk)
+    assert granted.partner == partner
+
+
+def test_staff_cannot_be_tied_to_a_partner(office, partner):
+    with pytest.raises(AccountError):
+        membership_grant(user=UserFactory(), office=office, role=Role.STAFF, partner_id=partner.pk)
+
+
+def test_emails_are_unique_regardless_of_case():
+    user_create(email="Ani@Example.org", password=PASSWORD)
+    with pytest.raises(AccountError):
+        user_create(email="ani@example.org", password=PASSWORD)
+
+
+def test_api_tokens_are_stored_hashed_and_authenticate(staff_member):
+    key = api_token_create(user=staff_member.user, name="scanner")
+    token = staff_member.user.api_tokens.get()
+    assert key not in token.key_hash
+    assert api_token_authenticate(key=key) == staff_member.user
+    assert api_token_authenticate(key=key + "x") is None
+
+
+def test_api_token_command_prints_a_working_token(staff_member, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token", staff_member.user.email)
+    key = capsys.readouterr().out.strip()
+    assert api_token_authenticate(key=key) == staff_member.user

@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from mitra.accounts.models import Membership, Role
+from mitra.analytics.models import VoterCount
+from mitra.demo.builder import demo_build
+from mitra.demo.context import DemoContext
+from mitra.elections.models import Election, Stage
+from mitra.offices.models import Office
+from mitra.partners.models import Partner
+from mitra.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_bandungs_synthetic_programme(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "admin@demo.mitra.id" in out and "MitraDemo2024!" in out
+    office = Office.objects.get(slug="kpu-kota-bandung")
+    assert office.is_demo
+    assert set(Election.objects.filter(office=office).values_list("short_name", flat=True)) == {
+        "Pilgub Jabar 2024", "Pilwalkot Bandung 2024"}
+    assert Stage.objects.filter(election__office=office, name="Pemungutan suara").count() == 2
+    partners = Partner.objects.filter(office=office)
+    assert partners.count() == 83
+    assert partners.values("category").distinct().count() == 10
+    covered = Region.objects.filter(partners__office=office, level=3).distinct().count()
+    assert covered == 30
+    for election in Election.objects.filter(office=office):
+        total = VoterCount.objects.filter(election=election).aggregate(s=Sum("voters_total"))["s"]
+        assert total == 1_887_881
+    roles = set(Membership.objects.filter(office=office).values_list("role", flat=True))
+    assert roles == {Role.ADMIN, Role.STAFF, Role.OBSERVER, Role.COORDINATOR}
+
+
+def test_demo_is_deterministic_and_idempotent():
+    assert demo_build(DemoContext()) is True
+    first = list(Partner.objects.order_by("code").values_list("code", "name", "whatsapp"))
+    assert demo_build(DemoContext()) is False  # second run reuses it
+    assert Partner.objects.count() == 83
+    assert demo_build(DemoContext(), rebuild=True) is True
+    second = list(Partner.objects.order_by("code").values_list("code", "name", "whatsapp"))
+    assert first == second
