@@ -202,12 +202,12 @@ def main() -> int:
     baseline = next((r for s, r, _ in rows if s.name == "healthz"), None)
     lines = [
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {platform.node()} "
-        f"({os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}), "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}), "
         f"gunicorn {env.get('BENCH_WORKERS', (os.cpu_count() or 1) * 2)} sync workers, "
         f"wrk 2 threads, {args.seconds} s per row; database {env['DATABASE_URL'].split(':')[0]}, "
         f"cache {'redis' if env.get('REDIS_URL') else 'local memory'}.",
         "",
-        "| scenario | conns | req/s | p50 ms | p99 ms | ratio to /healthz | non-2xx | target | check |",
+        "| scenario | conns | req/s | p50 ms | p99 ms | vs /healthz | non-2xx | target | check |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for scenario, result, note in rows:
@@ -215,8 +215,9 @@ def main() -> int:
             f"{result.rps / baseline.rps:.0%}" if baseline and scenario.name != "healthz" else "—"
         )
         lines.append(
-            f"| {scenario.name} | {scenario.connections} | {result.rps:.0f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {ratio} | {result.non_2xx} | {scenario.target} | {note} |"
+            f"| {scenario.name} | {scenario.connections} | {result.rps:.0f} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {ratio} | {result.non_2xx} | "
+            f"{scenario.target} | {note} |"
         )
     report = "\n".join(lines)
     print()

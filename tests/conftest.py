@@ -40,6 +40,20 @@ def _fresh_cache_and_lockouts() -> Iterator[None]:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a fresh folder for this test (a new dict: never mutate settings in place)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def bandung(db):
     return ensure_bandung_regions()
 

@@ -1,1 +1,474 @@
-"""Demo step for activities (filled in with the capability)."""
+"""Demo step: ~300 synthetic activities over the 2024 timeline, every method, theme, segment
+and state, with reports (figures), transitions and a few generated photos.
+
+`build_national` writes ~1,000,000 activities across the national offices with bulk_create
+(each in a kelurahan, with one theme and one segment) for the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from mitra.accounts.models import Membership, Role
+from mitra.core.uploads import store_upload
+from mitra.demo.context import DemoContext
+from mitra.regions.models import Region
+
+from .models import (
+    Activity,
+    ActivityStatus,
+    Evidence,
+    Method,
+    MethodMode,
+    OnlinePost,
+    Platform,
+    Report,
+    Transition,
+)
+from .photos import make_jpeg
+from .services import REGULATION_METHODS, evidence_flags, methods_seed
+
+S = ActivityStatus
+CITY_ACTIVITIES = 300
+PHOTO_ACTIVITIES = 12
+NATIONAL_TOTAL = 1_000_000
+BATCH = 5000
+BANDUNG_CENTRE = (-6.9175, 107.6191)
+
+# The path of statuses that leads to each final state.
+PATHS: dict[str, list[str]] = {
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.RETURNED: [S.SUBMITTED, S.RETURNED],
+    S.APPROVED: [S.SUBMITTED, S.APPROVED],
+    S.HELD: [S.SUBMITTED, S.APPROVED, S.HELD],
+    S.REPORTED: [S.SUBMITTED, S.APPROVED, S.HELD, S.REPORTED],
+    S.REPORT_RETURNED: [S.SUBMITTED, S.APPROVED, S.HELD, S.REPORTED, S.REPORT_RETURNED],
+    S.VERIFIED: [S.SUBMITTED, S.APPROVED, S.HELD, S.REPORTED, S.VERIFIED],
+    S.CANCELLED: [S.SUBMITTED, S.CANCELLED],
+}
+# Weighted: most of a finished programme's activities end verified.
+STATUS_WEIGHTS = [
+    (S.VERIFIED, 60),
+    (S.REPORTED, 8),
+    (S.REPORT_RETURNED, 4),
+    (S.HELD, 5),
+    (S.APPROVED, 6),
+    (S.SUBMITTED, 6),
+    (S.RETURNED, 3),
+    (S.DRAFT, 4),
+    (S.CANCELLED, 4),
+]
+TITLES = {
+    "forum-warga": "Forum warga: siap memilih di TPS",
+    "diskusi": "Diskusi pemilih muda",
+    "seminar": "Seminar pemilu berintegritas",
+    "lokakarya": "Lokakarya konten ajakan memilih",
+    "pelatihan": "Pelatihan relawan demokrasi",
+    "ceramah": "Ceramah pemilih cerdas",
+    "simulasi": "Simulasi pemungutan suara",
+    "gelar-wicara": "Gelar wicara menuju 27 November",
+    "budaya-lokal": "Pentas seni budaya: ayo ke TPS",
+    "langsung-lainnya": "Jalan sehat sosialisasi pilkada",
+    "media-massa": "Siaran radio komunitas",
+    "media-daring": "Webinar tahapan pilkada",
+    "media-sosial": "Kampanye media sosial #AyoMemilih",
+    "media-luar-ruang": "Pemasangan spanduk ajakan memilih",
+    "bahan-sosialisasi": "Pembagian stiker dan leaflet",
+    "media-kreatif": "Lomba video pendek pemilih pemula",
+    "media-lainnya": "Podcast suara warga",
+}
+VENUES = [
+    "Balai RW",
+    "Aula kelurahan",
+    "Masjid",
+    "Gedung serbaguna",
+    "Kampus",
+    "SMA negeri",
+    "Taman kota",
+]
+
+
+def _pick_status(rng: random.Random) -> str:
+    statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
+    return str(rng.choices(statuses, weights=weights)[0])
+
+
+def _random_start(rng: random.Random) -> datetime.datetime:
+    # Outreach runs from the voter-list stage (June) to voting day; busiest in the campaign.
+    start = datetime.date(2024, 6, 1)
+    span = (datetime.date(2024, 11, 23) - start).days
+    day = start + datetime.timedelta(days=int(span * rng.betavariate(2.2, 1.2)))
+    hour = rng.choice([8, 9, 10, 13, 14, 15, 19])
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _report_figures(rng: random.Random, expected: int) -> dict[str, int]:
+    total = max(5, int(expected * rng.uniform(0.6, 1.2)))
+    women = int(total * rng.uniform(0.35, 0.65))
+    first = int(total * rng.uniform(0.05, 0.4))
+    young = int((total - first) * rng.uniform(0.1, 0.5))
+    return {
+        "attendance_total": total,
+        "women": women,
+        "men": total - women,
+        "first_time_voters": first,
+        "young_voters": young,
+        "disabilities": int(total * rng.uniform(0, 0.06)),
+    }
+
+
+def build(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    office = ctx.objects["office"]
+    programme = ctx.objects["programme"]
+    elections = ctx.objects["elections"]
+    themes = ctx.objects["themes"]
+    segments = ctx.objects["segments"]
+    partners = ctx.objects["partners"]
+    methods = methods_seed(office=office)
+    kelurahan = list(Region.objects.within(office.region_id).kelurahan().order_by("code"))
+    staff = (
+        Membership.objects.filter(office=office, role__in=[Role.STAFF, Role.ADMIN])
+        .select_related("user")
+        .first()
+    )
+    coordinators = {
+        m.partner_id: m.user
+        for m in Membership.objects.filter(office=office, role=Role.COORDINATOR).select_related(
+            "user"
+        )
+    }
+    reviewer = staff.user if staff else None
+
+    activities: list[Activity] = []
+    for number in range(CITY_ACTIVITIES):
+        method = methods[number % len(methods)]  # every method, evenly
+        # About one in eight is organised by the office itself.
+        partner = None if number % 8 == 0 else partners[number % len(partners)]
+        status = _pick_status(rng) if number >= len(PATHS) else list(PATHS)[number]
+        starts = _random_start(rng)
+        online = method.mode == MethodMode.INDIRECT and method.code in (
+            "media-sosial",
+            "media-daring",
+            "media-kreatif",
+            "media-lainnya",
+        )
+        kel = None if online else kelurahan[rng.randrange(len(kelurahan))]
+        lat: float | None
+        lng: float | None
+        if kel is not None and kel.label_lat is not None and kel.label_lng is not None:
+            lat, lng = (
+                kel.label_lat + rng.uniform(-0.004, 0.004),
+                kel.label_lng + rng.uniform(-0.004, 0.004),
+            )
+        elif kel is not None:
+            lat = BANDUNG_CENTRE[0] + rng.uniform(-0.06, 0.06)
+            lng = BANDUNG_CENTRE[1] + rng.uniform(-0.06, 0.06)
+        else:
+            lat = lng = None
+        activity = Activity(
+            office=office,
+            programme=programme,
+            partner=partner,
+            title=f"{TITLES.get(method.code, method.name)} — {partner.name if partner else 'KPU'}",
+            description="Kegiatan fiktif untuk data demo.",
+            method=method,
+            kelurahan=kel,
+            venue="" if online else rng.choice(VENUES),
+            lat=lat,
+            lng=lng,
+            is_online=online,
+            online_url=f"https://example.org/siaran/{number}" if online else "",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=rng.choice([2, 3, 4])),
+            expected_attendance=rng.choice([25, 40, 60, 80, 120, 200]),
+            is_public=number % 10 != 0,
+            status=status,
+            created_by=coordinators.get(partner.pk) if partner else reviewer,
+            created_at=starts - datetime.timedelta(days=rng.randint(7, 30)),
+        )
+        activities.append(activity)
+    Activity.objects.bulk_create(activities)
+
+    election_rows, theme_rows, segment_rows = [], [], []
+    transitions: list[Transition] = []
+    reports: list[Report] = []
+    posts: list[OnlinePost] = []
+    for number, a in enumerate(activities):
+        # Most serve both elections (counted once in every total).
+        for election in elections if number % 5 else elections[1:]:
+            election_rows.append(Activity.elections.through(activity=a, election=election))
+        chosen_themes = [themes[number % len(themes)]]
+        if rng.random() < 0.4:
+            chosen_themes.append(themes[(number + 1) % len(themes)])
+        theme_rows += [Activity.themes.through(activity=a, theme=t) for t in chosen_themes]
+        chosen_segments = {segments[number % len(segments)], rng.choice(segments)}
+        segment_rows += [Activity.segments.through(activity=a, segment=s) for s in chosen_segments]
+        at = a.created_at
+        previous: str = S.DRAFT
+        actor_partner = coordinators.get(a.partner_id) if a.partner_id else reviewer
+        for to in PATHS[a.status]:
+            at = (
+                min(at + datetime.timedelta(days=rng.randint(1, 4)), a.ends_at)
+                if to
+                in (
+                    S.SUBMITTED,
+                    S.APPROVED,
+                    S.RETURNED,
+                    S.CANCELLED,
+                )
+                else a.ends_at + datetime.timedelta(days=rng.randint(0, 4))
+            )
+            review = to in (S.APPROVED, S.RETURNED, S.VERIFIED, S.REPORT_RETURNED)
+            comment = ""
+            if to == S.RETURNED:
+                comment = "Mohon lengkapi tempat dan perkiraan peserta."
+            elif to == S.REPORT_RETURNED:
+                comment = "Foto daftar hadir belum terbaca."
+            transitions.append(
+                Transition(
+                    activity=a,
+                    from_status=previous,
+                    to_status=to,
+                    actor=reviewer if review else actor_partner,
+                    at=at,
+                    comment=comment,
+                )
+            )
+            previous = to
+        if a.status in (S.REPORTED, S.REPORT_RETURNED, S.VERIFIED):
+            figures = (
+                _report_figures(rng, a.expected_attendance)
+                if not a.is_online
+                else dict.fromkeys(
+                    (
+                        "attendance_total",
+                        "women",
+                        "men",
+                        "first_time_voters",
+                        "young_voters",
+                        "disabilities",
+                    ),
+                    0,
+                )
+            )
+            verified = a.status == S.VERIFIED
+            reports.append(
+                Report(
+                    activity=a,
+                    notes="Kegiatan berjalan lancar (data demo).",
+                    submitted_by=actor_partner,
+                    submitted_at=a.ends_at + datetime.timedelta(days=rng.randint(0, 5)),
+                    verified_by=reviewer if verified else None,
+                    verified_at=a.ends_at + datetime.timedelta(days=6) if verified else None,
+                    return_comment="Foto daftar hadir belum terbaca."
+                    if a.status == S.REPORT_RETURNED
+                    else "",
+                    **figures,
+                )
+            )
+            if a.is_online or a.method.mode == MethodMode.INDIRECT:
+                for _ in range(rng.randint(1, 3)):
+                    reach = rng.randint(500, 20_000)
+                    posts.append(
+                        OnlinePost(
+                            activity=a,
+                            url=f"https://example.org/unggahan/{a.pk}/{rng.randrange(10**6)}",
+                            platform=rng.choice(
+                                [Platform.INSTAGRAM, Platform.TIKTOK, Platform.YOUTUBE]
+                            ),
+                            reach=reach,
+                            impressions=int(reach * rng.uniform(1.2, 3)),
+                            engagement=int(reach * rng.uniform(0.02, 0.12)),
+                        )
+                    )
+    Activity.elections.through.objects.bulk_create(election_rows)
+    Activity.themes.through.objects.bulk_create(theme_rows)
+    Activity.segments.through.objects.bulk_create(segment_rows)
+    Transition.objects.bulk_create(transitions)
+    Report.objects.bulk_create(reports)
+    OnlinePost.objects.bulk_create(posts)
+    photos = _photos(ctx, [a for a in activities if a.status in (S.REPORTED, S.VERIFIED)])
+    ctx.objects["activities"] = activities
+    ctx.objects["methods"] = methods
+    ctx.say(
+        f"  {len(activities)} activities, {len(reports)} reports, {len(posts)} posts, "
+        f"{photos} photos"
+    )
+
+
+def _photos(ctx: DemoContext, candidates: list[Activity]) -> int:
+    """A few small generated photos with EXIF; two of them deliberately mismatched."""
+    rng = ctx.rng
+    count = 0
+    for index, a in enumerate(candidates[:PHOTO_ACTIVITIES]):
+        for n in range(2):
+            mismatch = index < 2 and n == 1
+            taken = a.starts_at + datetime.timedelta(minutes=30 + 20 * n)
+            lat, lng = (a.lat, a.lng) if a.lat is not None else BANDUNG_CENTRE
+            if mismatch:
+                taken -= datetime.timedelta(days=40)
+                lat, lng = -6.2, 106.8  # Jakarta
+            data = make_jpeg(
+                size=(480, 360),
+                color=(rng.randrange(40, 200), rng.randrange(40, 200), rng.randrange(40, 200)),
+                taken_at=taken,
+                lat=lat,
+                lng=lng,
+            )
+            name = store_upload(
+                ContentFile(data, name="demo.jpg"),
+                folder=f"activities/{a.office_id}/photos",
+                kind="jpeg",
+            )
+            date_mismatch, place_mismatch, distance = evidence_flags(
+                activity=a, taken_at=taken, lat=lat, lng=lng
+            )
+            Evidence.objects.create(
+                activity=a,
+                file=name,
+                width=480,
+                height=360,
+                size_bytes=len(data),
+                taken_at=taken,
+                gps_lat=lat,
+                gps_lng=lng,
+                distance_km=distance,
+                date_mismatch=date_mismatch,
+                place_mismatch=place_mismatch,
+            )
+            count += 1
+    return count
+
+
+def build_national(ctx: DemoContext) -> None:
+    """~1,000,000 activities across the national offices (bulk): each in a kelurahan of
+    its office's region, with one theme and one target segment."""
+    from mitra.elections.models import Programme, Segment, Theme
+    from mitra.partners.models import Partner
+    from mitra.regions.models import RegionLevel
+
+    offices = ctx.objects.get("national_offices") or []
+    if not offices:
+        ctx.say("  no national offices: skipped")
+        return
+    rng = random.Random(20241127)
+    office_ids = [o.pk for o in offices]
+    done = set(
+        Activity.objects.filter(office_id__in=office_ids)
+        .values_list("office_id", flat=True)
+        .distinct()
+    )
+    todo = [o for o in offices if o.pk not in done]
+    if not todo:
+        ctx.say("  national activities already there")
+        return
+    per_office = max(1, NATIONAL_TOTAL // len(offices))
+    Method.objects.bulk_create(
+        [
+            Method(office_id=o.pk, code=code, name=name, mode=mode, order=i)
+            for o in todo
+            for i, (code, name, mode) in enumerate(REGULATION_METHODS, start=1)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    todo_ids = [o.pk for o in todo]
+    methods: dict[int, list[int]] = {}
+    for pk, office_id in Method.objects.filter(office_id__in=todo_ids).values_list(
+        "pk", "office_id"
+    ):
+        methods.setdefault(office_id, []).append(pk)
+    programmes = dict(
+        Programme.objects.filter(office_id__in=todo_ids).values_list("office_id", "pk")
+    )
+    themes: dict[int, list[int]] = {}
+    for pk, programme_id in Theme.objects.filter(programme_id__in=programmes.values()).values_list(
+        "pk", "programme_id"
+    ):
+        themes.setdefault(programme_id, []).append(pk)
+    partners: dict[int, list[int]] = {}
+    for pk, office_id in Partner.objects.filter(office_id__in=todo_ids).values_list(
+        "pk", "office_id"
+    ):
+        partners.setdefault(office_id, []).append(pk)
+    segments: dict[int, list[int]] = {}
+    for pk, office_id in Segment.objects.filter(office_id__in=todo_ids).values_list(
+        "pk", "office_id"
+    ):
+        segments.setdefault(office_id, []).append(pk)
+    kelurahan: dict[str, list[str]] = {}
+    for code in (
+        Region.objects.filter(
+            level=RegionLevel.KELURAHAN, parent__parent_id__in={o.region_id for o in todo}
+        )
+        .order_by("code")
+        .values_list("code", flat=True)
+    ):
+        kelurahan.setdefault(code[:5], []).append(code)
+    statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
+    now = timezone.now()
+    written = 0
+    for office in todo:
+        if office.pk not in programmes:
+            continue
+        office_methods = methods[office.pk]
+        office_partners = partners.get(office.pk, [None])  # type: ignore[list-item]
+        office_themes = themes.get(programmes[office.pk], [])
+        office_kelurahan = kelurahan.get(office.region_id or "", []) or [None]
+        batch: list[Activity] = []
+        for number in range(per_office):
+            starts = _random_start(rng)
+            batch.append(
+                Activity(
+                    office_id=office.pk,
+                    programme_id=programmes[office.pk],
+                    partner_id=None
+                    if number % 8 == 0
+                    else office_partners[number % len(office_partners)],
+                    title=f"Kegiatan sosialisasi {number + 1}",
+                    method_id=office_methods[number % len(office_methods)],
+                    kelurahan_id=office_kelurahan[rng.randrange(len(office_kelurahan))],
+                    venue="Balai warga",
+                    starts_at=starts,
+                    ends_at=starts + datetime.timedelta(hours=2),
+                    expected_attendance=50,
+                    status=statuses[number % len(statuses)],
+                    created_at=now,
+                )
+            )
+        _write_national(batch, office_themes, segments.get(office.pk, []))
+        written += len(batch)
+    ctx.say(f"  {written} national activities written")
+
+
+def _write_national(batch: list[Activity], theme_ids: list[int], segment_ids: list[int]) -> None:
+    for start in range(0, len(batch), BATCH):
+        chunk = Activity.objects.bulk_create(batch[start : start + BATCH], batch_size=BATCH)
+        rows: list[Any] = []
+        segment_rows: list[Any] = []
+        reports: list[Report] = []
+        for i, a in enumerate(chunk):
+            if theme_ids:
+                rows.append(
+                    Activity.themes.through(
+                        activity_id=a.pk, theme_id=theme_ids[i % len(theme_ids)]
+                    )
+                )
+            if segment_ids:
+                segment_rows.append(
+                    Activity.segments.through(
+                        activity_id=a.pk, segment_id=segment_ids[(start + i) % len(segment_ids)]
+                    )
+                )
+            if a.status == S.VERIFIED:
+                reports.append(Report(activity_id=a.pk, attendance_total=40, women=20, men=20))
+        Activity.themes.through.objects.bulk_create(rows, batch_size=BATCH)
+        Activity.segments.through.objects.bulk_create(segment_rows, batch_size=BATCH)
+        Report.objects.bulk_create(reports, batch_size=BATCH)

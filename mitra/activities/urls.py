@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "activities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("kalender/", views.activity_calendar, name="calendar"),
+    path("kalender.ics", views.ical, name="ical"),
+    path("antrean/", views.review_queue, name="queue"),
+    path("terlambat/", views.overdue_list, name="overdue"),
+    path("baru/", views.activity_new, name="new"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/ubah/", views.activity_edit, name="edit"),
+    path("<int:pk>/aksi/<slug:action>/", views.activity_action, name="action"),
+    path("<int:pk>/laporan/", views.report_form, name="report"),
+    path("<int:pk>/daftar-hadir/", views.sheet_file, name="sheet"),
+    path("<int:pk>/foto/", views.photo_upload, name="photo_upload"),
+    path("<int:pk>/foto/<int:evidence_id>/", views.photo_file, name="photo"),
+    path("<int:pk>/foto/<int:evidence_id>/hapus/", views.photo_delete, name="photo_delete"),
+]

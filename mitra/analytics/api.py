@@ -1,3 +1,162 @@
-from ninja import Router
+"""Analytics API: the same figures as the dashboard, from the same selectors.
+
+Staff, admins and observers read their office's dashboard, areas and gaps; coordinators
+get 403 here (their gaps are on their workspace). The public summary needs no login.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from mitra.accounts.models import Membership
+from mitra.core.api import authenticated
+from mitra.core.errors import NotFoundError
+from mitra.offices.selectors import public_office
+
+from . import selectors
 
 router = Router(tags=["analytics"])
+
+
+class FiltersIn(Schema):
+    election: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    segment: int | None = None
+    theme: int | None = None
+    level: str = "kecamatan"
+
+    def filters(self) -> selectors.DashboardFilters:
+        return selectors.DashboardFilters(
+            election_id=self.election,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            segment_id=self.segment,
+            theme_id=self.theme,
+            level=self.level if self.level in selectors.LEVELS else "kecamatan",
+        )
+
+
+def _membership(request: HttpRequest) -> Membership | None:
+    return getattr(request, "membership", None)
+
+
+@router.get("/analytics/dashboard", auth=authenticated)
+def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
+    d = selectors.dashboard(membership=_membership(request), filters=params.filters())
+    totals = {k: v for k, v in d.totals.items() if k != "attendance_raw"}
+
+    def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r["id"],
+                "label": r["label"],
+                "activities": r["activities"],
+                "attendance": r["attendance"],
+            }
+            for r in items
+        ]
+
+    return {
+        "programme": d.programme.name,
+        "as_of": d.as_of,
+        "days_left": d.days_left,
+        "voters_total": d.voters_total,
+        "partners_active": d.partners_active,
+        "status": {value: n for value, _label, n in d.status_counts},
+        "totals": totals,
+        "checkins": d.checkins,
+        "reach_per_1000": d.reach_per_1000,
+        "by_segment": rows(d.by_segment),
+        "by_theme": rows(d.by_theme),
+        "by_method": rows(d.by_method),
+        "by_partner": rows(d.by_partner),
+        "targets": [
+            {
+                "metric": t.target.metric,
+                "label": t.label,
+                "segment_id": t.target.segment_id,
+                "theme_id": t.target.theme_id,
+                "actual": t.actual,
+                "value": t.value,
+                "expected": t.pace.expected_value if t.pace else None,
+                "on_track": t.pace.on_track if t.pace else None,
+            }
+            for t in d.targets
+        ],
+        "trend": [
+            {
+                "week": w.week,
+                "activities": w.activities,
+                "reach": w.reach,
+                "cumulative_reach": w.cumulative_reach,
+            }
+            for w in d.trend
+        ],
+    }
+
+
+@router.get("/analytics/areas", auth=authenticated)
+def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
+    d = selectors.dashboard(membership=_membership(request), filters=params.filters())
+    return [
+        {
+            "code": a.code,
+            "name": a.name,
+            "voters": a.voters,  # null: no voter figures imported ("tidak ada data")
+            "activities": a.activities,
+            "reach": a.reach,
+            "reach_per_1000": a.reach_per_1000,
+            "activities_per_10000": a.activities_per_10000,
+            "past_turnout": a.turnout,
+        }
+        for a in d.areas
+    ]
+
+
+@router.get("/analytics/gaps", auth=authenticated)
+def gaps(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
+    result = selectors.office_gaps(membership=_membership(request), filters=params.filters())
+    return [
+        {
+            "area_code": g.area_code,
+            "area": g.area_name,
+            "segment_id": g.segment_id,
+            "segment": g.segment_name,
+            "voters": g.voters,
+            "reached": g.reached,
+            "score": g.score,
+            "reason": g.reason,
+            "partners": [{"id": p.partner_id, "name": p.name} for p in g.partners],
+        }
+        for g in result
+    ]
+
+
+@router.get("/analytics/summary")
+def summary(request: HttpRequest) -> dict[str, Any]:
+    office = public_office()
+    s = selectors.public_summary(office=office) if office else None
+    if s is None:
+        raise NotFoundError(_("Belum ada program."), code="not_found")
+    return {
+        "programme": s.programme.name,
+        "activities": s.total_activities,
+        "reach": s.total_reach,
+        "themes": [{"id": t.pk, "name": t.name} for t in s.themes],
+        "kecamatan": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "activities": r.activities,
+                "reach": r.reach,
+                "by_theme": [{"activities": c[0], "reach": c[1]} for c in r.cells],
+            }
+            for r in s.rows
+        ],
+    }

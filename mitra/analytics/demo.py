@@ -5,7 +5,7 @@ from __future__ import annotations
 from mitra.demo.context import DemoContext
 from mitra.regions.models import Region
 
-from .models import PastTurnout, VoterCount
+from .models import PastTurnout, Target, TargetMetric, VoterCount
 
 DPT_TOTAL = 1_887_881
 MEN_SHARE = 932_468 / 1_887_881
@@ -62,3 +62,103 @@ def build(ctx: DemoContext) -> None:
         for kel, reg, voted in zip(kelurahan, registered_2018, voted_2018, strict=True)
     )
     ctx.say(f"  voter counts for {len(kelurahan)} kelurahan, {sum(voters):,} voters")
+    _targets(ctx)
+
+
+def _targets(ctx: DemoContext) -> None:
+    """Programme targets as Bandung set them: every kelurahan, 90 % turnout, reach by segment."""
+    office, programme = ctx.objects["office"], ctx.objects["programme"]
+    segments = {s.code: s for s in ctx.objects["segments"]}
+    rows = [
+        Target(office=office, programme=programme, metric=TargetMetric.ACTIVITIES, value=250),
+        Target(
+            office=office,
+            programme=programme,
+            metric=TargetMetric.ACTIVITIES_PER_KELURAHAN,
+            value=1,
+            note="Setiap kelurahan (151) minimal satu kegiatan",
+        ),
+        Target(office=office, programme=programme, metric=TargetMetric.TURNOUT, value=90),
+        Target(office=office, programme=programme, metric=TargetMetric.REACH, value=25_000),
+    ]
+    for code, value in (("pemula", 6_000), ("muda", 6_000), ("perempuan", 4_000)):
+        if code in segments:
+            rows.append(
+                Target(
+                    office=office,
+                    programme=programme,
+                    metric=TargetMetric.REACH,
+                    segment=segments[code],
+                    value=value,
+                )
+            )
+    for theme in ctx.objects["themes"]:
+        rows.append(
+            Target(
+                office=office,
+                programme=programme,
+                metric=TargetMetric.ACTIVITIES,
+                theme=theme,
+                value=80,
+            )
+        )
+    Target.objects.bulk_create(rows)
+    ctx.say(f"  {len(rows)} programme targets")
+
+
+NATIONAL_BATCH = 5000
+
+
+def build_national(ctx: DemoContext) -> None:
+    """Synthetic voter counts for each national office's election, per kelurahan of its
+    region (about 80,000 rows), so national dashboards show figures. Offices that already
+    have voter counts are skipped, so the step can be re-run."""
+    from mitra.elections.models import Election
+    from mitra.regions.models import RegionLevel
+
+    offices = ctx.objects.get("national_offices") or []
+    if not offices:
+        ctx.say("  no national offices: skipped")
+        return
+    done = set(VoterCount.objects.filter(office__in=offices).values_list("office_id", flat=True))
+    todo = {o.pk: o for o in offices if o.pk not in done}
+    if not todo:
+        ctx.say("  national voter counts already there")
+        return
+    elections = list(Election.objects.filter(office_id__in=todo).order_by("pk"))
+    kelurahan: dict[str, list[str]] = {}
+    for code in (
+        Region.objects.filter(
+            level=RegionLevel.KELURAHAN, parent__parent_id__in={o.region_id for o in todo.values()}
+        )
+        .order_by("code")
+        .values_list("code", flat=True)
+    ):
+        kelurahan.setdefault(code[:5], []).append(code)
+    rng = ctx.rng
+    rows: list[VoterCount] = []
+    written = 0
+    for election in elections:
+        office = todo[election.office_id]
+        for code in kelurahan.get(office.region_id or "", []):
+            total = rng.randrange(3_000, 25_000)
+            men = round(total * MEN_SHARE)
+            rows.append(
+                VoterCount(
+                    office_id=office.pk,
+                    election_id=election.pk,
+                    region_id=code,
+                    voters_total=total,
+                    voters_men=men,
+                    voters_women=total - men,
+                    first_time_voters=round(total * rng.uniform(0.05, 0.09)),
+                    polling_stations=max(1, total // 520),
+                )
+            )
+        if len(rows) >= NATIONAL_BATCH:
+            VoterCount.objects.bulk_create(rows, batch_size=NATIONAL_BATCH)
+            written += len(rows)
+            rows = []
+    VoterCount.objects.bulk_create(rows, batch_size=NATIONAL_BATCH)
+    written += len(rows)
+    ctx.say(f"  {written} national voter counts for {len(elections)} elections")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +55,80 @@ class PastTurnout(OfficeScoped):
 
     def __str__(self) -> str:
         return f"{self.label} {self.region_id}"
+
+
+class TargetMetric(models.TextChoices):
+    REACH = "reach", _("Jangkauan (orang)")
+    ACTIVITIES = "activities", _("Jumlah kegiatan")
+    ACTIVITIES_PER_KELURAHAN = "activities_per_kelurahan", _("Kegiatan minimal per kelurahan")
+    TURNOUT = "turnout", _("Partisipasi pemilih (%)")
+
+
+class Target(OfficeScoped):
+    """A programme target set by staff: e.g. reach 5,000 first-time voters, 90 % turnout."""
+
+    programme = models.ForeignKey(
+        "elections.Programme",
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("program"),
+    )
+    metric = models.CharField(_("ukuran"), max_length=30, choices=TargetMetric.choices)
+    segment = models.ForeignKey(
+        "elections.Segment",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("segmen"),
+    )
+    theme = models.ForeignKey(
+        "elections.Theme",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tema"),
+    )
+    value = models.PositiveIntegerField(_("target"))
+    note = models.CharField(_("keterangan"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["programme", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("target")
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} ≥ {self.value}"
+
+
+class ImportKind(models.TextChoices):
+    VOTERS = "voters", _("Rekap DPT")
+    TURNOUT = "turnout", _("Partisipasi sebelumnya")
+
+
+class FiguresImport(OfficeScoped):
+    """A checked spreadsheet waiting for confirmation: nothing is written before that."""
+
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    election = models.ForeignKey(
+        "elections.Election", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(max_length=80, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    filename = models.CharField(max_length=200)
+    rows = models.JSONField(default=list)  # validated rows, ready to write
+    errors = models.JSONField(default=list)  # [{"row": n, "message": "..."}]
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor angka pemilih")
+        verbose_name_plural = _("impor angka pemilih")
+
+    def __str__(self) -> str:
+        return self.filename

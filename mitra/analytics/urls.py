@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("grafik/<slug:name>.svg", views.chart_svg, name="chart"),
+    path("ekspor/<slug:table>/", views.export, name="export"),
+    path("wilayah/<str:code>/", views.area_detail, name="area"),
+    path("celah/", views.gaps_view, name="gaps"),
+    path("celah/mitra/", views.my_gaps, name="my_gaps"),
+    path("target/", views.targets, name="targets"),
+    path("target/<int:pk>/hapus/", views.target_delete, name="target_delete"),
+    path("impor/<int:pk>/", views.import_preview, name="import_preview"),
+    path("impor/<int:pk>/simpan/", views.import_confirm, name="import_confirm"),
+    path("impor/<slug:kind>/", views.import_start, name="import"),
+    path("impor/<slug:kind>/templat/", views.import_template, name="import_template"),
+    path("ringkasan/", views.public_summary, name="summary"),
+    path("nasional/", views.national, name="national"),
+]

@@ -1,1 +1,130 @@
-"""Demo step for checkin (filled in with the capability)."""
+"""Demo step: posters (check-in points) for approved activities, check-ins and tickets.
+
+Everything is synthetic (the demo office is marked as such). Past activities get measured
+attendance near their expected or reported figure; a few upcoming ones take registrations
+with a full list and a waiting list.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from mitra.activities.models import Activity
+from mitra.demo.context import DemoContext
+from mitra.regions.models import Region
+
+from .models import AgeBand, CheckIn, CheckinPoint, Gender, How, Registration, RegistrationStatus
+from .services import CHECKIN_STATUSES
+
+MAX_PER_ACTIVITY = 120
+
+
+def _nonce(ctx: DemoContext) -> str:
+    return f"{ctx.rng.getrandbits(128):032x}"
+
+
+def build(ctx: DemoContext) -> None:
+    office = ctx.objects["office"]
+    activities = ctx.objects.get("activities")
+    if activities is None:
+        activities = list(Activity.objects.filter(office=office))
+    eligible = [
+        a for a in activities if a.status in CHECKIN_STATUSES and not getattr(a, "is_online", False)
+    ]
+    if not eligible:
+        ctx.say("    checkin: no approved activities to attach posters to")
+        return
+    now = timezone.now()
+    kelurahan = list(
+        Region.objects.kelurahan()
+        .filter(code__startswith=f"{office.region_id}.")
+        .values_list("code", flat=True)
+    )
+    rng = ctx.rng
+    # Tickets: the next three activities (or, when the demo's dates have passed, the last three).
+    future = sorted((a for a in eligible if a.starts_at > now), key=lambda a: a.starts_at)
+    upcoming = future[:3] or sorted(eligible, key=lambda a: a.starts_at)[-3:]
+    registering = {a.pk for a in upcoming}
+    points = [
+        CheckinPoint(
+            office_id=office.pk,
+            activity=a,
+            requires_registration=a.pk in registering,
+            capacity=20 if a.pk in registering else None,
+        )
+        for a in eligible
+    ]
+    CheckinPoint.objects.bulk_create(points, batch_size=500)
+
+    registrations = []
+    for a in upcoming:
+        for n in range(24):
+            registrations.append(
+                Registration(
+                    office_id=office.pk,
+                    activity=a,
+                    name=f"Peserta Demo {n + 1}",
+                    email=f"peserta{n + 1}.{a.pk}@example.org",
+                    consent=True,
+                    status=RegistrationStatus.CONFIRMED if n < 20 else RegistrationStatus.WAITING,
+                    position=None if n < 20 else n - 19,
+                )
+            )
+    Registration.objects.bulk_create(registrations, batch_size=500)
+
+    checkins = []
+    for reg in registrations:  # tickets of activities already held were mostly used
+        if reg.activity.starts_at <= now and reg.status == "confirmed" and rng.random() < 0.8:
+            at = reg.activity.starts_at + datetime.timedelta(minutes=rng.randint(-20, 30))
+            checkins.append(
+                CheckIn(
+                    office_id=office.pk,
+                    activity=reg.activity,
+                    how=How.TICKET,
+                    registration=reg,
+                    scanned_at=at,
+                    received_at=at,
+                    nonce=_nonce(ctx),
+                )
+            )
+
+    bands = [b.value for b in AgeBand]
+    weights = [1, 6, 5, 3, 2, 1]
+    for a in eligible:
+        if a.starts_at > now:
+            continue
+        report = getattr(a, "report", None)  # None while no report was written
+        expected = report.attendance_total if report is not None else a.expected_attendance
+        target = min(MAX_PER_ACTIVITY, int((expected or 40) * rng.uniform(0.5, 0.95)))
+        home = a.kelurahan_id
+        for _i in range(target):
+            how = How.SELF if rng.random() < 0.8 else How.TALLY
+            at = a.starts_at + datetime.timedelta(minutes=rng.randint(-30, 90))
+            outside = rng.random() < 0.05
+            checkins.append(
+                CheckIn(
+                    office_id=office.pk,
+                    activity=a,
+                    how=how,
+                    age_band=rng.choices(bands, weights)[0] if how == How.SELF else "",
+                    gender=rng.choice([Gender.FEMALE, Gender.MALE]),
+                    kelurahan_id=None
+                    if outside or how == How.TALLY
+                    else (home if home and rng.random() < 0.6 else rng.choice(kelurahan)),
+                    outside_city=outside,
+                    first_time_voter=(rng.random() < 0.3) if how == How.SELF else None,
+                    disability=(rng.random() < 0.04) if how == How.SELF else None,
+                    pledge=how == How.SELF and rng.random() < 0.85,
+                    scanned_at=at,
+                    received_at=at,
+                    nonce=_nonce(ctx),
+                )
+            )
+    CheckIn.objects.bulk_create(checkins, batch_size=1000)
+    ctx.objects["checkin_points"] = points
+    ctx.say(
+        f"    checkin: {len(points)} posters, {len(checkins)} check-ins, "
+        f"{len(registrations)} registrations"
+    )

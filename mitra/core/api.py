@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError, IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, SessionAuth
 
@@ -31,8 +33,8 @@ class TokenAuth(APIKeyHeader):
         return user
 
 
-# Browser sessions (with CSRF on unsafe methods) or a token.
-authenticated = [SessionAuth(), TokenAuth()]
+# A token first (devices send no CSRF token), else the browser session (CSRF-checked).
+authenticated = [TokenAuth(), SessionAuth()]
 
 
 def create_api() -> NinjaAPI:
@@ -48,6 +50,20 @@ def create_api() -> NinjaAPI:
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return api.create_response(
             request, {"detail": exc.message, "code": exc.code}, status=exc.status_code
+        )
+
+    @api.exception_handler(DatabaseError)
+    def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        # A broken rule (IntegrityError) is a bug, not an outage: let it surface as a 500.
+        if isinstance(exc, IntegrityError):
+            raise exc
+        detail = _(
+            "Basis data sedang tidak dapat dihubungi. Data tetap tersimpan di perangkat; coba lagi."
+        )
+        return api.create_response(
+            request,
+            {"detail": detail, "code": "unavailable", "retryable": True},
+            status=503,
         )
 
     return api

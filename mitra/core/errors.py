@@ -6,8 +6,8 @@ from __future__ import annotations
 class DomainError(Exception):
     """Raised by services when a rule refuses an action.
 
-    Views turn it into a form error or an HTTP problem in one place
-    (`mitra.core.api.domain_error_handler`, `mitra.core.views.DomainErrorMixin`).
+    The API turns it into a JSON problem in one place (`mitra.core.api.create_api`);
+    views show `message` as a form error or a flash message.
     """
 
     status_code = 400

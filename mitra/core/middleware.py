@@ -3,24 +3,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 
 from mitra.accounts.selectors import user_membership
+from mitra.core.errors import NotFoundError, PermissionDeniedError
 
 
 class MembershipMiddleware:
-    """Puts the user's role (`request.membership`) on the request, loaded on first use."""
+    """Puts the user's role (`request.membership`: a Membership or None) on the request.
+
+    Loaded eagerly so `membership is None` means what it says; anonymous visitors without a
+    session cost no query.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: user_membership(user=request.user)
-        )
+        request.membership = user_membership(user=request.user)  # type: ignore[attr-defined]
         return self.get_response(request)
 
 
@@ -45,3 +48,23 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class DomainErrorMiddleware:
+    """A service's "not found" or "not allowed" that no view caught becomes 404 or 403.
+
+    Views still catch `DomainError` where they can show it as a form error; this is the
+    one place that maps the rest to HTTP for every page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFoundError):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, PermissionDeniedError):
+            raise PermissionDenied(exception.message) from exception

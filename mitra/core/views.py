@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from mitra.elections.selectors import current_programme, programme_countdown
 from mitra.offices.selectors import public_office
+from mitra.portal.selectors import home_sections
 
 
 @require_GET
@@ -28,8 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     office = public_office()
     programme = current_programme(office=office) if office else None
     countdown = programme_countdown(programme=programme) if programme else None
-    return render(
-        request,
-        "core/home.html",
-        {"office": office, "programme": programme, "countdown": countdown},
-    )
+    context: dict[str, object] = {"office": office, "programme": programme, "countdown": countdown}
+    if office is not None:
+        context.update(home_sections(office=office, programme=programme))
+    return render(request, "core/home.html", context)

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import views
+from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from .sitemaps import SITEMAPS
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("berita/", views.article_list, name="articles"),
+    path("berita/rss.xml", LatestArticlesFeed(), name="feed_rss"),
+    path("berita/atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
+    path("berita/<slug:slug>/", views.article, name="article"),
+    path("berita/<slug:slug>/gambar", views.article_image, name="article_image"),
+    path("tahapan/", views.timeline, name="timeline"),
+    path("cara-memilih/", views.how_to_vote, name="how_to_vote"),
+    path("direktori-mitra/", views.partner_directory, name="partners"),
+    path("agenda/", views.calendar, name="calendar"),
+    path("agenda/<int:pk>/", views.activity_detail, name="activity"),
+    path("materi/", views.materials, name="materials"),
+    path("materi/unduh/<int:version_id>/", views.material_download, name="material_download"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

@@ -64,7 +64,9 @@ def test_password_reset_sends_a_working_link(client, staff_member):
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     new = "Sandi-Baru-2024-xyz"
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
     assert done.status_code == 302
     assert _login(client, staff_member.user.email, new).status_code == 302
 
@@ -159,7 +161,9 @@ def test_coordinator_must_belong_to_a_partner_of_the_same_office(office, partner
         membership_grant(
             user=user, office=office, role=Role.COORDINATOR, partner_id=other_office_partner.pk
         )
-    granted = membership_grant(user=user, office=office, role=Role.COORDINATOR, partner_id=partner.pk)
+    granted = membership_grant(
+        user=user, office=office, role=Role.COORDINATOR, partner_id=partner.pk
+    )
     assert granted.partner == partner
 
 

@@ -46,9 +46,7 @@ def test_oversized_file_is_refused_with_the_limit_named(settings):
     assert "terlalu besar" in form.errors["document"][0]
 
 
-def test_stored_files_get_unguessable_names(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+def test_stored_files_get_unguessable_names(media):
     form = DocumentForm({"title": "x"}, {"document": SimpleUploadedFile("rahasia.pdf", PDF)})
     assert form.is_valid()
     first = store_upload(form.cleaned_data["document"], folder="agreements")

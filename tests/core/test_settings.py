@@ -9,12 +9,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    test_only = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "STATICFILES_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    test_only = {
+        "DEBUG",
+        "SECRET_KEY",
+        "SECURE_SSL_REDIRECT",
+        "STATICFILES_BACKEND",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in test_only}
     clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        env=clean, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -30,7 +41,10 @@ def test_development_has_a_default_secret_key():
 
 def test_deploy_check_is_clean_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         SECRET_KEY="a-long-random-production-secret-key-with-enough-entropy-1234567890",
         ALLOWED_HOSTS="mitra.example.go.id",
     )

@@ -21,7 +21,9 @@ def test_demo_builds_bandungs_synthetic_programme(capsys):
     office = Office.objects.get(slug="kpu-kota-bandung")
     assert office.is_demo
     assert set(Election.objects.filter(office=office).values_list("short_name", flat=True)) == {
-        "Pilgub Jabar 2024", "Pilwalkot Bandung 2024"}
+        "Pilgub Jabar 2024",
+        "Pilwalkot Bandung 2024",
+    }
     assert Stage.objects.filter(election__office=office, name="Pemungutan suara").count() == 2
     partners = Partner.objects.filter(office=office)
     assert partners.count() == 83

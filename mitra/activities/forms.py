@@ -1,0 +1,342 @@
+"""Forms validate input and build the services' arguments; rules live in the services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.accounts.models import Membership, Role
+from mitra.core.uploads import CheckedFileField
+from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.partners.models import Partner
+from mitra.regions.models import Region
+
+from .models import ActivityStatus, Method, Platform
+from .selectors import ActivityFilters, office_methods
+from .services import ActivityInput, PostInput
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+POST_ROWS = 3
+
+
+class KelurahanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        parent = obj.parent.name if obj.parent else ""
+        return f"{obj.name} — {parent}" if parent else obj.name
+
+
+def _kelurahan_qs(membership: Membership) -> Any:
+    return (
+        Region.objects.within(membership.office.region_id)
+        .kelurahan()
+        .select_related("parent")
+        .order_by("name")
+    )
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("Judul kegiatan"), max_length=200)
+    partner = forms.ModelChoiceField(
+        label=_("Penyelenggara"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("KPU (diselenggarakan kantor)"),
+    )
+    method = forms.ModelChoiceField(label=_("Metode"), queryset=Method.objects.none())
+    elections = forms.ModelMultipleChoiceField(
+        label=_("Pemilihan"),
+        queryset=Election.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan bila untuk semua pemilihan dalam program."),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Tema"), queryset=Theme.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    segments = forms.ModelMultipleChoiceField(
+        label=_("Segmen sasaran"),
+        queryset=Segment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_at = forms.DateTimeField(label=_("Mulai"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("Selesai"), widget=DATETIME_WIDGET)
+    is_online = forms.BooleanField(label=_("Kegiatan daring"), required=False)
+    online_url = forms.URLField(
+        label=_("Tautan siaran/unggahan"), required=False, assume_scheme="https"
+    )
+    kelurahan = KelurahanChoiceField(
+        label=_("Kelurahan"), queryset=Region.objects.none(), required=False
+    )
+    venue = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+    lat = forms.FloatField(label=_("Lintang (opsional)"), required=False)
+    lng = forms.FloatField(label=_("Bujur (opsional)"), required=False)
+    expected_attendance = forms.IntegerField(
+        label=_("Perkiraan peserta"), min_value=0, initial=0, required=False
+    )
+    description = forms.CharField(
+        label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    is_public = forms.BooleanField(
+        label=_("Tampilkan di kalender publik setelah disetujui"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, membership: Membership, programme: Programme, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.programme = programme
+        office = membership.office
+        fields: Any = self.fields
+        if membership.role == Role.COORDINATOR:
+            del self.fields["partner"]
+        else:
+            fields["partner"].queryset = Partner.objects.filter(office=office).order_by("name")
+        fields["method"].queryset = office_methods(office=office)
+        fields["elections"].queryset = programme.elections.all()
+        fields["themes"].queryset = programme.themes.all()
+        fields["segments"].queryset = Segment.objects.filter(office=office)
+        fields["kelurahan"].queryset = _kelurahan_qs(membership)
+        for name in ("title", "venue", "online_url"):
+            fields[name].widget.attrs["autocomplete"] = "off"
+
+    @staticmethod
+    def initial_from(activity: Any) -> dict[str, Any]:
+        return {
+            "title": activity.title,
+            "partner": activity.partner_id,
+            "method": activity.method_id,
+            "elections": list(activity.elections.all()),
+            "themes": list(activity.themes.all()),
+            "segments": list(activity.segments.all()),
+            "starts_at": timezone.localtime(activity.starts_at),
+            "ends_at": timezone.localtime(activity.ends_at),
+            "is_online": activity.is_online,
+            "online_url": activity.online_url,
+            "kelurahan": activity.kelurahan_id,
+            "venue": activity.venue,
+            "lat": activity.lat,
+            "lng": activity.lng,
+            "expected_attendance": activity.expected_attendance,
+            "description": activity.description,
+            "is_public": activity.is_public,
+        }
+
+    def to_input(self) -> ActivityInput:
+        d = self.cleaned_data
+        return ActivityInput(
+            programme=self.programme,
+            partner=d.get("partner"),
+            title=d["title"],
+            description=d.get("description") or "",
+            method=d["method"],
+            elections=list(d.get("elections") or []),
+            themes=list(d.get("themes") or []),
+            segments=list(d.get("segments") or []),
+            kelurahan=d.get("kelurahan"),
+            venue=d.get("venue") or "",
+            lat=d.get("lat"),
+            lng=d.get("lng"),
+            is_online=bool(d.get("is_online")),
+            online_url=d.get("online_url") or "",
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            expected_attendance=d.get("expected_attendance") or 0,
+            is_public=bool(d.get("is_public")),
+        )
+
+
+def _count(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+    )
+
+
+class ReportForm(forms.Form):
+    attendance_total = _count(_("Jumlah peserta"))
+    women = _count(_("Perempuan"))
+    men = _count(_("Laki-laki"))
+    first_time_voters = _count(_("Pemilih pemula"))
+    young_voters = _count(_("Pemilih muda"))
+    disabilities = _count(_("Penyandang disabilitas"))
+    notes = forms.CharField(
+        label=_("Catatan kegiatan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attendance_sheet = CheckedFileField(
+        label=_("Daftar hadir (PDF/foto)"), kinds={"pdf", "jpeg", "png"}, required=False
+    )
+
+    def __init__(self, *args: Any, bands: dict[str, tuple[int | None, int | None]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in bands.items():
+            if low is not None and high is not None:
+                self.fields[name].help_text = _("usia %(low)d–%(high)d tahun") % {
+                    "low": low,
+                    "high": high,
+                }
+        for i in range(POST_ROWS):
+            self.fields[f"post-{i}-url"] = forms.URLField(
+                label=_("Tautan unggahan %(n)d") % {"n": i + 1},
+                required=False,
+                assume_scheme="https",
+            )
+            self.fields[f"post-{i}-platform"] = forms.ChoiceField(
+                label=_("Platform"), choices=Platform.choices, required=False
+            )
+            for key, label in (
+                ("reach", _("Jangkauan")),
+                ("impressions", _("Tayangan")),
+                ("engagement", _("Interaksi")),
+            ):
+                self.fields[f"post-{i}-{key}"] = _count(label)
+
+    def figures(self) -> dict[str, int]:
+        d = self.cleaned_data
+        return {
+            name: d.get(name) or 0
+            for name in (
+                "attendance_total",
+                "women",
+                "men",
+                "first_time_voters",
+                "young_voters",
+                "disabilities",
+            )
+        }
+
+    def posts(self) -> list[PostInput]:
+        d = self.cleaned_data
+        posts = []
+        for i in range(POST_ROWS):
+            url = d.get(f"post-{i}-url")
+            if url:
+                posts.append(
+                    PostInput(
+                        url=url,
+                        platform=d.get(f"post-{i}-platform") or Platform.OTHER,
+                        reach=d.get(f"post-{i}-reach") or 0,
+                        impressions=d.get(f"post-{i}-impressions") or 0,
+                        engagement=d.get(f"post-{i}-engagement") or 0,
+                    )
+                )
+        return posts
+
+    def post_rows(self) -> list[list[Any]]:
+        return [
+            [
+                self[f"post-{i}-{k}"]
+                for k in ("url", "platform", "reach", "impressions", "engagement")
+            ]
+            for i in range(POST_ROWS)
+        ]
+
+    @staticmethod
+    def initial_from(report: Any, posts: list[Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        if report is not None:
+            for name in (
+                "attendance_total",
+                "women",
+                "men",
+                "first_time_voters",
+                "young_voters",
+                "disabilities",
+                "notes",
+            ):
+                initial[name] = getattr(report, name)
+        for i, post in enumerate(posts[:POST_ROWS]):
+            initial.update(
+                {
+                    f"post-{i}-url": post.url,
+                    f"post-{i}-platform": post.platform,
+                    f"post-{i}-reach": post.reach,
+                    f"post-{i}-impressions": post.impressions,
+                    f"post-{i}-engagement": post.engagement,
+                }
+            )
+        return initial
+
+
+class PhotoForm(forms.Form):
+    photo = CheckedFileField(label=_("Foto kegiatan"), kinds={"jpeg", "png", "webp"})
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FilterForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Mitra"), queryset=Partner.objects.none(), required=False
+    )
+    method = forms.ModelChoiceField(
+        label=_("Metode"), queryset=Method.objects.none(), required=False
+    )
+    theme = forms.ModelChoiceField(label=_("Tema"), queryset=Theme.objects.none(), required=False)
+    segment = forms.ModelChoiceField(
+        label=_("Segmen"), queryset=Segment.objects.none(), required=False
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Region.objects.none(), required=False
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=ActivityStatus.choices, required=False
+    )
+    date_from = forms.DateField(
+        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Cari"), required=False)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        office = membership.office
+        fields: Any = self.fields
+        if membership.role == Role.COORDINATOR:
+            del self.fields["partner"]
+        else:
+            fields["partner"].queryset = Partner.objects.filter(office=office).order_by("name")
+        fields["method"].queryset = office_methods(office=office, active_only=False)
+        fields["theme"].queryset = Theme.objects.filter(programme__office=office)
+        fields["segment"].queryset = Segment.objects.filter(office=office)
+        fields["kecamatan"].queryset = (
+            Region.objects.within(office.region_id).kecamatan().order_by("name")
+        )
+
+    def filters(self) -> ActivityFilters:
+        if not self.is_valid():
+            return ActivityFilters()
+        d = self.cleaned_data
+
+        def pk(name: str) -> Any:
+            value = d.get(name)
+            return value.pk if value is not None else None
+
+        return ActivityFilters(
+            partner_id=pk("partner"),
+            method_id=pk("method"),
+            theme_id=pk("theme"),
+            segment_id=pk("segment"),
+            kecamatan=pk("kecamatan") or "",
+            status=list(d.get("status") or []),
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            q=d.get("q") or "",
+        )
+
+
+def parse_day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()

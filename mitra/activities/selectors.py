@@ -1,0 +1,480 @@
+"""Reads of activities: permission-filtered lists, queues, calendar, reach totals.
+
+Reach (the programme's "how many people did we reach") counts **only verified reports**,
+and **each activity once**: filters over M2M relations (elections, themes, segments) are
+applied as `pk IN (subquery)` so an activity serving two elections is never joined twice.
+Analytics reuses these selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from mitra.accounts.models import Membership, Role
+from mitra.accounts.permissions import Right, has_right
+from mitra.elections.models import Segment
+from mitra.offices.models import Office
+from mitra.partners.models import Agreement, DeliverableMetric, Partner
+
+from .models import (
+    REPORT_DUE_DAYS,
+    Activity,
+    ActivityStatus,
+    Evidence,
+    Method,
+    OnlinePost,
+    Report,
+    Transition,
+)
+
+S = ActivityStatus
+# Activities that wait for a report (the date has passed, nothing verified yet).
+AWAITING_REPORT = (S.APPROVED, S.HELD, S.REPORT_RETURNED)
+
+
+@dataclass
+class ActivityFilters:
+    """The list/calendar/export/API filters (all optional)."""
+
+    partner_id: int | None = None
+    organiser: str = ""  # "" | "office" (partner empty) | "partners"
+    method_id: int | None = None
+    theme_id: int | None = None
+    segment_id: int | None = None
+    kecamatan: str = ""  # Region code of a kecamatan
+    status: list[str] = field(default_factory=list)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    election_id: int | None = None
+    programme_id: int | None = None
+    q: str = ""
+
+
+def activities_visible(*, membership: Membership | None) -> QuerySet[Activity]:
+    """Every activity the member may see: the office's (staff, admin, observer) or own partner's."""
+    if not membership:
+        return Activity.objects.none()
+    qs = Activity.objects.filter(office_id=membership.office_id)
+    if membership.role == Role.COORDINATOR:
+        return qs.filter(partner_id=membership.partner_id)  # type: ignore[misc]
+    if has_right(membership, Right.VIEW_ALL_PARTNERS):
+        return qs
+    return qs.none()
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def activities_filter(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+    f = filters
+    if f.partner_id:
+        qs = qs.filter(partner_id=f.partner_id)
+    if f.organiser == "office":
+        qs = qs.filter(partner__isnull=True)
+    elif f.organiser == "partners":
+        qs = qs.filter(partner__isnull=False)
+    if f.method_id:
+        qs = qs.filter(method_id=f.method_id)
+    if f.programme_id:
+        qs = qs.filter(programme_id=f.programme_id)
+    # M2M filters as subqueries: no duplicate rows, no DISTINCT needed.
+    if f.theme_id:
+        qs = qs.filter(
+            pk__in=Activity.themes.through.objects.filter(theme_id=f.theme_id).values("activity_id")
+        )
+    if f.segment_id:
+        qs = qs.filter(
+            pk__in=Activity.segments.through.objects.filter(segment_id=f.segment_id).values(
+                "activity_id"
+            )
+        )
+    if f.election_id:
+        qs = qs.filter(
+            pk__in=Activity.elections.through.objects.filter(election_id=f.election_id).values(
+                "activity_id"
+            )
+        )
+    if f.kecamatan:
+        qs = qs.filter(kelurahan__parent_id=f.kecamatan)
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.date_from:
+        qs = qs.filter(starts_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(starts_at__lt=_day_start(f.date_to + datetime.timedelta(days=1)))
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(venue__icontains=f.q))
+    return qs
+
+
+def activity_list(
+    *, membership: Membership | None, filters: ActivityFilters | None = None
+) -> QuerySet[Activity]:
+    """The staff / coordinator list: constant number of queries whatever the page size."""
+    qs = activities_filter(activities_visible(membership=membership), filters or ActivityFilters())
+    return qs.select_related(
+        "partner", "method", "kelurahan", "kelurahan__parent"
+    ).prefetch_related("themes", "segments")
+
+
+def activity_detail(*, membership: Membership | None, activity_id: int) -> Activity | None:
+    return (
+        activities_visible(membership=membership)
+        .select_related(
+            "partner",
+            "method",
+            "kelurahan",
+            "kelurahan__parent",
+            "programme",
+            "created_by",
+            "report",
+            "report__verified_by",
+        )
+        .prefetch_related("themes", "segments", "elections", "evidence", "online_posts")
+        .filter(pk=activity_id)
+        .first()
+    )
+
+
+def activity_transitions(*, activity: Activity) -> QuerySet[Transition]:
+    return activity.transitions.select_related("actor").order_by("at", "pk")
+
+
+def office_methods(*, office: Office | int, active_only: bool = True) -> QuerySet[Method]:
+    office_id = office if isinstance(office, int) else office.pk
+    qs = Method.objects.filter(office_id=office_id)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+# --- Staff queue and overdue reports ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    proposals: Sequence[Activity]
+    reports: Sequence[Activity]
+
+    @property
+    def count(self) -> int:
+        return len(self.proposals) + len(self.reports)
+
+
+def review_queue(*, membership: Membership | None, limit: int = 200) -> ReviewQueue:
+    """What waits for the commission: proposals to approve, reports to verify (oldest first)."""
+    if not has_right(membership, Right.REVIEW_ACTIVITIES):
+        return ReviewQueue([], [])
+    qs = activities_visible(membership=membership).select_related("partner", "method", "kelurahan")
+    proposals = list(qs.filter(status=S.SUBMITTED).order_by("updated_at", "pk")[:limit])
+    reports = list(
+        qs.filter(status=S.REPORTED)
+        .select_related("report")
+        .annotate(
+            flagged=Exists(
+                Evidence.objects.filter(activity_id=OuterRef("pk")).filter(
+                    Q(date_mismatch=True) | Q(place_mismatch=True)
+                )
+            )
+        )
+        .order_by("updated_at", "pk")[:limit]
+    )
+    return ReviewQueue(proposals, reports)
+
+
+def queue_count(*, membership: Membership | None) -> int:
+    if not has_right(membership, Right.REVIEW_ACTIVITIES):
+        return 0
+    return (
+        activities_visible(membership=membership)
+        .filter(status__in=[S.SUBMITTED, S.REPORTED])
+        .count()
+    )
+
+
+def overdue_activities(*, today: datetime.date | None = None) -> QuerySet[Activity]:
+    """All offices' activities whose report is overdue (ended more than 3 days ago)."""
+    today = today or timezone.localdate()
+    cutoff = _day_start(today - datetime.timedelta(days=REPORT_DUE_DAYS))
+    return Activity.objects.filter(status__in=AWAITING_REPORT, ends_at__lt=cutoff)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    activity: Activity
+    days_overdue: int
+    whatsapp_url: str
+    reminders: list[int]
+
+
+def overdue_reports(
+    *, membership: Membership | None, today: datetime.date | None = None
+) -> list[OverdueRow]:
+    """The staff's overdue list, with a WhatsApp click-to-chat link to the partner."""
+    from .services import reminder_text, whatsapp_link
+
+    today = today or timezone.localdate()
+    qs = (
+        overdue_activities(today=today)
+        .filter(pk__in=activities_visible(membership=membership).values("pk"))
+        .select_related("partner", "office", "method")
+        .prefetch_related("reminders")
+        .order_by("ends_at")
+    )
+    rows = []
+    for activity in qs:
+        days = (today - activity.report_due_on).days
+        phone = activity.partner.whatsapp if activity.partner else ""
+        rows.append(
+            OverdueRow(
+                activity=activity,
+                days_overdue=days,
+                whatsapp_url=whatsapp_link(phone=phone, text=reminder_text(activity, days)),
+                reminders=[r.days_overdue for r in activity.reminders.all()],
+            )
+        )
+    return rows
+
+
+# --- Calendar -----------------------------------------------------------------------------
+
+
+def calendar_activities(
+    *,
+    membership: Membership | None,
+    start: datetime.date,
+    end: datetime.date,
+    filters: ActivityFilters | None = None,
+) -> dict[datetime.date, list[Activity]]:
+    """Activities by local start day within [start, end)."""
+    qs = (
+        activity_list(membership=membership, filters=filters)
+        .filter(starts_at__gte=_day_start(start), starts_at__lt=_day_start(end))
+        .order_by("starts_at", "pk")
+    )
+    days: dict[datetime.date, list[Activity]] = {}
+    for activity in qs:
+        days.setdefault(timezone.localdate(activity.starts_at), []).append(activity)
+    return days
+
+
+def public_calendar(*, office: Office) -> QuerySet[Activity]:
+    """Approved public activities of an office (iCalendar feed, public site)."""
+    return (
+        Activity.objects.filter(office=office)
+        .public()
+        .select_related("partner", "method", "kelurahan", "kelurahan__parent")
+        .order_by("starts_at")
+    )
+
+
+# --- Reach --------------------------------------------------------------------------------
+
+REACH_FIELDS = (
+    "attendance_total",
+    "women",
+    "men",
+    "first_time_voters",
+    "young_voters",
+    "disabilities",
+)
+
+
+def counted_activities(
+    *,
+    office: Office | int,
+    filters: ActivityFilters | None = None,
+    partner: Partner | None = None,
+) -> QuerySet[Activity]:
+    """Verified activities of the office: the only ones whose figures count."""
+    office_id = office if isinstance(office, int) else office.pk
+    qs: QuerySet[Activity] = Activity.objects.filter(office_id=office_id).verified()
+    if partner is not None:
+        qs = qs.filter(partner_id=partner.pk)
+    if filters is not None:
+        qs = activities_filter(qs, filters)
+    return qs
+
+
+def reach_totals(
+    *,
+    office: Office | int,
+    filters: ActivityFilters | None = None,
+    partner: Partner | None = None,
+) -> dict[str, int]:
+    """Verified reach: activities, attendance and its breakdown, online figures.
+
+    Each activity counts once (Report is one per activity, filters are subqueries).
+    """
+    activities = counted_activities(office=office, filters=filters, partner=partner)
+    ids = activities.values("pk")
+    sums: dict[str, Any] = Report.objects.filter(activity_id__in=ids).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in REACH_FIELDS}
+    )
+    online = OnlinePost.objects.filter(activity_id__in=ids).aggregate(
+        online_posts=Count("pk"),
+        online_reach=Coalesce(Sum("reach"), 0),
+        impressions=Coalesce(Sum("impressions"), 0),
+        engagement=Coalesce(Sum("engagement"), 0),
+    )
+    return {"activities": activities.count(), **sums, **online}
+
+
+def reach_by(
+    *,
+    office: Office | int,
+    dimension: str,
+    filters: ActivityFilters | None = None,
+) -> list[dict[str, Any]]:
+    """Verified activities and attendance per theme / segment / method / kecamatan / partner.
+
+    For themes and segments an activity appears in each of its rows (so rows may add up to
+    more than `reach_totals`); within one row it counts once.
+    """
+    activities = counted_activities(office=office, filters=filters)
+    through: dict[str, tuple[Any, str, str]] = {
+        "theme": (Activity.themes.through, "theme_id", "theme__name"),
+        "segment": (Activity.segments.through, "segment_id", "segment__name"),
+    }
+    if dimension in through:
+        model, key, label = through[dimension]
+        rows = (
+            model.objects.filter(activity_id__in=activities.values("pk"))
+            .values(key, label)
+            .annotate(
+                activities=Count("activity_id"),
+                attendance=Coalesce(Sum("activity__report__attendance_total"), 0),
+            )
+            .order_by(key)
+        )
+        return [
+            {
+                "id": r[key],
+                "label": r[label],
+                "activities": r["activities"],
+                "attendance": r["attendance"],
+            }
+            for r in rows
+        ]
+    fields = {
+        "method": ("method_id", "method__name"),
+        "kecamatan": ("kelurahan__parent_id", "kelurahan__parent__name"),
+        "partner": ("partner_id", "partner__name"),
+        "kelurahan": ("kelurahan_id", "kelurahan__name"),
+    }
+    key, label = fields[dimension]
+    rows = (
+        activities.values(key, label)
+        .annotate(
+            activities=Count("pk"),
+            attendance=Coalesce(Sum("report__attendance_total"), 0),
+        )
+        .order_by(key)
+    )
+    return [
+        {
+            "id": r[key],
+            "label": r[label],
+            "activities": r["activities"],
+            "attendance": r["attendance"],
+        }
+        for r in rows
+    ]
+
+
+def status_counts(*, membership: Membership | None) -> dict[str, int]:
+    rows = activities_visible(membership=membership).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(S.values, 0)
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def age_bands(*, office: Office | int) -> dict[str, tuple[int | None, int | None]]:
+    """Age limits of the report's bands, from the office's segments (configurable data)."""
+    office_id = office if isinstance(office, int) else office.pk
+    limits = {
+        s.code: (s.min_age, s.max_age)
+        for s in Segment.objects.filter(office_id=office_id, code__in=["pemula", "muda"])
+    }
+    return {
+        "first_time_voters": limits.get("pemula", (17, 21)),
+        "young_voters": limits.get("muda", (22, 30)),
+    }
+
+
+# --- Partner page -------------------------------------------------------------------------
+
+
+def partner_activities(*, membership: Membership | None, partner: Partner) -> QuerySet[Activity]:
+    return activity_list(membership=membership).filter(partner_id=partner.pk).order_by("-starts_at")
+
+
+def partner_progress(*, partner: Partner, agreement: Agreement) -> list[dict[str, Any]]:
+    """Progress against one agreement's deliverables.
+
+    Each row: the deliverable, its target and the verified work that counts towards it
+    (activities on its theme/segment within the agreement's dates; people reached; posts).
+    """
+    rows = []
+    for deliverable in agreement.deliverables.all():
+        filters = ActivityFilters(
+            theme_id=deliverable.theme_id,
+            segment_id=deliverable.segment_id,
+            date_from=agreement.valid_from,
+            date_to=agreement.valid_until,
+        )
+        totals = reach_totals(office=partner.office_id, filters=filters, partner=partner)
+        done_by_metric: dict[str, int] = {
+            DeliverableMetric.ACTIVITIES: totals["activities"],
+            DeliverableMetric.REACH: totals["attendance_total"] + totals["online_reach"],
+            DeliverableMetric.POSTS: totals["online_posts"],
+        }
+        done = done_by_metric.get(str(deliverable.metric), totals["activities"])
+        target = deliverable.target
+        rows.append(
+            {
+                "deliverable": deliverable,
+                "label": " · ".join(
+                    str(x)
+                    for x in (
+                        deliverable.get_metric_display(),
+                        deliverable.theme,
+                        deliverable.segment,
+                    )
+                    if x
+                ),
+                "metric": deliverable.metric,
+                "target": target,
+                "done": done,
+                "percent": min(100, round(100 * done / target)) if target else 100,
+            }
+        )
+    return rows
+
+
+def partner_section(*, membership: Membership | None, partner: Partner) -> dict[str, Any]:
+    """Context for the include `activities/_partner_activities.html` on the partner page.
+
+    Progress is shown for each of the latest agreements within its own dates, so a renewal
+    that has just started does not hide what the previous agreement achieved.
+    """
+    agreements = (
+        Agreement.objects.filter(partner=partner)
+        .order_by("-valid_from", "-pk")
+        .prefetch_related("deliverables__theme", "deliverables__segment")[:3]
+    )
+    return {
+        "activities": list(partner_activities(membership=membership, partner=partner)[:20]),
+        "reach": reach_totals(office=partner.office_id, partner=partner),
+        "progress": [
+            {"agreement": a, "rows": partner_progress(partner=partner, agreement=a)}
+            for a in agreements
+            if a.deliverables.all()
+        ],
+    }

@@ -1,0 +1,732 @@
+"""Writes of activities: proposal, life cycle, report, evidence, reminders.
+
+Every service checks the actor's right and (for status moves) the allowed transition, and
+records a `Transition`. Refusals raise `ActivityError` (400) with an Indonesian message and
+a stable code, `PermissionDeniedError` (403) or `NotFoundError` (404, for records of
+another office or partner: their existence is not revealed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import Membership, Role, User
+from mitra.accounts.permissions import Right, has_right, require
+from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.uploads import store_upload
+from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.offices.models import Office
+from mitra.partners.models import Partner
+from mitra.regions.models import Region, RegionLevel
+
+from .models import (
+    MAX_PHOTOS,
+    Activity,
+    ActivityStatus,
+    Evidence,
+    Method,
+    MethodMode,
+    OnlinePost,
+    Platform,
+    Report,
+    ReportReminder,
+    Transition,
+)
+from .photos import distance_km, read_photo
+
+S = ActivityStatus
+
+# Photos taken this far from the activity's point, or this many days off its dates, are
+# flagged for the verifier (never refused: phones' clocks and GPS are often wrong).
+PLACE_TOLERANCE_KM = 3.0
+DATE_TOLERANCE_DAYS = 1
+REMINDER_STEPS = (3, 7)
+
+# The regulation's methods (PKPU 9/2022); offices extend the list as data.
+REGULATION_METHODS: list[tuple[str, str, str]] = [
+    ("forum-warga", "Forum warga", MethodMode.DIRECT),
+    ("diskusi", "Diskusi", MethodMode.DIRECT),
+    ("seminar", "Seminar", MethodMode.DIRECT),
+    ("lokakarya", "Lokakarya", MethodMode.DIRECT),
+    ("pelatihan", "Pelatihan", MethodMode.DIRECT),
+    ("ceramah", "Ceramah", MethodMode.DIRECT),
+    ("simulasi", "Simulasi", MethodMode.DIRECT),
+    ("gelar-wicara", "Gelar wicara", MethodMode.DIRECT),
+    ("budaya-lokal", "Pemanfaatan budaya lokal/tradisional", MethodMode.DIRECT),
+    ("langsung-lainnya", "Metode langsung lainnya", MethodMode.DIRECT),
+    ("media-massa", "Media massa (cetak, elektronik, daring)", MethodMode.INDIRECT),
+    ("media-daring", "Media daring (laman, pertemuan virtual, surel)", MethodMode.INDIRECT),
+    ("media-sosial", "Media sosial", MethodMode.INDIRECT),
+    ("media-luar-ruang", "Media luar ruang", MethodMode.INDIRECT),
+    ("bahan-sosialisasi", "Penyebaran bahan sosialisasi", MethodMode.INDIRECT),
+    ("media-kreatif", "Media kreatif", MethodMode.INDIRECT),
+    ("media-lainnya", "Media lainnya", MethodMode.INDIRECT),
+]
+
+
+class ActivityError(DomainError):
+    """A life-cycle or validation rule refused the action."""
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """The fields a proposal carries (from a form or the API)."""
+
+    programme: Programme
+    title: str
+    method: Method
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    partner: Partner | None = None
+    description: str = ""
+    elections: Sequence[Election] = ()
+    themes: Sequence[Theme] = ()
+    segments: Sequence[Segment] = ()
+    kelurahan: Region | None = None
+    venue: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    is_online: bool = False
+    online_url: str = ""
+    expected_attendance: int = 0
+    is_public: bool = True
+
+
+@dataclass(frozen=True)
+class PostInput:
+    url: str
+    platform: str
+    reach: int = 0
+    impressions: int = 0
+    engagement: int = 0
+
+
+# --- Methods -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def methods_seed(*, office: Office) -> list[Method]:
+    """Make sure the office has the regulation's methods (idempotent; keeps staff's additions)."""
+    methods = []
+    for order, (code, name, mode) in enumerate(REGULATION_METHODS, start=1):
+        method, _created = Method.objects.get_or_create(
+            office=office, code=code, defaults={"name": name, "mode": mode, "order": order}
+        )
+        methods.append(method)
+    return methods
+
+
+@transaction.atomic
+def method_save(
+    *, membership: Membership, code: str, name: str, mode: str, order: int = 100
+) -> Method:
+    require(membership, Right.MANAGE_PROGRAMME)
+    if mode not in MethodMode.values:
+        raise ActivityError(_("Bentuk metode tidak dikenal."), code="method_mode")
+    method, _created = Method.objects.update_or_create(
+        office=membership.office, code=code, defaults={"name": name, "mode": mode, "order": order}
+    )
+    return method
+
+
+# --- Access --------------------------------------------------------------------------------
+
+
+def activity_access(
+    *, membership: Membership | None, activity_id: int, lock: bool = False
+) -> Activity:
+    """The activity if the member may reach it (own office; coordinators own partner), else 404."""
+    if not membership:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    qs = Activity.objects.filter(pk=activity_id, office_id=membership.office_id)
+    if membership.role == Role.COORDINATOR:
+        qs = qs.filter(partner_id=membership.partner_id)  # type: ignore[misc]
+    elif not has_right(membership, Right.VIEW_ALL_PARTNERS):
+        qs = qs.none()
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    activity = qs.select_related("partner", "method", "kelurahan", "programme").first()
+    if activity is None:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    return activity
+
+
+def _record(
+    activity: Activity, to_status: str, actor: User | None, comment: str = ""
+) -> Transition:
+    transition = Transition.objects.create(
+        activity=activity,
+        from_status=activity.status,
+        to_status=to_status,
+        actor=actor,
+        comment=comment,
+    )
+    activity.status = to_status
+    activity.save(update_fields=["status", "updated_at"])
+    return transition
+
+
+def _expect(activity: Activity, allowed: Iterable[str], action: str) -> None:
+    if activity.status not in set(allowed):
+        raise ActivityError(
+            _("Kegiatan berstatus “%(status)s” tidak dapat %(action)s.")
+            % {"status": activity.get_status_display(), "action": action},
+            code="invalid_transition",
+        )
+
+
+def _comment_required(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ActivityError(
+            _("Tuliskan alasan pengembalian agar mitra tahu apa yang perlu diperbaiki."),
+            code="comment_required",
+        )
+    return comment
+
+
+# --- Proposal ------------------------------------------------------------------------------
+
+
+def _validate(membership: Membership, data: ActivityInput) -> Partner | None:
+    office = membership.office
+    partner = data.partner
+    if membership.role == Role.COORDINATOR:
+        # A coordinator proposes for their own partner only, whatever the input says.
+        if partner is not None and partner.pk != membership.partner_id:
+            raise NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
+        partner = membership.partner
+    if partner is not None and partner.office_id != office.pk:
+        raise NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
+    if data.programme.office_id != office.pk:
+        raise ActivityError(_("Program tidak ditemukan."), code="programme")
+    if data.method.office_id != office.pk:
+        raise ActivityError(_("Metode tidak dikenal."), code="method")
+    if not data.title.strip():
+        raise ActivityError(_("Judul kegiatan wajib diisi."), code="title_required")
+    if data.ends_at < data.starts_at:
+        raise ActivityError(
+            _("Waktu selesai tidak boleh sebelum waktu mulai."), code="ends_before_start"
+        )
+    if any(e.programme_id != data.programme.pk for e in data.elections):
+        raise ActivityError(
+            _("Pemilihan yang dipilih bukan bagian dari program ini."), code="election"
+        )
+    if any(t.programme_id != data.programme.pk for t in data.themes):
+        raise ActivityError(_("Tema yang dipilih bukan bagian dari program ini."), code="theme")
+    if any(s.office_id != office.pk for s in data.segments):
+        raise ActivityError(_("Segmen tidak dikenal."), code="segment")
+    if data.is_online:
+        if not data.online_url:
+            raise ActivityError(
+                _("Kegiatan daring perlu tautan siaran atau unggahan."), code="online_url_required"
+            )
+    elif data.kelurahan is None and not data.venue.strip():
+        raise ActivityError(
+            _("Isi kelurahan dan tempat kegiatan, atau tandai sebagai kegiatan daring."),
+            code="place_required",
+        )
+    if data.kelurahan is not None and (
+        data.kelurahan.level != RegionLevel.KELURAHAN
+        or not data.kelurahan.code.startswith(f"{office.region_id}.")
+    ):
+        raise ActivityError(
+            _("Kelurahan berada di luar wilayah kerja kantor ini."), code="kelurahan"
+        )
+    if (data.lat is None) != (data.lng is None):
+        raise ActivityError(_("Titik peta perlu lintang dan bujur."), code="point")
+    if (
+        data.lat is not None
+        and data.lng is not None
+        and not (-90 <= data.lat <= 90 and -180 <= data.lng <= 180)
+    ):
+        raise ActivityError(_("Titik peta tidak sah."), code="point")
+    return partner
+
+
+def _apply(activity: Activity, data: ActivityInput, partner: Partner | None) -> None:
+    activity.programme = data.programme
+    activity.partner = partner
+    activity.title = data.title.strip()
+    activity.description = data.description
+    activity.method = data.method
+    activity.kelurahan = data.kelurahan
+    activity.venue = data.venue
+    activity.lat = data.lat
+    activity.lng = data.lng
+    activity.is_online = data.is_online
+    activity.online_url = data.online_url
+    activity.starts_at = data.starts_at
+    activity.ends_at = data.ends_at
+    activity.expected_attendance = data.expected_attendance
+    activity.is_public = data.is_public
+
+
+def _set_relations(activity: Activity, data: ActivityInput) -> None:
+    elections = list(data.elections) or list(data.programme.elections.all())
+    activity.elections.set(elections)
+    activity.themes.set(list(data.themes))
+    activity.segments.set(list(data.segments))
+
+
+@transaction.atomic
+def activity_create(*, membership: Membership, data: ActivityInput) -> Activity:
+    """A new proposal in draft (a coordinator for their partner; staff for any or the office)."""
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    partner = _validate(membership, data)
+    activity = Activity(office=membership.office, created_by=membership.user)
+    _apply(activity, data, partner)
+    activity.save()
+    _set_relations(activity, data)
+    return activity
+
+
+EDITABLE = {
+    Role.COORDINATOR: {S.DRAFT, S.RETURNED},
+    Role.STAFF: {S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED},
+    Role.ADMIN: {S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED},
+}
+
+
+def can_edit(membership: Membership | None, activity: Activity) -> bool:
+    if not membership:
+        return False
+    return activity.status in EDITABLE.get(Role(membership.role), set())
+
+
+@transaction.atomic
+def activity_update(*, membership: Membership, activity_id: int, data: ActivityInput) -> Activity:
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    if not can_edit(membership, activity):
+        raise ActivityError(
+            _("Kegiatan berstatus “%(status)s” tidak dapat diubah lagi.")
+            % {"status": activity.get_status_display()},
+            code="not_editable",
+        )
+    partner = _validate(membership, data)
+    _apply(activity, data, partner)
+    activity.save()
+    _set_relations(activity, data)
+    return activity
+
+
+# --- Life cycle ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_submit(*, membership: Membership, activity_id: int) -> Activity:
+    """draft / returned → submitted: the proposal goes to the commission's queue."""
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.DRAFT, S.RETURNED}, _("diajukan"))
+    _record(activity, S.SUBMITTED, membership.user)
+    return activity
+
+
+@transaction.atomic
+def activity_approve(*, membership: Membership, activity_id: int, comment: str = "") -> Activity:
+    """submitted → approved (staff / admin)."""
+    require(membership, Right.REVIEW_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.SUBMITTED}, _("disetujui"))
+    _record(activity, S.APPROVED, membership.user, comment)
+    return activity
+
+
+@transaction.atomic
+def activity_return(*, membership: Membership, activity_id: int, comment: str) -> Activity:
+    """submitted → returned with a comment; the partner edits and resubmits."""
+    require(membership, Right.REVIEW_ACTIVITIES)
+    comment = _comment_required(comment)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.SUBMITTED}, _("dikembalikan"))
+    _record(activity, S.RETURNED, membership.user, comment)
+    return activity
+
+
+def _require_started(activity: Activity, now: datetime.datetime | None = None) -> None:
+    if activity.starts_at > (now or timezone.now()):
+        raise ActivityError(
+            _("Kegiatan belum dimulai; laporan dan tanda terlaksana dibuat setelah kegiatan."),
+            code="not_started",
+        )
+
+
+@transaction.atomic
+def activity_mark_held(*, membership: Membership, activity_id: int) -> Activity:
+    """approved → held, once the activity has started."""
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.APPROVED}, _("ditandai terlaksana"))
+    _require_started(activity)
+    _record(activity, S.HELD, membership.user)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, membership: Membership, activity_id: int, comment: str = "") -> Activity:
+    """Cancel before it was held; the record and its history stay."""
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED}, _("dibatalkan"))
+    _record(activity, S.CANCELLED, membership.user, comment.strip())
+    return activity
+
+
+def _validate_report(
+    activity: Activity, figures: dict[str, int], posts: Sequence[PostInput]
+) -> None:
+    total = figures["attendance_total"]
+    if any(v < 0 for v in figures.values()):
+        raise ActivityError(_("Angka tidak boleh negatif."), code="negative")
+    if total == 0 and not activity.is_online and activity.method.mode == MethodMode.DIRECT:
+        raise ActivityError(
+            _("Isi jumlah peserta kegiatan tatap muka."), code="attendance_required"
+        )
+    if figures["women"] + figures["men"] > total:
+        raise ActivityError(
+            _("Jumlah perempuan dan laki-laki melebihi jumlah peserta."), code="sex_exceeds_total"
+        )
+    if figures["first_time_voters"] + figures["young_voters"] > total:
+        raise ActivityError(
+            _("Jumlah pemilih pemula dan pemilih muda melebihi jumlah peserta."),
+            code="age_exceeds_total",
+        )
+    if figures["disabilities"] > total:
+        raise ActivityError(
+            _("Jumlah penyandang disabilitas melebihi jumlah peserta."),
+            code="disabilities_exceeds_total",
+        )
+    if activity.is_online and total == 0 and not posts:
+        raise ActivityError(
+            _("Kegiatan daring perlu minimal satu tautan unggahan dengan angka jangkauannya."),
+            code="posts_required",
+        )
+    for post in posts:
+        if post.platform not in Platform.values:
+            raise ActivityError(_("Platform tidak dikenal."), code="platform")
+        if min(post.reach, post.impressions, post.engagement) < 0:
+            raise ActivityError(_("Angka tidak boleh negatif."), code="negative")
+        if not post.url.startswith(("http://", "https://")):
+            raise ActivityError(_("Tautan unggahan tidak sah."), code="post_url")
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    membership: Membership,
+    activity_id: int,
+    attendance_total: int,
+    women: int = 0,
+    men: int = 0,
+    first_time_voters: int = 0,
+    young_voters: int = 0,
+    disabilities: int = 0,
+    notes: str = "",
+    attendance_sheet: UploadedFile | None = None,
+    posts: Sequence[PostInput] = (),
+) -> Report:
+    """The report after the activity: approved/held/report_returned → reported.
+
+    An approved activity whose date has passed is marked held on the way (both moves are
+    recorded).
+    """
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.APPROVED, S.HELD, S.REPORT_RETURNED}, _("dilaporkan"))
+    _require_started(activity)
+    figures = {
+        "attendance_total": attendance_total,
+        "women": women,
+        "men": men,
+        "first_time_voters": first_time_voters,
+        "young_voters": young_voters,
+        "disabilities": disabilities,
+    }
+    _validate_report(activity, figures, posts)
+    report = Report.objects.filter(activity=activity).first() or Report(activity=activity)
+    for name, value in figures.items():
+        setattr(report, name, value)
+    report.notes = notes
+    report.submitted_by = membership.user
+    report.submitted_at = timezone.now()
+    if attendance_sheet is not None:
+        report.attendance_sheet.name = store_upload(
+            attendance_sheet, folder=f"activities/{activity.office_id}/sheets"
+        )
+    report.save()
+    if posts:
+        activity.online_posts.all().delete()
+        OnlinePost.objects.bulk_create(
+            OnlinePost(
+                activity=activity,
+                url=p.url,
+                platform=p.platform,
+                reach=p.reach,
+                impressions=p.impressions,
+                engagement=p.engagement,
+            )
+            for p in posts
+        )
+    if activity.status == S.APPROVED:
+        _record(activity, S.HELD, membership.user)
+    _record(activity, S.REPORTED, membership.user)
+    return report
+
+
+@transaction.atomic
+def report_verify(*, membership: Membership, activity_id: int, comment: str = "") -> Report:
+    """reported → verified: from now on its figures count as reach."""
+    require(membership, Right.REVIEW_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.REPORTED}, _("diverifikasi"))
+    report = Report.objects.get(activity=activity)
+    report.verified_by = membership.user
+    report.verified_at = timezone.now()
+    report.return_comment = ""
+    report.save(update_fields=["verified_by", "verified_at", "return_comment"])
+    _record(activity, S.VERIFIED, membership.user, comment.strip())
+    return report
+
+
+@transaction.atomic
+def report_return(*, membership: Membership, activity_id: int, comment: str) -> Report:
+    """reported → report_returned with a comment; the partner corrects and resubmits."""
+    require(membership, Right.REVIEW_ACTIVITIES)
+    comment = _comment_required(comment)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, {S.REPORTED}, _("dikembalikan"))
+    report = Report.objects.get(activity=activity)
+    report.return_comment = comment
+    report.save(update_fields=["return_comment"])
+    _record(activity, S.REPORT_RETURNED, membership.user, comment)
+    return report
+
+
+# --- Evidence ------------------------------------------------------------------------------
+
+PHOTO_STATUSES = {S.APPROVED, S.HELD, S.REPORT_RETURNED}
+
+
+def _reference_point(activity: Activity) -> tuple[float, float] | None:
+    if activity.lat is not None and activity.lng is not None:
+        return activity.lat, activity.lng
+    kel = activity.kelurahan
+    if kel is not None and kel.label_lat is not None and kel.label_lng is not None:
+        return kel.label_lat, kel.label_lng
+    return None
+
+
+def evidence_flags(
+    *,
+    activity: Activity,
+    taken_at: datetime.datetime | None,
+    lat: float | None,
+    lng: float | None,
+) -> tuple[bool, bool, float | None]:
+    """(date_mismatch, place_mismatch, distance_km) of a photo against the activity."""
+    date_mismatch = False
+    if taken_at is not None:
+        day = timezone.localdate(taken_at)
+        first = timezone.localdate(activity.starts_at) - datetime.timedelta(DATE_TOLERANCE_DAYS)
+        last = timezone.localdate(activity.ends_at) + datetime.timedelta(DATE_TOLERANCE_DAYS)
+        date_mismatch = not (first <= day <= last)
+    distance = None
+    place_mismatch = False
+    reference = _reference_point(activity)
+    if lat is not None and lng is not None and reference is not None and not activity.is_online:
+        distance = round(distance_km(lat, lng, *reference), 2)
+        place_mismatch = distance > PLACE_TOLERANCE_KM
+    return date_mismatch, place_mismatch, distance
+
+
+@transaction.atomic
+def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFile) -> Evidence:
+    """Add a (content-checked) photo: resized, EXIF read, mismatches flagged, not refused."""
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    if activity.status not in PHOTO_STATUSES:
+        raise ActivityError(
+            _("Foto dapat diunggah setelah kegiatan disetujui dan sebelum laporan dikirim."),
+            code="photos_closed",
+        )
+    if activity.evidence.count() >= MAX_PHOTOS:
+        raise ActivityError(
+            _("Maksimal %(n)d foto per kegiatan.") % {"n": MAX_PHOTOS}, code="too_many_photos"
+        )
+    try:
+        facts = read_photo(photo)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ActivityError(_("Foto tidak dapat dibaca."), code="photo_unreadable") from exc
+    date_mismatch, place_mismatch, distance = evidence_flags(
+        activity=activity, taken_at=facts.taken_at, lat=facts.lat, lng=facts.lng
+    )
+    name = store_upload(
+        ContentFile(facts.data, name="photo.jpg"),
+        folder=f"activities/{activity.office_id}/photos",
+        kind="jpeg",
+    )
+    return Evidence.objects.create(
+        activity=activity,
+        file=name,
+        width=facts.width,
+        height=facts.height,
+        size_bytes=len(facts.data),
+        taken_at=facts.taken_at,
+        gps_lat=facts.lat,
+        gps_lng=facts.lng,
+        distance_km=distance,
+        date_mismatch=date_mismatch,
+        place_mismatch=place_mismatch,
+        uploaded_by=membership.user,
+    )
+
+
+@transaction.atomic
+def evidence_delete(*, membership: Membership, activity_id: int, evidence_id: int) -> None:
+    require(membership, Right.PROPOSE_ACTIVITIES)
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    if activity.status not in PHOTO_STATUSES:
+        raise ActivityError(_("Foto tidak dapat dihapus lagi."), code="photos_closed")
+    evidence = Evidence.objects.filter(pk=evidence_id, activity=activity).first()
+    if evidence is None:
+        raise NotFoundError(_("Foto tidak ditemukan."), code="not_found")
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def whatsapp_link(*, phone: str, text: str) -> str:
+    """A click-to-chat link (wa.me) with a prefilled message; empty without a number."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not digits:
+        return ""
+    return f"https://wa.me/{digits}?text={urllib.parse.quote(text)}"
+
+
+def reminder_text(activity: Activity, days_overdue: int) -> str:
+    return _(
+        "Pengingat dari %(office)s: laporan kegiatan “%(title)s” (%(date)s) sudah terlambat "
+        "%(days)d hari. Mohon kirim laporannya di %(url)s"
+    ) % {
+        "office": activity.office.display_name,
+        "title": activity.title,
+        "date": timezone.localdate(activity.starts_at).strftime("%d-%m-%Y"),
+        "days": days_overdue,
+        "url": f"{settings.SITE_URL.rstrip('/')}/kegiatan/{activity.pk}/laporan/",
+    }
+
+
+def reminders_send(*, today: datetime.date | None = None) -> list[ReportReminder]:
+    """Email coordinators of overdue reports at 3 and 7 days overdue (each step once).
+
+    Idempotent: a step already recorded in ReportReminder is not sent again.
+    """
+    from .selectors import overdue_activities
+
+    today = today or timezone.localdate()
+    sent: list[ReportReminder] = []
+    for activity in overdue_activities(today=today).select_related("office", "partner"):
+        days = (today - activity.report_due_on).days
+        due_steps = [s for s in REMINDER_STEPS if days >= s]
+        if not due_steps:
+            continue
+        done = set(activity.reminders.values_list("days_overdue", flat=True))
+        pending = [s for s in due_steps if s not in done]
+        if not pending:
+            continue
+        recipients = _coordinator_emails(activity)
+        with transaction.atomic():
+            records = [
+                ReportReminder.objects.create(
+                    activity=activity, days_overdue=step, recipients=", ".join(recipients)
+                )
+                for step in pending
+            ]
+            if recipients:
+                subject = _("Laporan kegiatan terlambat: %(title)s") % {"title": activity.title}
+                body = reminder_text(activity, days)
+                transaction.on_commit(_mailer(subject, body, recipients))
+        sent.extend(records)
+    return sent
+
+
+def _mailer(subject: str, body: str, recipients: list[str]) -> Callable[[], None]:
+    def send() -> None:
+        send_mail(subject, body, None, recipients, fail_silently=True)
+
+    return send
+
+
+def _coordinator_emails(activity: Activity) -> list[str]:
+    if activity.partner_id is None:
+        return []
+    emails = list(
+        Membership.objects.filter(
+            office_id=activity.office_id, role=Role.COORDINATOR, partner_id=activity.partner_id
+        ).values_list("user__email", flat=True)
+    )
+    if not emails and activity.partner and activity.partner.email:
+        emails = [activity.partner.email]
+    return sorted(set(emails))
+
+
+def post_inputs(rows: Iterable[dict[str, Any]]) -> list[PostInput]:
+    """Rows of a form / API payload → PostInput, skipping empty rows."""
+    posts = []
+    for row in rows:
+        url = (row.get("url") or "").strip()
+        if not url:
+            continue
+        posts.append(
+            PostInput(
+                url=url,
+                platform=row.get("platform") or Platform.OTHER,
+                reach=int(row.get("reach") or 0),
+                impressions=int(row.get("impressions") or 0),
+                engagement=int(row.get("engagement") or 0),
+            )
+        )
+    return posts
+
+
+def activity_act(
+    *, membership: Membership, activity_id: int, action: str, comment: str = ""
+) -> Activity:
+    """Dispatch a life-cycle action by name (pages and API share it)."""
+    m, pk, c = membership, activity_id, comment
+    if action == "submit":
+        return activity_submit(membership=m, activity_id=pk)
+    if action == "approve":
+        return activity_approve(membership=m, activity_id=pk, comment=c)
+    if action == "return":
+        return activity_return(membership=m, activity_id=pk, comment=c)
+    if action == "held":
+        return activity_mark_held(membership=m, activity_id=pk)
+    if action == "cancel":
+        return activity_cancel(membership=m, activity_id=pk, comment=c)
+    if action == "verify":
+        return report_verify(membership=m, activity_id=pk, comment=c).activity
+    if action == "report_return":
+        return report_return(membership=m, activity_id=pk, comment=c).activity
+    raise ActivityError(_("Tindakan tidak dikenal."), code="unknown_action")
+
+
+ACTIONS = ("submit", "approve", "return", "held", "cancel", "verify", "report_return")

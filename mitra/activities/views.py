@@ -1,0 +1,412 @@
+"""Thin views: forms validate, services write, selectors read, templates render."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right
+from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.uploads import file_response
+from mitra.elections.selectors import current_programme
+from mitra.offices.selectors import public_office
+
+from . import selectors, services
+from .exports import ActivityExporter
+from .forms import ActivityForm, CommentForm, FilterForm, PhotoForm, ReportForm, parse_day
+from .ical import ical_feed
+from .models import MAX_PHOTOS, ActivityStatus
+
+S = ActivityStatus
+PAGE_SIZE = 50
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if not membership:
+        raise Http404
+    return membership  # type: ignore[return-value]
+
+
+def _detail_or_404(membership: Membership, activity_id: int) -> Any:
+    activity = selectors.activity_detail(membership=membership, activity_id=activity_id)
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> HttpResponse:
+    if isinstance(exc, NotFoundError):
+        raise Http404
+    if isinstance(exc, PermissionDeniedError):
+        return HttpResponse(exc.message, status=403)
+    messages.error(request, exc.message)
+    return redirect(fallback)
+
+
+@login_required
+@require_GET
+def activity_list(request: HttpRequest) -> HttpResponseBase:
+    membership = _membership(request)
+    form = FilterForm(request.GET or None, membership=membership)
+    filters = form.filters()
+    qs = selectors.activity_list(membership=membership, filters=filters).order_by(
+        "-starts_at", "-pk"
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        if not has_right(membership, Right.EXPORT) and not membership.is_coordinator:
+            raise PermissionDenied(_("Anda tidak memiliki izin untuk ekspor."))
+        return ActivityExporter(qs).response(fmt, filename="kegiatan")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "form": form,
+            "page": page,
+            "membership": membership,
+            "query": query.urlencode(),
+            "can_propose": has_right(membership, Right.PROPOSE_ACTIVITIES),
+        },
+    )
+
+
+@login_required
+@require_GET
+def activity_calendar(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    form = FilterForm(request.GET or None, membership=membership)
+    filters = form.filters()
+    day = parse_day(request.GET.get("date"))
+    view = "week" if request.GET.get("view") == "week" else "month"
+    if view == "week":
+        start = day - datetime.timedelta(days=day.weekday())
+        end = start + datetime.timedelta(days=7)
+        weeks = [[start + datetime.timedelta(days=i) for i in range(7)]]
+        prev_day, next_day = start - datetime.timedelta(days=7), end
+    else:
+        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(day.year, day.month)
+        start, end = weeks[0][0], weeks[-1][-1] + datetime.timedelta(days=1)
+        first = day.replace(day=1)
+        prev_day = (first - datetime.timedelta(days=1)).replace(day=1)
+        next_day = (first + datetime.timedelta(days=32)).replace(day=1)
+    by_day = selectors.calendar_activities(
+        membership=membership, start=start, end=end, filters=filters
+    )
+    query = request.GET.copy()
+    for key in ("date", "view"):
+        query.pop(key, None)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "day": day,
+            "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+            "prev_day": prev_day,
+            "next_day": next_day,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    if not has_right(membership, Right.REVIEW_ACTIVITIES):
+        raise PermissionDenied(_("Antrean ini untuk staf KPU."))
+    queue = selectors.review_queue(membership=membership)
+    return render(request, "activities/queue.html", {"queue": queue})
+
+
+@login_required
+@require_GET
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    if not has_right(membership, Right.REVIEW_ACTIVITIES):
+        raise PermissionDenied(_("Daftar ini untuk staf KPU."))
+    rows = selectors.overdue_reports(membership=membership)
+    return render(request, "activities/overdue.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_new(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    if not has_right(membership, Right.PROPOSE_ACTIVITIES):
+        raise PermissionDenied(_("Anda tidak dapat mengajukan kegiatan."))
+    programme = current_programme(office=membership.office)
+    if programme is None:
+        messages.error(request, _("Belum ada program berjalan."))
+        return redirect("activities:list")
+    form = ActivityForm(request.POST or None, membership=membership, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(membership=membership, data=form.to_input())
+            if request.POST.get("submit_now"):
+                services.activity_submit(membership=membership, activity_id=activity.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Kegiatan disimpan."))
+            return redirect("activities:detail", activity.pk)
+    return render(request, "activities/form.html", {"form": form, "activity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    activity = _detail_or_404(membership, pk)
+    if not services.can_edit(membership, activity):
+        messages.error(request, _("Kegiatan ini tidak dapat diubah lagi."))
+        return redirect("activities:detail", pk)
+    form = ActivityForm(
+        request.POST or None,
+        membership=membership,
+        programme=activity.programme,
+        initial=ActivityForm.initial_from(activity),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(membership=membership, activity_id=pk, data=form.to_input())
+            if request.POST.get("submit_now"):
+                services.activity_submit(membership=membership, activity_id=pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Perubahan disimpan."))
+            return redirect("activities:detail", pk)
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool]]:
+    """(action, label, needs_comment) the member may take now."""
+    review = has_right(membership, Right.REVIEW_ACTIVITIES)
+    propose = has_right(membership, Right.PROPOSE_ACTIVITIES)
+    started = activity.starts_at <= timezone.now()
+    status = activity.status
+    actions: list[tuple[str, str, bool]] = []
+    if propose and status in (S.DRAFT, S.RETURNED):
+        actions.append(("submit", _("Ajukan"), False))
+    if review and status == S.SUBMITTED:
+        actions += [("approve", _("Setujui"), False), ("return", _("Kembalikan"), True)]
+    if propose and status == S.APPROVED and started:
+        actions.append(("held", _("Tandai terlaksana"), False))
+    if review and status == S.REPORTED:
+        actions += [
+            ("verify", _("Verifikasi laporan"), False),
+            ("report_return", _("Kembalikan laporan"), True),
+        ]
+    if propose and status in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED):
+        actions.append(("cancel", _("Batalkan"), True))
+    return actions
+
+
+@login_required
+@require_GET
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    activity = _detail_or_404(membership, pk)
+    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "report": report,
+            "transitions": selectors.activity_transitions(activity=activity),
+            "actions": _actions(membership, activity),
+            "can_edit": services.can_edit(membership, activity),
+            "can_report": has_right(membership, Right.PROPOSE_ACTIVITIES)
+            and activity.status in (S.APPROVED, S.HELD, S.REPORT_RETURNED)
+            and activity.starts_at <= timezone.now(),
+            "comment_form": CommentForm(),
+            "bands": selectors.age_bands(office=membership.office_id),
+        },
+    )
+
+
+DONE = {
+    "submit": _("Kegiatan diajukan."),
+    "approve": _("Kegiatan disetujui."),
+    "return": _("Kegiatan dikembalikan ke mitra."),
+    "held": _("Kegiatan ditandai terlaksana."),
+    "cancel": _("Kegiatan dibatalkan."),
+    "verify": _("Laporan diverifikasi."),
+    "report_return": _("Laporan dikembalikan ke mitra."),
+}
+
+
+@login_required
+@require_POST
+def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    membership = _membership(request)
+    if action not in services.ACTIONS:
+        raise Http404
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
+    except DomainError as exc:
+        return _domain_response(request, exc, request.path.rsplit("/aksi/", 1)[0] + "/")
+    messages.success(request, str(DONE[action]))
+    if request.POST.get("next") == "queue":
+        return redirect("activities:queue")
+    return redirect("activities:detail", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    activity = _detail_or_404(membership, pk)
+    if not has_right(membership, Right.PROPOSE_ACTIVITIES):
+        raise PermissionDenied(_("Anda tidak dapat melapor."))
+    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
+    bands = selectors.age_bands(office=membership.office_id)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        bands=bands,
+        initial=ReportForm.initial_from(report, list(activity.online_posts.all())),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_submit(
+                membership=membership,
+                activity_id=pk,
+                notes=form.cleaned_data.get("notes") or "",
+                attendance_sheet=form.cleaned_data.get("attendance_sheet"),
+                posts=form.posts(),
+                **form.figures(),
+            )
+        except DomainError as exc:
+            if isinstance(exc, NotFoundError):
+                raise Http404 from exc
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Laporan terkirim. Terima kasih!"))
+            return redirect("activities:detail", pk)
+    return render(
+        request,
+        "activities/report.html",
+        {
+            "activity": activity,
+            "report": report,
+            "form": form,
+            "photo_form": PhotoForm(),
+            "photos": list(activity.evidence.all()),
+            "max_photos": MAX_PHOTOS,
+            "photos_open": activity.status in services.PHOTO_STATUSES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload one photo (XHR with progress, or a plain form post without JavaScript)."""
+    membership = _membership(request)
+    _detail_or_404(membership, pk)  # another partner's activity: 404 before anything else
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        if wants_json:
+            return JsonResponse({"detail": error, "code": "invalid_photo"}, status=400)
+        messages.error(request, error)
+        return redirect("activities:report", pk)
+    try:
+        evidence = services.evidence_add(
+            membership=membership, activity_id=pk, photo=form.cleaned_data["photo"]
+        )
+    except DomainError as exc:
+        if isinstance(exc, NotFoundError):
+            raise Http404 from exc
+        if wants_json:
+            return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status_code)
+        messages.error(request, exc.message)
+        return redirect("activities:report", pk)
+    if wants_json:
+        return JsonResponse(
+            {
+                "id": evidence.pk,
+                "url": f"/kegiatan/{pk}/foto/{evidence.pk}/",
+                "date_mismatch": evidence.date_mismatch,
+                "place_mismatch": evidence.place_mismatch,
+            },
+            status=201,
+        )
+    messages.success(request, _("Foto diunggah."))
+    return redirect("activities:report", pk)
+
+
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
+    except DomainError as exc:
+        return _domain_response(request, exc, f"/kegiatan/{pk}/laporan/")
+    return redirect("activities:report", pk)
+
+
+@login_required
+@require_GET
+def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
+    membership = _membership(request)
+    activity = _detail_or_404(membership, pk)
+    evidence = next((e for e in activity.evidence.all() if e.pk == evidence_id), None)
+    if evidence is None:
+        raise Http404
+    return file_response(evidence.file, download_name=f"kegiatan-{pk}-{evidence_id}.jpg")
+
+
+@login_required
+@require_GET
+def sheet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = _membership(request)
+    activity = _detail_or_404(membership, pk)
+    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
+    if report is None or not report.attendance_sheet:
+        raise Http404
+    return file_response(report.attendance_sheet, download_name=f"daftar-hadir-{pk}")
+
+
+@require_GET
+def ical(request: HttpRequest) -> HttpResponse:
+    """iCalendar feed of the public office's approved public activities (no login)."""
+    office = public_office()
+    if office is None:
+        raise Http404
+    body = ical_feed(office=office, activities=selectors.public_calendar(office=office)[:2000])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kegiatan.ics"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response

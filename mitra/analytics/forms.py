@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mitra.elections.models import Election, Programme, Segment, Theme
+
+from .models import TargetMetric
+from .selectors import DashboardFilters
+
+
+class FilterForm(forms.Form):
+    election = forms.ModelChoiceField(
+        queryset=Election.objects.none(),
+        required=False,
+        label=_("Pemilihan"),
+        empty_label=_("Semua"),
+    )
+    date_from = forms.DateField(
+        required=False, label=_("Dari tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("Sampai tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.none(), required=False, label=_("Segmen"), empty_label=_("Semua")
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
+    )
+    level = forms.ChoiceField(
+        required=False,
+        label=_("Tingkat peta"),
+        choices=[("kecamatan", _("Kecamatan")), ("kelurahan", _("Kelurahan"))],
+    )
+    measure = forms.ChoiceField(
+        required=False,
+        label=_("Warna peta"),
+        choices=[
+            ("reach", _("Jangkauan per 1.000 pemilih")),
+            ("activities", _("Kegiatan per 10.000 pemilih")),
+        ],
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["election"].queryset = Election.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+
+    def filters(self) -> DashboardFilters:
+        if not self.is_bound or not self.is_valid():
+            return DashboardFilters()
+        c = self.cleaned_data
+        return DashboardFilters(
+            election_id=c["election"].pk if c.get("election") else None,
+            date_from=c.get("date_from"),
+            date_to=c.get("date_to"),
+            segment_id=c["segment"].pk if c.get("segment") else None,
+            theme_id=c["theme"].pk if c.get("theme") else None,
+            level=c.get("level") or "kecamatan",
+            measure=c.get("measure") or "reach",
+        )
+
+
+class VoterImportForm(forms.Form):
+    election = forms.ModelChoiceField(queryset=Election.objects.none(), label=_("Pemilihan"))
+    file = forms.FileField(label=_("Berkas XLSX atau CSV"))
+
+    def __init__(self, *args: Any, programme: Programme | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            self.fields["election"].queryset = Election.objects.filter(  # type: ignore[attr-defined]
+                office_id=programme.office_id
+            )  # type: ignore[attr-defined]
+
+
+class TurnoutImportForm(forms.Form):
+    label = forms.CharField(
+        label=_("Pemilihan sebelumnya"), max_length=80, initial="Pilwalkot 2018"
+    )
+    year = forms.IntegerField(label=_("Tahun"), min_value=1955, max_value=2100, initial=2018)
+    file = forms.FileField(label=_("Berkas XLSX atau CSV"))
+
+
+class TargetForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Ukuran"), choices=TargetMetric.choices)
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.none(), required=False, label=_("Segmen"), empty_label=_("Semua")
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
+    )
+    value = forms.IntegerField(label=_("Target"), min_value=1)
+    note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""Pure arithmetic of the dashboard: pace against a target and the gap score.
+
+Kept free of the database so the rules can be read (and tested) on small numbers; the
+formulas are explained in docs/analytics.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+# Turnout weight bounds: an area with half the city's abstention counts half, with twice
+# the abstention counts double; never more, so one outlier cannot swamp the ranking.
+TURNOUT_WEIGHT_MIN = 0.5
+TURNOUT_WEIGHT_MAX = 2.0
+URGENCY_WEEK = 7  # days; see urgency()
+
+
+def expected_share(*, start: datetime.date, end: datetime.date, today: datetime.date) -> float:
+    """Share of the programme period [start, end] that has elapsed by `today` (0…1)."""
+    total = (end - start).days
+    if total <= 0:
+        return 1.0 if today >= end else 0.0
+    return min(1.0, max(0.0, (today - start).days / total))
+
+
+@dataclass(frozen=True)
+class Pace:
+    actual: int
+    target: int
+    expected: float  # share of the target that should be done by now
+    days_left: int
+
+    @property
+    def progress(self) -> float:
+        return self.actual / self.target if self.target else 1.0
+
+    @property
+    def on_track(self) -> bool:
+        """On track when the share done is at least the share of time elapsed."""
+        return self.progress >= self.expected
+
+    @property
+    def expected_value(self) -> int:
+        return round(self.target * self.expected)
+
+    @property
+    def needed_per_week(self) -> float | None:
+        """What is left, spread over the weeks left (None after voting day)."""
+        if self.days_left <= 0:
+            return None
+        remaining = max(0, self.target - self.actual)
+        return remaining / max(self.days_left / 7, 1 / 7)
+
+
+def turnout_weight(*, area_turnout: float | None, city_turnout: float | None) -> float:
+    """Low past turnout weighs more: the area's abstention relative to the city's.
+
+    1.0 when either turnout is unknown (no evidence either way).
+    """
+    if area_turnout is None or city_turnout is None or city_turnout >= 1:
+        return 1.0
+    weight = (1 - area_turnout) / (1 - city_turnout)
+    return min(TURNOUT_WEIGHT_MAX, max(TURNOUT_WEIGHT_MIN, weight))
+
+
+def urgency(*, days_left: int) -> float:
+    """1 + 7 / days left, at most 2: the last week doubles every gap's weight."""
+    if days_left <= 0:
+        return 0.0
+    return min(2.0, 1 + URGENCY_WEEK / max(days_left, URGENCY_WEEK))
+
+
+def coverage_factor(*, voters: int, reached: int) -> float:
+    """1 with nobody reached, 1/2 at one person per 1,000 voters, 1/11 at ten per 1,000."""
+    if voters <= 0:
+        return 0.0
+    return 1 / (1 + 1000 * reached / voters)
+
+
+def gap_score(
+    *,
+    voters: int,
+    reached: int,
+    area_turnout: float | None,
+    city_turnout: float | None,
+    days_left: int,
+) -> float:
+    """score = voters/1000 × coverage × turnout weight × urgency (rounded to 2 decimals)."""
+    score = (
+        voters
+        / 1000
+        * coverage_factor(voters=voters, reached=reached)
+        * turnout_weight(area_turnout=area_turnout, city_turnout=city_turnout)
+        * urgency(days_left=days_left)
+    )
+    return round(score, 2)

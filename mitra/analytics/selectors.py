@@ -1,0 +1,1177 @@
+"""Every figure of the dashboard, its exports, the API and the public summary.
+
+One layer, so the page, the XLSX and the JSON never disagree. Reach comes from
+`mitra.activities.selectors` (only verified reports, each activity once); this module adds
+the denominators (voters per area), targets and pace, the weekly trend and the gaps.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right
+from mitra.activities import selectors as activity_selectors
+from mitra.activities.models import Activity, ActivityStatus, OnlinePost
+from mitra.activities.selectors import ActivityFilters
+from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.elections.models import Election, Programme, Segment, Stage, Theme
+from mitra.elections.selectors import current_programme
+from mitra.offices.models import Office
+from mitra.partners.models import Deliverable, DeliverableMetric, Partner, PartnerStatus
+from mitra.regions.models import Region, RegionLevel
+
+from . import scoring
+from .models import PastTurnout, Target, TargetMetric, VoterCount
+
+LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
+MEASURES = ("reach", "activities")
+SEGMENT_VOTER_FIELD = {"pemula": "first_time_voters", "perempuan": "voters_women"}
+
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def require_dashboard(membership: Membership | None) -> Membership:
+    """Staff, admins and observers see the office dashboard; coordinators do not."""
+    if membership is None or not has_right(membership, Right.VIEW_DASHBOARD):
+        raise PermissionDeniedError(
+            _("Dasbor hanya untuk staf KPU dan pemantau."), code="permission_denied"
+        )
+    return membership
+
+
+def small_cell_threshold(*, membership: Membership | None, office: Office) -> int:
+    """Cells below this are hidden: 0 for people who may see personal data, else the office's."""
+    if membership is not None and has_right(membership, Right.VIEW_PERSONAL_DATA):
+        return 0
+    return int(office.small_cell_threshold or 0)
+
+
+def suppress(value: int | None, threshold: int) -> int | str | None:
+    """A people count as shown: "<5" when 0 < value < threshold (0 and None stay as they are)."""
+    if value is None or threshold <= 0 or value == 0 or value >= threshold:
+        return value
+    return f"<{threshold}"
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardFilters:
+    election_id: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    segment_id: int | None = None
+    theme_id: int | None = None
+    level: str = "kecamatan"
+    measure: str = "reach"  # "reach" per 1,000 voters | "activities" per 10,000 voters
+
+    def activity_filters(self, programme: Programme) -> ActivityFilters:
+        return ActivityFilters(
+            programme_id=programme.pk,
+            election_id=self.election_id,
+            segment_id=self.segment_id,
+            theme_id=self.theme_id,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+    def as_query(self) -> dict[str, str]:
+        query = {
+            "election": self.election_id,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "segment": self.segment_id,
+            "theme": self.theme_id,
+            "level": self.level if self.level != "kecamatan" else None,
+            "measure": self.measure if self.measure != "reach" else None,
+        }
+        return {k: str(v) for k, v in query.items() if v}
+
+
+def reference_day(
+    *, filters: DashboardFilters, today: datetime.date | None = None
+) -> datetime.date:
+    """The day figures are read "as of": the end of the date filter, else today."""
+    today = today or timezone.localdate()
+    return min(filters.date_to, today) if filters.date_to else today
+
+
+# --- Denominators: voters and past turnout per area --------------------------------------
+
+
+def voter_election(*, programme: Programme, election_id: int | None) -> Election | None:
+    """The election whose voter list is the denominator: the chosen one, else the first
+    of the programme's elections that has voter counts (else the first at all)."""
+    elections = Election.objects.filter(programme=programme).order_by("voting_day", "name")
+    if election_id:
+        return elections.filter(pk=election_id).first()
+    with_counts = elections.filter(voter_counts__isnull=False).distinct().first()
+    return with_counts or elections.first()
+
+
+@dataclass
+class VoterBase:
+    voters_total: int
+    voters_men: int
+    voters_women: int
+    first_time_voters: int | None
+    polling_stations: int | None
+    kelurahan_with_data: int
+
+    def for_segment(self, code: str | None) -> int:
+        """Voters of the segment where the voter list tells them apart, else all voters."""
+        field_name = SEGMENT_VOTER_FIELD.get(code or "")
+        value = getattr(self, field_name) if field_name else None
+        return int(value) if value is not None else self.voters_total
+
+
+def voters_by_area(*, election: Election | None, level: str) -> dict[str, VoterBase]:
+    """Voter figures per area code (kelurahan, or summed per kecamatan). Areas without
+    imported figures are absent: callers show them as "tidak ada data", never as zero."""
+    if election is None:
+        return {}
+    key = "region_id" if level == "kelurahan" else "region__parent_id"
+    rows = (
+        VoterCount.objects.filter(election=election)
+        .values(key)
+        .annotate(
+            total=Sum("voters_total"),
+            men=Sum("voters_men"),
+            women=Sum("voters_women"),
+            first=Sum("first_time_voters"),
+            first_n=Count("first_time_voters"),
+            tps=Sum("polling_stations"),
+            tps_n=Count("polling_stations"),
+            n=Count("pk"),
+        )
+    )
+    result = {}
+    for r in rows:
+        result[r[key]] = VoterBase(
+            voters_total=r["total"],
+            voters_men=r["men"],
+            voters_women=r["women"],
+            # Only when every kelurahan of the area has the figure; a partial sum would mislead.
+            first_time_voters=r["first"] if r["first_n"] == r["n"] else None,
+            polling_stations=r["tps"] if r["tps_n"] == r["n"] else None,
+            kelurahan_with_data=r["n"],
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class TurnoutBase:
+    label: str
+    year: int
+    by_area: dict[str, float]
+    city: float | None
+
+
+def past_turnout(*, office: Office | int, level: str) -> TurnoutBase | None:
+    """The latest past election's turnout per area and for the whole office area."""
+    office_id = office if isinstance(office, int) else office.pk
+    latest = (
+        PastTurnout.objects.filter(office_id=office_id)
+        .order_by("-year", "label")
+        .values("label", "year")
+        .first()
+    )
+    if latest is None:
+        return None
+    qs = PastTurnout.objects.filter(office_id=office_id, label=latest["label"])
+    key = "region_id" if level == "kelurahan" else "region__parent_id"
+    by_area = {
+        r[key]: r["voted"] / r["registered"]
+        for r in qs.values(key).annotate(voted=Sum("voted"), registered=Sum("registered"))
+        if r["registered"]
+    }
+    total = qs.aggregate(voted=Sum("voted"), registered=Sum("registered"))
+    city = total["voted"] / total["registered"] if total["registered"] else None
+    return TurnoutBase(label=latest["label"], year=latest["year"], by_area=by_area, city=city)
+
+
+# --- Areas (map and ranked table) --------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    code: str
+    name: str
+    parent_name: str
+    voters: int | None
+    activities: int
+    reach: int | str  # may be "<5" once suppressed
+    reach_raw: int
+    turnout: float | None
+
+    @property
+    def reach_per_1000(self) -> float | None:
+        return round(1000 * self.reach_raw / self.voters, 2) if self.voters else None
+
+    @property
+    def activities_per_10000(self) -> float | None:
+        return round(10000 * self.activities / self.voters, 2) if self.voters else None
+
+    def measure(self, name: str) -> float | None:
+        return self.activities_per_10000 if name == "activities" else self.reach_per_1000
+
+
+def office_areas(*, office: Office, level: str, with_boundary: bool = False) -> QuerySet[Region]:
+    qs = (
+        Region.objects.within(office.region_id)
+        .filter(level=LEVELS.get(level, RegionLevel.KECAMATAN))
+        .select_related("parent")
+        .order_by("code")
+    )
+    return qs if with_boundary else qs.defer("boundary")
+
+
+def area_rows(
+    *,
+    office: Office,
+    programme: Programme,
+    filters: DashboardFilters,
+    threshold: int = 0,
+) -> list[AreaRow]:
+    """One row per kecamatan (or kelurahan) of the office's area, ordered by code."""
+    level = filters.level if filters.level in LEVELS else "kecamatan"
+    election = voter_election(programme=programme, election_id=filters.election_id)
+    voters = voters_by_area(election=election, level=level)
+    turnout = past_turnout(office=office, level=level)
+    reach = {
+        r["id"]: r
+        for r in activity_selectors.reach_by(
+            office=office, dimension=level, filters=filters.activity_filters(programme)
+        )
+    }
+    rows = []
+    for region in office_areas(office=office, level=level):
+        figures = reach.get(region.code, {})
+        base = voters.get(region.code)
+        reached = int(figures.get("attendance", 0))
+        rows.append(
+            AreaRow(
+                code=region.code,
+                name=region.name,
+                parent_name=region.parent.name if region.parent_id and region.parent else "",
+                voters=base.voters_total if base else None,
+                activities=int(figures.get("activities", 0)),
+                reach=suppress(reached, threshold) or 0,
+                reach_raw=reached,
+                turnout=turnout.by_area.get(region.code) if turnout else None,
+            )
+        )
+    return rows
+
+
+def area_get(*, office: Office, code: str) -> Region:
+    region = (
+        Region.objects.within(office.region_id)
+        .filter(code=code, level__in=[RegionLevel.KECAMATAN, RegionLevel.KELURAHAN])
+        .select_related("parent")
+        .first()
+    )
+    if region is None:
+        raise NotFoundError(_("Wilayah tidak ditemukan."), code="not_found")
+    return region
+
+
+def area_activities(
+    *, office: Office, programme: Programme, region: Region, filters: DashboardFilters
+) -> QuerySet[Activity]:
+    """The counted (verified) activities held in one kecamatan or kelurahan."""
+    qs = activity_selectors.counted_activities(
+        office=office, filters=filters.activity_filters(programme)
+    )
+    if region.level == RegionLevel.KECAMATAN:
+        qs = qs.filter(kelurahan__parent_id=region.code)
+    else:
+        qs = qs.filter(kelurahan_id=region.code)
+    return qs.select_related("partner", "method", "kelurahan", "report").order_by("-starts_at")
+
+
+# --- Targets and pace ---------------------------------------------------------------------
+
+
+def programme_start(*, programme: Programme) -> datetime.date:
+    """Start of the programme period: its earliest activity or stage (else 90 days before)."""
+    first_activity = Activity.objects.filter(programme=programme).aggregate(m=Min("starts_at"))["m"]
+    first_stage = Stage.objects.filter(election__programme=programme).aggregate(m=Min("starts_on"))[
+        "m"
+    ]
+    candidates = [d for d in (first_stage,) if d]
+    if first_activity:
+        candidates.append(timezone.localdate(first_activity))
+    if not candidates:
+        return programme.voting_day - datetime.timedelta(days=90)
+    return min(candidates)
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    label: str
+    actual: int | None  # None: not measurable yet (turnout before the count)
+    value: int
+    pace: scoring.Pace | None
+    unit: str = ""
+
+
+def _target_label(target: Target) -> str:
+    parts = [target.get_metric_display()]
+    if target.segment_id and target.segment:
+        parts.append(target.segment.name)
+    if target.theme_id and target.theme:
+        parts.append(target.theme.name)
+    return " · ".join(parts)
+
+
+@dataclass
+class ActivityFacts:
+    """The counted (verified) activities of a programme as plain facts, read in 3 queries,
+    so many targets and deliverables are measured without one query set each."""
+
+    attendance: dict[int, int]
+    kelurahan: dict[int, str | None]
+    partner: dict[int, int | None]
+    segments: dict[int, set[int]]
+    themes: dict[int, set[int]]
+
+    def matching(
+        self,
+        *,
+        segment_id: int | None = None,
+        theme_id: int | None = None,
+        partners: set[int] | None = None,
+    ) -> list[int]:
+        return [
+            pk
+            for pk in self.attendance
+            if (segment_id is None or segment_id in self.segments.get(pk, ()))
+            and (theme_id is None or theme_id in self.themes.get(pk, ()))
+            and (partners is None or self.partner[pk] in partners)
+        ]
+
+
+def activity_facts(*, office: Office, filters: ActivityFilters) -> ActivityFacts:
+    counted = activity_selectors.counted_activities(office=office, filters=filters)
+    attendance: dict[int, int] = {}
+    kelurahan: dict[int, str | None] = {}
+    partner: dict[int, int | None] = {}
+    for pk, people, kel, partner_id in counted.values_list(
+        "pk", "report__attendance_total", "kelurahan_id", "partner_id"
+    ):
+        attendance[pk], kelurahan[pk], partner[pk] = people or 0, kel, partner_id
+    segments: dict[int, set[int]] = defaultdict(set)
+    for pk, sid in Activity.segments.through.objects.filter(
+        activity_id__in=counted.values("pk")
+    ).values_list("activity_id", "segment_id"):
+        segments[pk].add(sid)
+    themes: dict[int, set[int]] = defaultdict(set)
+    for pk, tid in Activity.themes.through.objects.filter(
+        activity_id__in=counted.values("pk")
+    ).values_list("activity_id", "theme_id"):
+        themes[pk].add(tid)
+    return ActivityFacts(attendance, kelurahan, partner, segments, themes)
+
+
+def _target_facts(
+    *, office: Office, programme: Programme, filters: DashboardFilters
+) -> ActivityFacts:
+    # Targets are cumulative: the date filter's start does not apply, its end does.
+    return activity_facts(
+        office=office,
+        filters=ActivityFilters(
+            programme_id=programme.pk, election_id=filters.election_id, date_to=filters.date_to
+        ),
+    )
+
+
+def target_rows(
+    *,
+    office: Office,
+    programme: Programme,
+    filters: DashboardFilters,
+    today: datetime.date | None = None,
+    facts: ActivityFacts | None = None,
+    start: datetime.date | None = None,
+) -> list[TargetRow]:
+    """Each target with what is done, what should be done by now, and on track or behind."""
+    as_of = reference_day(filters=filters, today=today)
+    start = start or programme_start(programme=programme)
+    expected = scoring.expected_share(start=start, end=programme.voting_day, today=as_of)
+    days_left = (programme.voting_day - as_of).days
+    targets = list(Target.objects.filter(programme=programme).select_related("segment", "theme"))
+    if not targets:
+        return []
+    facts = facts or _target_facts(office=office, programme=programme, filters=filters)
+    kelurahan_total: int | None = None
+    rows = []
+    for target in targets:
+        ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
+        actual: int | None
+        value = target.value
+        unit = ""
+        if target.metric == TargetMetric.TURNOUT:
+            actual, unit = None, "%"
+        elif target.metric == TargetMetric.ACTIVITIES_PER_KELURAHAN:
+            # Progress: kelurahan that have at least `value` activities, of all kelurahan.
+            if kelurahan_total is None:
+                kelurahan_total = office_areas(office=office, level="kelurahan").count()
+            per_kel: dict[str, int] = defaultdict(int)
+            for pk in ids:
+                if facts.kelurahan[pk]:
+                    per_kel[str(facts.kelurahan[pk])] += 1
+            actual = sum(1 for n in per_kel.values() if n >= target.value)
+            value = kelurahan_total
+            unit = _("kelurahan")
+        elif target.metric == TargetMetric.REACH:
+            actual, unit = sum(facts.attendance[pk] for pk in ids), _("orang")
+        else:
+            actual, unit = len(ids), _("kegiatan")
+        pace = (
+            scoring.Pace(actual=actual, target=value, expected=expected, days_left=days_left)
+            if actual is not None
+            else None
+        )
+        rows.append(
+            TargetRow(
+                target=target,
+                label=_target_label(target),
+                actual=actual,
+                value=value,
+                pace=pace,
+                unit=unit,
+            )
+        )
+    return rows
+
+
+@dataclass
+class DeliverableRollup:
+    metric: str
+    metric_label: str
+    theme: str
+    segment: str
+    partners: int
+    target: int
+    done: int
+
+
+def deliverable_rollup(
+    *,
+    office: Office,
+    programme: Programme,
+    filters: DashboardFilters | None = None,
+    facts: ActivityFacts | None = None,
+    start: datetime.date | None = None,
+) -> list[DeliverableRollup]:
+    """Partner deliverables of the agreements in force during the programme, summed per
+    metric/theme/segment, with the verified work of those partners towards them."""
+    filters = filters or DashboardFilters()
+    start = start or programme_start(programme=programme)
+    deliverables = list(
+        Deliverable.objects.filter(
+            agreement__office_id=office.pk,
+            agreement__valid_until__gte=start,
+            agreement__valid_from__lte=programme.voting_day,
+        ).values_list(
+            "metric",
+            "theme_id",
+            "theme__name",
+            "segment_id",
+            "segment__name",
+            "agreement__partner_id",
+            "target",
+        )
+    )
+    if not deliverables:
+        return []
+    facts = facts or _target_facts(office=office, programme=programme, filters=filters)
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for metric, theme_id, theme, segment_id, segment, partner_id, target in deliverables:
+        group = groups.setdefault(
+            (metric, theme_id, segment_id), [theme or "", segment or "", set(), 0]
+        )
+        group[2].add(partner_id)
+        group[3] += target
+    posts: dict[int, int] = {}
+    if any(key[0] == DeliverableMetric.POSTS for key in groups):
+        posts = dict(
+            OnlinePost.objects.filter(activity_id__in=list(facts.attendance))
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values_list("activity_id", "n")
+        )
+    labels = dict(DeliverableMetric.choices)
+    rows = []
+    for (metric, theme_id, segment_id), (theme, segment, partners, target) in sorted(
+        groups.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2] or 0)
+    ):
+        ids = facts.matching(segment_id=segment_id, theme_id=theme_id, partners=partners)
+        if metric == DeliverableMetric.REACH:
+            done = sum(facts.attendance[pk] for pk in ids)
+        elif metric == DeliverableMetric.POSTS:
+            done = sum(posts.get(pk, 0) for pk in ids)
+        else:
+            done = len(ids)
+        rows.append(
+            DeliverableRollup(
+                metric=metric,
+                metric_label=str(labels.get(metric, metric)),
+                theme=theme,
+                segment=segment,
+                partners=len(partners),
+                target=target,
+                done=done,
+            )
+        )
+    return rows
+
+
+# --- Trend --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: datetime.date
+    activities: int
+    reach: int
+    cumulative_reach: int
+
+
+def weekly_trend(
+    *, office: Office, programme: Programme, filters: DashboardFilters
+) -> list[WeekRow]:
+    """Verified activities and reach per week (Monday) of the activity's start."""
+    qs = activity_selectors.counted_activities(
+        office=office, filters=filters.activity_filters(programme)
+    )
+    rows = (
+        qs.annotate(week=TruncWeek("starts_at"))
+        .values("week")
+        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
+        .order_by("week")
+    )
+    result = []
+    running = 0
+    for r in rows:
+        week = r["week"]
+        day = timezone.localdate(week) if isinstance(week, datetime.datetime) else week
+        running += r["reach"]
+        result.append(
+            WeekRow(week=day, activities=r["n"], reach=r["reach"], cumulative_reach=running)
+        )
+    return result
+
+
+# --- The dashboard ------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    office: Office
+    programme: Programme
+    filters: DashboardFilters
+    as_of: datetime.date
+    days_left: int
+    voter_election: Election | None
+    voters_total: int | None
+    partners_active: int
+    status_counts: list[tuple[str, str, int]]
+    totals: dict[str, Any]
+    checkins: int | None
+    by_segment: list[dict[str, Any]]
+    by_theme: list[dict[str, Any]]
+    by_method: list[dict[str, Any]]
+    by_partner: list[dict[str, Any]]
+    targets: list[TargetRow]
+    deliverables: list[DeliverableRollup]
+    trend: list[WeekRow]
+    areas: list[AreaRow]
+    threshold: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reach_per_1000(self) -> float | None:
+        if not self.voters_total:
+            return None
+        return round(1000 * self.totals["attendance_raw"] / self.voters_total, 2)
+
+
+def _status_counts(
+    *, office: Office, programme: Programme, filters: DashboardFilters
+) -> list[tuple[str, str, int]]:
+    qs = activity_selectors.activities_filter(
+        Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
+    )
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [(value, str(label), counts.get(value, 0)) for value, label in ActivityStatus.choices]
+
+
+@functools.cache
+def _checkin_model() -> Any:
+    """The attendance app's CheckIn model once its table exists (None until then)."""
+    try:
+        model = apps.get_model("checkin", "CheckIn")
+    except LookupError:
+        return None
+    if model._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model
+
+
+def measured_checkins(
+    *, office: Office, programme: Programme, filters: DashboardFilters
+) -> int | None:
+    """Check-ins (measured attendance) of the filtered activities; None without the app's model."""
+    model = _checkin_model()
+    if model is None:
+        return None
+    ids = activity_selectors.activities_filter(
+        Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
+    ).values("pk")
+    return int(model.objects.filter(activity_id__in=ids).count())
+
+
+def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
+    return [
+        {**r, "attendance_raw": r["attendance"], "attendance": suppress(r["attendance"], threshold)}
+        for r in rows
+    ]
+
+
+def dashboard(
+    *,
+    membership: Membership | None,
+    filters: DashboardFilters | None = None,
+    programme: Programme | None = None,
+    today: datetime.date | None = None,
+) -> Dashboard:
+    """Every figure of the staff dashboard (also used by its exports and the API)."""
+    membership = require_dashboard(membership)
+    office = membership.office
+    filters = filters or DashboardFilters()
+    programme = programme or current_programme(office=office)
+    if programme is None or programme.office_id != office.pk:
+        raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
+    threshold = small_cell_threshold(membership=membership, office=office)
+    af = filters.activity_filters(programme)
+    as_of = reference_day(filters=filters, today=today)
+    election = voter_election(programme=programme, election_id=filters.election_id)
+    voters = VoterCount.objects.filter(election=election).aggregate(n=Sum("voters_total"))["n"]
+    start = programme_start(programme=programme)
+    facts = _target_facts(office=office, programme=programme, filters=filters)
+    totals: dict[str, Any] = dict(activity_selectors.reach_totals(office=office, filters=af))
+    totals["attendance_raw"] = totals["attendance_total"]
+    for name in activity_selectors.REACH_FIELDS:
+        totals[name] = suppress(totals[name], threshold)
+    return Dashboard(
+        office=office,
+        programme=programme,
+        filters=filters,
+        as_of=as_of,
+        days_left=(programme.voting_day - as_of).days,
+        voter_election=election,
+        voters_total=voters,
+        partners_active=Partner.objects.filter(office=office, status=PartnerStatus.ACTIVE).count(),
+        status_counts=_status_counts(office=office, programme=programme, filters=filters),
+        totals=totals,
+        checkins=measured_checkins(office=office, programme=programme, filters=filters),
+        by_segment=_suppressed(
+            activity_selectors.reach_by(office=office, dimension="segment", filters=af), threshold
+        ),
+        by_theme=_suppressed(
+            activity_selectors.reach_by(office=office, dimension="theme", filters=af), threshold
+        ),
+        by_method=_suppressed(
+            activity_selectors.reach_by(office=office, dimension="method", filters=af), threshold
+        ),
+        by_partner=_suppressed(
+            activity_selectors.reach_by(office=office, dimension="partner", filters=af), threshold
+        ),
+        targets=target_rows(
+            office=office,
+            programme=programme,
+            filters=filters,
+            today=today,
+            facts=facts,
+            start=start,
+        ),
+        deliverables=deliverable_rollup(
+            office=office, programme=programme, filters=filters, facts=facts, start=start
+        ),
+        trend=weekly_trend(office=office, programme=programme, filters=filters),
+        areas=area_rows(office=office, programme=programme, filters=filters, threshold=threshold),
+        threshold=threshold,
+    )
+
+
+def national_rollup() -> list[dict[str, Any]]:
+    """Verified activities and reach per office across all offices (national benchmark)."""
+    from mitra.activities.models import Report
+
+    reach = dict(
+        Report.objects.filter(activity__status=ActivityStatus.VERIFIED)
+        .values("activity__office_id")
+        .annotate(n=Sum("attendance_total"))
+        .values_list("activity__office_id", "n")
+    )
+    activities = (
+        Activity.objects.verified().values("office_id", "office__name").annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "office_id": r["office_id"],
+            "office": r["office__name"],
+            "activities": r["n"],
+            "reach": reach.get(r["office_id"], 0),
+        }
+        for r in activities.order_by("office_id")
+    ]
+
+
+# --- Gaps and recommendations ------------------------------------------------------------
+
+
+@dataclass
+class PartnerSuggestion:
+    partner_id: int
+    name: str
+    covers_area: bool
+    covers_segment: bool
+    activities_left: int
+    reach_left: int
+
+
+@dataclass
+class Gap:
+    area_code: str
+    area_name: str
+    segment_id: int
+    segment_name: str
+    voters: int
+    reached: int
+    activities: int
+    turnout: float | None
+    score: float
+    reason: str
+    partners: list[PartnerSuggestion] = field(default_factory=list)
+
+
+def _fmt(value: float, digits: int = 0) -> str:
+    return number_format(value, decimal_pos=digits, force_grouping=True)
+
+
+def _reason(
+    *,
+    area: str,
+    segment: Segment,
+    voters: int,
+    voters_are_segment: bool,
+    reached: int,
+    activities: int,
+    turnout: float | None,
+    base: TurnoutBase | None,
+    days_left: int,
+) -> str:
+    who = _("pemilih pemula") if segment.code == "pemula" and voters_are_segment else _("pemilih")
+    if segment.code == "perempuan" and voters_are_segment:
+        who = _("pemilih perempuan")
+    parts = [f"{area}: {_fmt(voters)} {who}"]
+    if activities == 0:
+        parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": segment.name.lower()})
+    else:
+        parts.append(
+            _("baru %(n)s kegiatan untuk %(segment)s, %(reached)s orang (%(rate)s per 1.000)")
+            % {
+                "n": _fmt(activities),
+                "segment": segment.name.lower(),
+                "reached": _fmt(reached),
+                "rate": _fmt(1000 * reached / voters, 1) if voters else "–",
+            }
+        )
+    if turnout is not None and base is not None:
+        text = _("partisipasi %(year)s %(pct)s %%") % {
+            "year": base.year,
+            "pct": _fmt(100 * turnout, 1),
+        }
+        if base.city is not None:
+            text += " " + _("(kota %(pct)s %%)") % {"pct": _fmt(100 * base.city, 1)}
+        parts.append(text)
+    parts.append(_("%(days)s hari lagi") % {"days": _fmt(days_left)})
+    return ", ".join(parts)
+
+
+def _covers(region_code: str, area_code: str) -> bool:
+    """A partner's region covers an area when one contains the other (codes nest)."""
+    return (
+        region_code == area_code
+        or area_code.startswith(region_code + ".")
+        or region_code.startswith(area_code + ".")
+    )
+
+
+def partner_capacity(
+    *, office: Office, programme: Programme, as_of: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Per active partner with deliverables: (activities left, reach left) of its agreements
+    in force on `as_of`, after its verified work in the programme."""
+    targets: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for partner_id, metric, total in (
+        Deliverable.objects.filter(
+            agreement__office_id=office.pk,
+            agreement__partner__status=PartnerStatus.ACTIVE,
+            agreement__valid_from__lte=programme.voting_day,
+            agreement__valid_until__gte=as_of,
+        )
+        .values_list("agreement__partner_id", "metric")
+        .annotate(total=Sum("target"))
+    ):
+        if metric == DeliverableMetric.REACH:
+            targets[partner_id][1] += total
+        elif metric == DeliverableMetric.ACTIVITIES:
+            targets[partner_id][0] += total
+    if not targets:
+        return {}
+    done = {
+        r["partner_id"]: r
+        for r in activity_selectors.counted_activities(
+            office=office, filters=ActivityFilters(programme_id=programme.pk)
+        )
+        .filter(partner_id__in=list(targets))
+        .values("partner_id")
+        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
+    }
+    result = {}
+    for partner_id, (activities_target, reach_target) in targets.items():
+        d = done.get(partner_id, {"n": 0, "reach": 0})
+        result[partner_id] = (
+            max(0, activities_target - d["n"]),
+            max(0, reach_target - d["reach"]),
+        )
+    return result
+
+
+def _suggestions(
+    *,
+    office: Office,
+    programme: Programme,
+    as_of: datetime.date,
+) -> tuple[dict[int, str], dict[int, set[str]], dict[int, set[int]], dict[int, tuple[int, int]]]:
+    capacity = {
+        pid: left
+        for pid, left in partner_capacity(office=office, programme=programme, as_of=as_of).items()
+        if left[0] > 0 or left[1] > 0
+    }
+    names = dict(Partner.objects.filter(pk__in=list(capacity)).values_list("pk", "name"))
+    areas: dict[int, set[str]] = defaultdict(set)
+    for pid, code in Partner.areas.through.objects.filter(
+        partner_id__in=list(capacity)
+    ).values_list("partner_id", "region_id"):
+        areas[pid].add(code)
+    segments: dict[int, set[int]] = defaultdict(set)
+    for pid, sid in Partner.segments.through.objects.filter(
+        partner_id__in=list(capacity)
+    ).values_list("partner_id", "segment_id"):
+        segments[pid].add(sid)
+    return names, areas, segments, capacity
+
+
+def gaps(
+    *,
+    office: Office,
+    programme: Programme,
+    filters: DashboardFilters | None = None,
+    today: datetime.date | None = None,
+    limit: int | None = 50,
+    partners_per_gap: int = 3,
+) -> list[Gap]:
+    """Ranked (area × segment) gaps with the best-placed partners; [] after voting day.
+
+    Scoring (docs/analytics.md): voters/1000 × 1/(1 + reach per 1,000) × turnout weight ×
+    urgency. Areas without voter figures are left out (nothing to weigh them by).
+    """
+    filters = filters or DashboardFilters()
+    level = filters.level if filters.level in LEVELS else "kecamatan"
+    as_of = reference_day(filters=filters, today=today)
+    days_left = (programme.voting_day - as_of).days
+    if days_left <= 0:
+        return []
+    election = voter_election(programme=programme, election_id=filters.election_id)
+    voters = voters_by_area(election=election, level=level)
+    if not voters:
+        return []
+    turnout = past_turnout(office=office, level=level)
+    segments = Segment.objects.filter(office=office).order_by("order", "pk")
+    if filters.segment_id:
+        segments = segments.filter(pk=filters.segment_id)
+    counted = activity_selectors.counted_activities(
+        office=office,
+        filters=ActivityFilters(
+            programme_id=programme.pk,
+            election_id=filters.election_id,
+            theme_id=filters.theme_id,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        ),
+    )
+    area_key = (
+        "activity__kelurahan_id" if level == "kelurahan" else "activity__kelurahan__parent_id"
+    )
+    reach: dict[tuple[str, int], tuple[int, int]] = {}
+    for r in (
+        Activity.segments.through.objects.filter(activity_id__in=counted.values("pk"))
+        .exclude(**{f"{area_key}__isnull": True})
+        .values(area_key, "segment_id")
+        .annotate(
+            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
+        )
+    ):
+        reach[(r[area_key], r["segment_id"])] = (r["n"], r["reach"])
+    names = {r.code: r.name for r in office_areas(office=office, level=level)}
+    result = []
+    for segment in segments:
+        for code, base in voters.items():
+            if code not in names:
+                continue
+            n, reached = reach.get((code, segment.pk), (0, 0))
+            segment_voters = base.for_segment(segment.code)
+            area_turnout = turnout.by_area.get(code) if turnout else None
+            score = scoring.gap_score(
+                voters=segment_voters,
+                reached=reached,
+                area_turnout=area_turnout,
+                city_turnout=turnout.city if turnout else None,
+                days_left=days_left,
+            )
+            result.append(
+                Gap(
+                    area_code=code,
+                    area_name=names[code],
+                    segment_id=segment.pk,
+                    segment_name=segment.name,
+                    voters=segment_voters,
+                    reached=reached,
+                    activities=n,
+                    turnout=area_turnout,
+                    score=score,
+                    reason=_reason(
+                        area=names[code],
+                        segment=segment,
+                        voters=segment_voters,
+                        voters_are_segment=segment_voters != base.voters_total,
+                        reached=reached,
+                        activities=n,
+                        turnout=area_turnout,
+                        base=turnout,
+                        days_left=days_left,
+                    ),
+                )
+            )
+    result.sort(key=lambda g: (-g.score, g.area_code, g.segment_id))
+    if limit is not None:
+        result = result[:limit]
+    if result and partners_per_gap:
+        partner_names, areas, partner_segments, capacity = _suggestions(
+            office=office, programme=programme, as_of=as_of
+        )
+        for gap in result:
+            candidates = []
+            for pid, (acts_left, reach_left) in capacity.items():
+                covers_area = any(_covers(code, gap.area_code) for code in areas.get(pid, ()))
+                covers_segment = gap.segment_id in partner_segments.get(pid, set())
+                if covers_area or covers_segment:
+                    candidates.append(
+                        PartnerSuggestion(
+                            partner_id=pid,
+                            name=partner_names.get(pid, ""),
+                            covers_area=covers_area,
+                            covers_segment=covers_segment,
+                            activities_left=acts_left,
+                            reach_left=reach_left,
+                        )
+                    )
+            candidates.sort(
+                key=lambda c: (
+                    -(int(c.covers_area) + int(c.covers_segment)),
+                    -c.activities_left,
+                    -c.reach_left,
+                    c.name,
+                )
+            )
+            gap.partners = candidates[:partners_per_gap]
+    return result
+
+
+def office_gaps(
+    *,
+    membership: Membership | None,
+    filters: DashboardFilters | None = None,
+    today: datetime.date | None = None,
+    limit: int | None = 50,
+) -> list[Gap]:
+    membership = require_dashboard(membership)
+    programme = current_programme(office=membership.office)
+    if programme is None:
+        return []
+    return gaps(
+        office=membership.office, programme=programme, filters=filters, today=today, limit=limit
+    )
+
+
+def partner_gaps(
+    *, membership: Membership | None, today: datetime.date | None = None, limit: int = 5
+) -> list[Gap]:
+    """A coordinator's view: the office's gaps in the areas or segments their partner serves."""
+    if membership is None or not membership.partner_id:
+        return []
+    partner = membership.partner
+    programme = current_programme(office=membership.office)
+    if programme is None or partner is None:
+        return []
+    area_codes = list(
+        Partner.areas.through.objects.filter(partner_id=partner.pk).values_list(
+            "region_id", flat=True
+        )
+    )
+    segment_ids = set(partner.segments.values_list("pk", flat=True))
+    ranked = gaps(
+        office=membership.office, programme=programme, today=today, limit=None, partners_per_gap=0
+    )
+    matching = [
+        g
+        for g in ranked
+        if g.segment_id in segment_ids or any(_covers(c, g.area_code) for c in area_codes)
+    ]
+    return matching[:limit]
+
+
+# --- Public summary -----------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    code: str
+    name: str
+    activities: int
+    reach: int | str
+    by_theme: dict[int, tuple[int, int | str]]
+    cells: list[tuple[int, int | str]] = field(default_factory=list)
+
+
+@dataclass
+class PublicSummary:
+    programme: Programme
+    themes: list[Theme]
+    rows: list[SummaryRow]
+    total_activities: int
+    total_reach: int | str
+    threshold: int
+
+
+def public_summary(*, office: Office, threshold: int | None = None) -> PublicSummary | None:
+    """Verified activities and people reached per kecamatan and theme, small cells hidden."""
+    programme = current_programme(office=office)
+    if programme is None:
+        return None
+    threshold = office.small_cell_threshold if threshold is None else threshold
+    af = ActivityFilters(programme_id=programme.pk)
+    counted = activity_selectors.counted_activities(office=office, filters=af)
+    per_area = {
+        r["id"]: r
+        for r in activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
+    }
+    per_theme: dict[str, dict[int, tuple[int, int | str]]] = defaultdict(dict)
+    for r in (
+        Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
+        .exclude(activity__kelurahan__isnull=True)
+        .values("activity__kelurahan__parent_id", "theme_id")
+        .annotate(
+            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
+        )
+    ):
+        per_theme[str(r["activity__kelurahan__parent_id"])][r["theme_id"]] = (
+            r["n"],
+            suppress(r["reach"], threshold) or 0,
+        )
+    themes = list(Theme.objects.filter(programme=programme).order_by("order", "pk"))
+    rows = []
+    for region in office_areas(office=office, level="kecamatan"):
+        figures = per_area.get(region.code, {})
+        by_theme = per_theme.get(region.code, {})
+        rows.append(
+            SummaryRow(
+                code=region.code,
+                name=region.name,
+                activities=int(figures.get("activities", 0)),
+                reach=suppress(int(figures.get("attendance", 0)), threshold) or 0,
+                by_theme=by_theme,
+                cells=[by_theme.get(t.pk, (0, 0)) for t in themes],
+            )
+        )
+    totals = activity_selectors.reach_totals(office=office, filters=af)
+    return PublicSummary(
+        programme=programme,
+        themes=themes,
+        rows=rows,
+        total_activities=totals["activities"],
+        total_reach=suppress(totals["attendance_total"], threshold) or 0,
+        threshold=threshold,
+    )
+
+
+# --- Import batches -----------------------------------------------------------------------
+
+
+def figures_import_get(*, membership: Membership | None, pk: int) -> Any:
+    from .models import FiguresImport
+
+    if membership is None or not has_right(membership, Right.MANAGE_PROGRAMME):
+        raise PermissionDeniedError(
+            _("Anda tidak memiliki izin untuk tindakan ini."), code="permission_denied"
+        )
+    batch = (
+        FiguresImport.objects.filter(office_id=membership.office_id, pk=pk)
+        .select_related("election")
+        .first()
+    )
+    if batch is None:
+        raise NotFoundError(_("Impor tidak ditemukan."), code="not_found")
+    return batch
+
+
+def voter_count_summary(*, office: Office) -> list[dict[str, Any]]:
+    """Per election of the office: how many kelurahan have figures and the total voters."""
+    rows = (
+        VoterCount.objects.filter(office=office)
+        .values("election_id", "election__name")
+        .annotate(kelurahan=Count("pk"), voters=Sum("voters_total"))
+        .order_by("election_id")
+    )
+    return [dict(r) for r in rows]
+
+
+def turnout_summary(*, office: Office) -> list[dict[str, Any]]:
+    rows = (
+        PastTurnout.objects.filter(office=office)
+        .values("label", "year")
+        .annotate(kelurahan=Count("pk"), registered=Sum("registered"), voted=Sum("voted"))
+        .order_by("-year", "label")
+    )
+    return [dict(r) for r in rows]

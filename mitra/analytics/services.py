@@ -1,0 +1,318 @@
+"""Writes of analytics: voter-count and turnout imports (preview, then all-or-nothing), targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, require
+from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.spreadsheets import read_table
+from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.regions.models import Region, RegionLevel
+
+from .models import FiguresImport, ImportKind, PastTurnout, Target, TargetMetric, VoterCount
+
+
+class AnalyticsError(DomainError):
+    pass
+
+
+VOTER_COLUMNS = [
+    "kode",
+    "kecamatan",
+    "kelurahan",
+    "jumlah_pemilih",
+    "laki_laki",
+    "perempuan",
+    "pemilih_pemula",
+    "jumlah_tps",
+]
+TURNOUT_COLUMNS = ["kode", "kecamatan", "kelurahan", "terdaftar", "memilih"]
+VOTER_EXAMPLE = ["32.73.01.1004", "Sukasari", "Sarijadi", 18800, 9300, 9500, 1300, 36]
+TURNOUT_EXAMPLE = ["32.73.01.1004", "Sukasari", "Sarijadi", 16500, 12700]
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace("kelurahan", "").replace("kecamatan", "").split())
+
+
+def _kelurahan_lookup(
+    office_region: str,
+) -> tuple[dict[str, Region], dict[tuple[str, str], Region]]:
+    by_code: dict[str, Region] = {}
+    by_name: dict[tuple[str, str], Region] = {}
+    for region in (
+        Region.objects.within(office_region)
+        .filter(level=RegionLevel.KELURAHAN)
+        .select_related("parent")
+    ):
+        by_code[region.code] = region
+        by_name[(_norm(region.parent.name if region.parent else ""), _norm(region.name))] = region
+    return by_code, by_name
+
+
+def _number(raw: dict[str, str], column: str, errors: list[str], *, required: bool) -> int | None:
+    text = (raw.get(column) or "").replace(".", "").replace(",", "").replace(" ", "")
+    if not text:
+        if required:
+            errors.append(_("kolom %(col)s kosong") % {"col": column})
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        errors.append(
+            _("%(col)s bukan bilangan bulat: %(value)s") % {"col": column, "value": raw.get(column)}
+        )
+        return None
+    if value < 0:
+        errors.append(_("%(col)s tidak boleh negatif") % {"col": column})
+        return None
+    return value
+
+
+def check_rows(
+    *, kind: str, office_region: str, table: list[dict[str, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Validate every row; returns (rows ready to write, errors as {row, message})."""
+    by_code, by_name = _kelurahan_lookup(office_region)
+    columns = set().union(*(r.keys() for r in table)) if table else set()
+    errors: list[dict[str, Any]] = []
+    needed = (
+        ["jumlah_pemilih", "laki_laki", "perempuan"]
+        if kind == ImportKind.VOTERS
+        else ["terdaftar", "memilih"]
+    )
+    missing = [c for c in needed if c not in columns]
+    if "kode" not in columns and not {"kecamatan", "kelurahan"} <= columns:
+        missing.append("kode / kecamatan+kelurahan")
+    if missing:
+        return [], [
+            {
+                "row": 1,
+                "message": _("Kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)},
+            }
+        ]
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for raw in table:
+        problems: list[str] = []
+        code = (raw.get("kode") or "").strip()
+        region = by_code.get(code) if code else None
+        if region is None and not code:
+            region = by_name.get((_norm(raw.get("kecamatan", "")), _norm(raw.get("kelurahan", ""))))
+        if region is None:
+            label = code or f"{raw.get('kecamatan', '')} / {raw.get('kelurahan', '')}"
+            problems.append(_("wilayah tidak dikenal: %(area)s") % {"area": label})
+        elif region.code in seen:
+            problems.append(
+                _("kelurahan %(name)s sudah ada di baris %(row)s (duplikat)")
+                % {"name": region.name, "row": seen[region.code]}
+            )
+        if kind == ImportKind.VOTERS:
+            total = _number(raw, "jumlah_pemilih", problems, required=True)
+            men = _number(raw, "laki_laki", problems, required=True)
+            women = _number(raw, "perempuan", problems, required=True)
+            first = _number(raw, "pemilih_pemula", problems, required=False)
+            tps = _number(raw, "jumlah_tps", problems, required=False)
+            if None not in (total, men, women) and men + women != total:  # type: ignore[operator]
+                problems.append(
+                    _(
+                        "laki-laki + perempuan (%(sum)s) tidak sama dengan "
+                        "jumlah pemilih (%(total)s)"
+                    )
+                    % {"sum": men + women, "total": total}  # type: ignore[operator]
+                )
+            if first is not None and total is not None and first > total:
+                problems.append(_("pemilih pemula melebihi jumlah pemilih"))
+            values: dict[str, Any] = {
+                "voters_total": total,
+                "voters_men": men,
+                "voters_women": women,
+                "first_time_voters": first,
+                "polling_stations": tps,
+            }
+        else:
+            registered = _number(raw, "terdaftar", problems, required=True)
+            voted = _number(raw, "memilih", problems, required=True)
+            if registered is not None and voted is not None and voted > registered:
+                problems.append(_("jumlah yang memilih melebihi pemilih terdaftar"))
+            values = {"registered": registered, "voted": voted}
+        if problems:
+            errors.append({"row": int(raw.get("_row", 0)), "message": "; ".join(problems)})
+            continue
+        assert region is not None
+        seen[region.code] = raw.get("_row", "")
+        rows.append({"region": region.code, "name": region.name, **values})
+    return rows, errors
+
+
+def figures_import_preview(
+    *,
+    membership: Membership,
+    kind: str,
+    upload: UploadedFile,
+    election: Election | None = None,
+    label: str = "",
+    year: int | None = None,
+) -> FiguresImport:
+    """Read and check a voter-count (per election) or past-turnout file; write nothing yet."""
+    require(membership, Right.MANAGE_PROGRAMME)
+    if kind == ImportKind.VOTERS:
+        if election is None or election.office_id != membership.office_id:
+            raise AnalyticsError(_("Pilih pemilihan untuk rekap DPT."), code="election_required")
+    elif not label or not year:
+        raise AnalyticsError(_("Isi nama dan tahun pemilihan sebelumnya."), code="label_required")
+    table = read_table(upload)
+    rows, errors = check_rows(kind=kind, office_region=membership.office.region_id, table=table)
+    if not table:
+        errors = [{"row": 1, "message": _("Berkas tidak berisi baris data.")}]
+    return FiguresImport.objects.create(
+        office_id=membership.office_id,
+        kind=kind,
+        election=election if kind == ImportKind.VOTERS else None,
+        label=label,
+        year=year,
+        filename=getattr(upload, "name", "")[:200],
+        rows=rows,
+        errors=errors,
+        created_by=membership.user,
+    )
+
+
+@transaction.atomic
+def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
+    """Write a checked import: replaces the same election's (or label's) figures, all at once.
+
+    Refused whole while any row has an error.
+    """
+    require(membership, Right.MANAGE_PROGRAMME)
+    batch = (
+        FiguresImport.objects.select_for_update()
+        .filter(office_id=membership.office_id, pk=batch_id)
+        .first()
+    )
+    if batch is None:
+        raise NotFoundError(_("Impor tidak ditemukan."), code="not_found")
+    if batch.confirmed_at is not None:
+        raise AnalyticsError(_("Impor ini sudah disimpan."), code="already_confirmed")
+    if batch.errors:
+        raise AnalyticsError(
+            _(
+                "Berkas masih berisi kesalahan; tidak ada yang disimpan. "
+                "Perbaiki lalu unggah ulang."
+            ),
+            code="has_errors",
+        )
+    office_id = membership.office_id
+    if batch.kind == ImportKind.VOTERS:
+        assert batch.election_id is not None
+        VoterCount.objects.filter(office_id=office_id, election_id=batch.election_id).delete()
+        VoterCount.objects.bulk_create(
+            [
+                VoterCount(
+                    office_id=office_id,
+                    election_id=batch.election_id,
+                    region_id=r["region"],
+                    voters_total=r["voters_total"],
+                    voters_men=r["voters_men"],
+                    voters_women=r["voters_women"],
+                    first_time_voters=r["first_time_voters"],
+                    polling_stations=r["polling_stations"],
+                )
+                for r in batch.rows
+            ],
+            batch_size=1000,
+        )
+    else:
+        PastTurnout.objects.filter(office_id=office_id, label=batch.label).delete()
+        PastTurnout.objects.bulk_create(
+            [
+                PastTurnout(
+                    office_id=office_id,
+                    label=batch.label,
+                    year=batch.year or 0,
+                    region_id=r["region"],
+                    registered=r["registered"],
+                    voted=r["voted"],
+                )
+                for r in batch.rows
+            ],
+            batch_size=1000,
+        )
+    batch.confirmed_at = timezone.now()
+    batch.save(update_fields=["confirmed_at"])
+    return len(batch.rows)
+
+
+def _check_target(
+    *, programme: Programme, metric: str, segment: Segment | None, theme: Theme | None, value: int
+) -> None:
+    if metric not in TargetMetric.values:
+        raise AnalyticsError(_("Ukuran target tidak dikenal."), code="metric")
+    if segment is not None and segment.office_id != programme.office_id:
+        raise AnalyticsError(_("Segmen bukan milik kantor ini."), code="segment")
+    if theme is not None and theme.programme_id != programme.pk:
+        raise AnalyticsError(_("Tema bukan milik program ini."), code="theme")
+    if metric == TargetMetric.TURNOUT and not 0 < value <= 100:
+        raise AnalyticsError(_("Target partisipasi adalah persen antara 1 dan 100."), code="value")
+    if value <= 0:
+        raise AnalyticsError(_("Target harus lebih dari nol."), code="value")
+
+
+@transaction.atomic
+def target_create(
+    *,
+    membership: Membership,
+    programme: Programme,
+    metric: str,
+    value: int,
+    segment: Segment | None = None,
+    theme: Theme | None = None,
+    note: str = "",
+) -> Target:
+    require(membership, Right.MANAGE_PROGRAMME)
+    if programme.office_id != membership.office_id:
+        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
+    _check_target(programme=programme, metric=metric, segment=segment, theme=theme, value=value)
+    return Target.objects.create(
+        office_id=membership.office_id,
+        programme=programme,
+        metric=metric,
+        segment=segment,
+        theme=theme,
+        value=value,
+        note=note,
+    )
+
+
+@transaction.atomic
+def target_update(*, membership: Membership, pk: int, value: int, note: str = "") -> Target:
+    require(membership, Right.MANAGE_PROGRAMME)
+    target = (
+        Target.objects.select_related("programme")
+        .filter(office_id=membership.office_id, pk=pk)
+        .first()
+    )
+    if target is None:
+        raise NotFoundError(_("Target tidak ditemukan."), code="not_found")
+    _check_target(
+        programme=target.programme, metric=target.metric, segment=None, theme=None, value=value
+    )
+    target.value = value
+    target.note = note
+    target.save(update_fields=["value", "note"])
+    return target
+
+
+@transaction.atomic
+def target_delete(*, membership: Membership, pk: int) -> None:
+    require(membership, Right.MANAGE_PROGRAMME)
+    deleted, _rows = Target.objects.filter(office_id=membership.office_id, pk=pk).delete()
+    if not deleted:
+        raise NotFoundError(_("Target tidak ditemukan."), code="not_found")

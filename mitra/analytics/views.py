@@ -1,0 +1,460 @@
+"""Thin views of the dashboard, its charts and exports, imports, targets, gaps, public summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right
+from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.spreadsheets import template_response
+from mitra.elections.models import Programme
+from mitra.elections.selectors import current_programme
+from mitra.offices.selectors import public_office
+
+from . import charts, exports, selectors, services
+from .forms import FilterForm, TargetForm, TurnoutImportForm, VoterImportForm
+from .models import ImportKind, Target
+
+CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
+TABLES = ("areas", "segment", "theme", "method", "partner", "targets", "trend", "status", "gaps")
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if not membership:
+        raise PermissionDenied
+    return membership  # type: ignore[return-value]
+
+
+def _dashboard_member(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    if not has_right(membership, Right.VIEW_DASHBOARD):
+        raise PermissionDenied(_("Dasbor hanya untuk staf KPU dan pemantau."))
+    return membership
+
+
+def _programme(membership: Membership) -> Programme:
+    programme = current_programme(office=membership.office)
+    if programme is None:
+        raise Http404(_("Kantor ini belum memiliki program."))
+    return programme
+
+
+def _board(request: HttpRequest) -> tuple[selectors.Dashboard, FilterForm]:
+    membership = _dashboard_member(request)
+    programme = _programme(membership)
+    form = FilterForm(request.GET or None, programme=programme)
+    d = selectors.dashboard(membership=membership, filters=form.filters(), programme=programme)
+    return d, form
+
+
+def _pairs(rows: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [(str(r["label"] or _("KPU (penyelenggara)")), r["attendance"]) for r in rows]
+
+
+def _chart(d: selectors.Dashboard, name: str, query: str) -> Any:
+    if name == "segment":
+        return charts.bar_chart(
+            _pairs(d.by_segment), title=_("Jangkauan per segmen"), ident="c-segment"
+        )
+    if name == "theme":
+        return charts.bar_chart(_pairs(d.by_theme), title=_("Jangkauan per tema"), ident="c-theme")
+    if name == "method":
+        return charts.bar_chart(
+            _pairs(d.by_method), title=_("Jangkauan per metode"), ident="c-method"
+        )
+    if name == "partner":
+        top = sorted(d.by_partner, key=lambda r: -(r["attendance_raw"]))[:15]
+        return charts.bar_chart(
+            _pairs(top), title=_("Jangkauan per mitra (15 teratas)"), ident="c-partner"
+        )
+    if name == "status":
+        return charts.bar_chart(
+            [(label, n) for _v, label, n in d.status_counts],
+            title=_("Kegiatan per status"),
+            ident="c-status",
+        )
+    if name == "trend":
+        return charts.line_chart(
+            [(w.week.strftime("%d/%m"), w.cumulative_reach) for w in d.trend],
+            title=_("Jangkauan kumulatif per minggu"),
+            ident="c-trend",
+        )
+    if name == "map":
+        return _map(d, query)
+    raise Http404
+
+
+def _map(d: selectors.Dashboard, query: str) -> Any:
+    level = d.filters.level if d.filters.level in selectors.LEVELS else "kecamatan"
+    geometries = dict(
+        selectors.office_areas(office=d.office, level=level, with_boundary=True)
+        .exclude(boundary__isnull=True)
+        .values_list("code", "boundary")
+    )
+    if not geometries:
+        return None
+    measure = d.filters.measure
+    unit = _("per 10.000 pemilih") if measure == "activities" else _("per 1.000 pemilih")
+    areas = []
+    for a in d.areas:
+        value = a.measure(measure)
+        shown = _("tidak ada data") if value is None else f"{number_format(value, 1)} {unit}"
+        areas.append(
+            charts.MapArea(
+                code=a.code,
+                name=a.name,
+                geometry=geometries.get(a.code),
+                value=value,
+                href=reverse("analytics:area", args=[a.code]) + (f"?{query}" if query else ""),
+                caption=f"{a.name}: {shown}",
+            )
+        )
+    legend = (
+        _("Kegiatan per 10.000 pemilih")
+        if measure == "activities"
+        else _("Jangkauan per 1.000 pemilih")
+    )
+    return charts.choropleth(
+        areas,
+        title=_("Peta %(what)s") % {"what": legend.lower()},
+        legend_title=legend,
+        ident="c-map",
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    d, form = _board(request)
+    query = urlencode(d.filters.as_query())
+    chart_names = ["segment", "theme", "method", "partner", "status", "trend"]
+    ranked = sorted(
+        d.areas,
+        key=lambda a: (
+            a.measure(d.filters.measure) is None,
+            -(a.measure(d.filters.measure) or 0),
+            a.code,
+        ),
+    )
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "d": d,
+            "form": form,
+            "query": query,
+            "charts": {name: _chart(d, name, query) for name in chart_names},
+            "map_svg": _map(d, query),
+            "ranked_areas": ranked,
+            "can_export": has_right(request.membership, Right.EXPORT),  # type: ignore[attr-defined]
+            "can_manage": has_right(request.membership, Right.MANAGE_PROGRAMME),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+@require_GET
+def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in CHARTS:
+        raise Http404
+    d, _form = _board(request)
+    svg = _chart(d, name, urlencode(d.filters.as_query()))
+    if svg is None:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="grafik-{name}.svg"'
+    return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, table: str) -> HttpResponseBase:
+    if table not in TABLES:
+        raise Http404
+    membership = _dashboard_member(request)
+    if not has_right(membership, Right.EXPORT):
+        raise PermissionDenied(_("Anda tidak memiliki izin untuk ekspor."))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    d, _form = _board(request)
+    if table == "gaps":
+        exporter = exports.gaps_table(
+            selectors.gaps(office=d.office, programme=d.programme, filters=d.filters, limit=None)
+        )
+    else:
+        found = exports.dashboard_table(d, table)
+        if found is None:
+            raise Http404
+        exporter = found
+    return exporter.response(fmt, filename=f"analitik-{table}")
+
+
+@login_required
+@require_GET
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    d, _form = _board(request)
+    try:
+        region = selectors.area_get(office=d.office, code=code)
+    except NotFoundError:
+        raise Http404 from None
+    level = "kelurahan" if len(code.split(".")) == 4 else "kecamatan"
+    rows = {a.code: a for a in d.areas}
+    row = rows.get(code)
+    if row is None:
+        filters = selectors.DashboardFilters(**{**d.filters.__dict__, "level": level})
+        row = next(
+            a
+            for a in selectors.area_rows(
+                office=d.office, programme=d.programme, filters=filters, threshold=d.threshold
+            )
+            if a.code == code
+        )
+    activities = Paginator(
+        selectors.area_activities(
+            office=d.office, programme=d.programme, region=region, filters=d.filters
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "analytics/area.html",
+        {
+            "d": d,
+            "region": region,
+            "row": row,
+            "activities": activities,
+            "query": urlencode(d.filters.as_query()),
+            "threshold": d.threshold,
+        },
+    )
+
+
+@login_required
+@require_GET
+def gaps_view(request: HttpRequest) -> HttpResponse:
+    membership = _dashboard_member(request)
+    programme = _programme(membership)
+    form = FilterForm(request.GET or None, programme=programme)
+    filters = form.filters()
+    gaps = selectors.gaps(office=membership.office, programme=programme, filters=filters)
+    return render(
+        request,
+        "analytics/gaps.html",
+        {
+            "gaps": gaps,
+            "form": form,
+            "programme": programme,
+            "as_of": selectors.reference_day(filters=filters),
+            "query": urlencode(filters.as_query()),
+            "can_export": has_right(membership, Right.EXPORT),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_gaps(request: HttpRequest) -> HttpResponse:
+    """Workspace fragment for coordinators: the gaps in their organisation's areas/segments."""
+    membership = _membership(request)
+    gaps = selectors.partner_gaps(membership=membership) if membership.partner_id else []
+    return render(request, "analytics/_my_gaps.html", {"gaps": gaps})
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+
+def _require_manage(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    if not has_right(membership, Right.MANAGE_PROGRAMME):
+        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ImportKind.values:
+        raise Http404
+    membership = _require_manage(request)
+    programme = current_programme(office=membership.office)
+    form: VoterImportForm | TurnoutImportForm
+    if kind == ImportKind.VOTERS:
+        form = VoterImportForm(request.POST or None, request.FILES or None, programme=programme)
+    else:
+        form = TurnoutImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            batch = services.figures_import_preview(
+                membership=membership,
+                kind=kind,
+                upload=c["file"],
+                election=c.get("election"),
+                label=c.get("label", ""),
+                year=c.get("year"),
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("analytics:import_preview", batch.pk)
+    return render(
+        request,
+        "analytics/import.html",
+        {
+            "form": form,
+            "kind": kind,
+            "voters": selectors.voter_count_summary(office=membership.office),
+            "turnouts": selectors.turnout_summary(office=membership.office),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_manage(request)
+    if kind == ImportKind.VOTERS:
+        return template_response(
+            services.VOTER_COLUMNS,
+            [services.VOTER_EXAMPLE],
+            filename="templat-rekap-dpt",
+            notes=_(
+                "Satu baris per kelurahan. Isi kode Kemendagri, "
+                "atau nama kecamatan dan kelurahan.\n"
+                "laki_laki + perempuan harus sama dengan jumlah_pemilih. "
+                "pemilih_pemula dan jumlah_tps boleh kosong.\n"
+                "Impor ulang untuk pemilihan yang sama menggantikan seluruh angka sebelumnya."
+            ),
+        )
+    if kind == ImportKind.TURNOUT:
+        return template_response(
+            services.TURNOUT_COLUMNS,
+            [services.TURNOUT_EXAMPLE],
+            filename="templat-partisipasi",
+            notes=_("Satu baris per kelurahan: pemilih terdaftar dan yang menggunakan hak pilih."),
+        )
+    raise Http404
+
+
+@login_required
+@require_GET
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        batch = selectors.figures_import_get(membership=membership, pk=pk)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except NotFoundError:
+        raise Http404 from None
+    total = sum(r.get("voters_total") or r.get("registered") or 0 for r in batch.rows)
+    return render(request, "analytics/import_preview.html", {"batch": batch, "total": total})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        written = services.figures_import_confirm(membership=membership, batch_id=pk)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("analytics:import_preview", pk)
+    messages.success(request, _("%(n)d baris tersimpan.") % {"n": written})
+    return redirect("analytics:dashboard")
+
+
+# --- Targets ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    membership = _require_manage(request)
+    programme = _programme(membership)
+    form = TargetForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.target_create(
+                membership=membership,
+                programme=programme,
+                metric=c["metric"],
+                value=c["value"],
+                segment=c.get("segment"),
+                theme=c.get("theme"),
+                note=c.get("note", ""),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Target tersimpan."))
+            return redirect("analytics:targets")
+    rows = Target.objects.filter(programme=programme).select_related("segment", "theme")
+    return render(
+        request, "analytics/targets.html", {"form": form, "targets": rows, "programme": programme}
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _require_manage(request)
+    try:
+        services.target_delete(membership=membership, pk=pk)
+    except NotFoundError:
+        raise Http404 from None
+    messages.success(request, _("Target dihapus."))
+    return redirect("analytics:targets")
+
+
+# --- Public -------------------------------------------------------------------------------
+
+
+@require_GET
+def public_summary(request: HttpRequest) -> HttpResponseBase:
+    office = public_office()
+    if office is None:
+        raise Http404
+    summary = selectors.public_summary(office=office)
+    if summary is None:
+        raise Http404
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return exports.summary_table(summary).response(
+            request.GET["format"], filename="ringkasan-program"
+        )
+    return render(request, "analytics/summary.html", {"s": summary, "office": office})
+
+
+@login_required
+@require_GET
+def national(request: HttpRequest) -> HttpResponseBase:
+    """Verified activities and reach per office, across offices: platform operators only."""
+    if not request.user.is_superuser:  # type: ignore[union-attr]
+        raise PermissionDenied
+    rows = selectors.national_rollup()
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return exports.TableExporter(
+            _("Nasional"),
+            [_("Kantor"), _("Kegiatan terverifikasi"), _("Orang terjangkau")],
+            ([r["office"], r["activities"], r["reach"]] for r in rows),
+        ).response(request.GET["format"], filename="analitik-nasional")
+    return render(request, "analytics/national.html", {"rows": rows})

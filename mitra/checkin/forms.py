@@ -1,0 +1,112 @@
+"""Forms of the attendance pages (validation only; the services hold the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mitra.regions.models import Region
+
+from .models import AgeBand, Gender
+
+YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
+OUTSIDE = "luar"
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+class SelfCheckinForm(forms.Form):
+    age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, widget=forms.RadioSelect)
+    gender = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=Gender.choices, widget=forms.RadioSelect
+    )
+    kelurahan = forms.ChoiceField(label=_("Kelurahan tempat tinggal"))
+    first_time_voter = forms.ChoiceField(
+        label=_("Apakah ini pertama kali Anda memilih?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    disability = forms.ChoiceField(
+        label=_("Penyandang disabilitas (boleh tidak diisi)"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    name = forms.CharField(label=_("Nama (boleh tidak diisi)"), max_length=120, required=False)
+    pledge = forms.BooleanField(required=False)
+    consent = forms.BooleanField(required=False)
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, city_code: str, voting_day: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kelurahan = (
+            Region.objects.kelurahan().filter(code__startswith=f"{city_code}.").order_by("name")
+        )
+        self.regions = {r.code: r for r in kelurahan}
+        self.fields["kelurahan"].choices = [  # type: ignore[attr-defined]
+            ("", _("— pilih kelurahan —")),
+            *[(r.code, r.name) for r in self.regions.values()],
+            (OUTSIDE, _("Luar Bandung / luar kota")),
+        ]
+        self.fields["pledge"].label = _("Saya akan memilih pada %(day)s.") % {"day": voting_day}
+        self.fields["consent"].label = _(
+            "Saya setuju jawaban ini disimpan untuk menghitung peserta kegiatan. Nama (bila "
+            "diisi) tidak ditampilkan kepada publik dan dihapus setelah masa simpan data."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name") and not data.get("consent"):
+            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama."))
+        return data
+
+    def answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        outside = d["kelurahan"] == OUTSIDE
+        return {
+            "age_band": d["age_band"],
+            "gender": d["gender"],
+            "kelurahan": None if outside else self.regions.get(d["kelurahan"]),
+            "outside_city": outside,
+            "first_time_voter": _yes_no(d["first_time_voter"]),
+            "disability": _yes_no(d.get("disability") or ""),
+            "pledge": bool(d.get("pledge")),
+            "name": d.get("name") or "",
+        }
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Nama (boleh tidak diisi)"), max_length=120, required=False)
+    email = forms.EmailField(
+        label=_("Email (untuk menerima tiket; boleh tidak diisi)"), required=False
+    )
+    phone = forms.CharField(label=_("Telepon (boleh tidak diisi)"), max_length=32, required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "Saya setuju nama dan kontak ini disimpan oleh KPU hanya untuk kegiatan ini; "
+            "data tidak ditampilkan kepada publik dan dihapus setelah masa simpan data."
+        ),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("name") or data.get("email") or data.get("phone")) and not data.get("consent"):
+            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama atau kontak."))
+        return data
+
+
+class PointSettingsForm(forms.Form):
+    self_checkin = forms.BooleanField(label=_("Daftar hadir mandiri (QR poster)"), required=False)
+    opens_before_minutes = forms.IntegerField(
+        label=_("Dibuka (menit sebelum mulai)"), min_value=0, max_value=7 * 24 * 60
+    )
+    closes_after_minutes = forms.IntegerField(
+        label=_("Ditutup (menit setelah mulai)"), min_value=0, max_value=7 * 24 * 60
+    )
+    requires_registration = forms.BooleanField(label=_("Perlu pendaftaran"), required=False)
+    capacity = forms.IntegerField(
+        label=_("Kapasitas (kosong bila tidak dibatasi)"), min_value=1, required=False
+    )

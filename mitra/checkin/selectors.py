@@ -1,0 +1,211 @@
+"""Reads of attendance: the public point by token, live counts, reconciliation, exports."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right
+from mitra.activities.models import Activity
+from mitra.activities.selectors import activities_visible
+from mitra.core.exporters import Exporter
+
+from .models import (
+    AgeBand,
+    CheckIn,
+    CheckinPoint,
+    Gender,
+    How,
+    RefusedScan,
+    Registration,
+    RegistrationStatus,
+)
+from .services import CHECKIN_STATUSES
+
+# The report's attendance is flagged for the verifier when it differs from the measured
+# count (check-ins) by more than this share of the reported figure. Measured counts are a
+# floor (not everyone checks in), so the threshold is generous.
+RECONCILIATION_THRESHOLD = 0.25
+
+
+def point_by_token(*, token: str) -> CheckinPoint | None:
+    """The public check-in point behind a poster's token (None → 404, nothing revealed)."""
+    if not token or len(token) > 40:
+        return None
+    return (
+        CheckinPoint.objects.select_related(
+            "activity", "activity__programme", "activity__partner", "activity__kelurahan", "office"
+        )
+        .filter(token=token, activity__status__in=CHECKIN_STATUSES)
+        .first()
+    )
+
+
+def registration_by_secret(*, secret: str) -> Registration | None:
+    if not secret or len(secret) > 40:
+        return None
+    return (
+        Registration.objects.select_related("activity", "activity__checkin_point")
+        .filter(secret=secret)
+        .first()
+    )
+
+
+def checkin_counts(*, activity_id: int) -> dict[str, Any]:
+    """Checked-in counts of one activity by how and by segment (one aggregate query)."""
+    bands = list(AgeBand)
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "self_checkin": Count("pk", filter=Q(how=How.SELF)),
+        "ticket": Count("pk", filter=Q(how=How.TICKET)),
+        "tally": Count("pk", filter=Q(how=How.TALLY)),
+        "women": Count("pk", filter=Q(gender=Gender.FEMALE)),
+        "men": Count("pk", filter=Q(gender=Gender.MALE)),
+        "first_time": Count("pk", filter=Q(first_time_voter=True)),
+        "disability": Count("pk", filter=Q(disability=True)),
+        "pledge": Count("pk", filter=Q(pledge=True)),
+        "outside_city": Count("pk", filter=Q(outside_city=True)),
+    }
+    for index, band in enumerate(bands):
+        aggregates[f"age{index}"] = Count("pk", filter=Q(age_band=band.value))
+    row = CheckIn.objects.filter(activity_id=activity_id).aggregate(**aggregates)
+    row["age_bands"] = [(band.label, row.pop(f"age{i}")) for i, band in enumerate(bands)]
+    registrations = Registration.objects.filter(activity_id=activity_id).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
+    row.update(registrations)
+    row["refused"] = RefusedScan.objects.filter(activity_id=activity_id).count()
+    return row
+
+
+def measured_attendance(activity: Activity | int) -> int:
+    """People counted at the activity (self check-ins, scanned tickets and tallies)."""
+    activity_id = activity if isinstance(activity, int) else activity.pk
+    return CheckIn.objects.filter(activity_id=activity_id).count()
+
+
+def attendance_reconciliation(activity: Activity) -> dict[str, Any]:
+    """Reported vs measured attendance, flagged when they differ by more than 25 %.
+
+    `flagged` is True when check-ins were taken and |reported − measured| exceeds
+    RECONCILIATION_THRESHOLD × reported (or nothing was reported while people checked in).
+    Without any check-in nothing is flagged: attendance was simply not measured.
+    """
+    measured = measured_attendance(activity)
+    report = getattr(activity, "report", None)
+    reported = report.attendance_total if report is not None else None
+    flagged = False
+    difference = None
+    if measured and reported is not None:
+        difference = reported - measured
+        flagged = abs(difference) > RECONCILIATION_THRESHOLD * reported if reported else True
+    return {
+        "reported": reported,
+        "measured": measured,
+        "difference": difference,
+        "flagged": flagged,
+        "threshold_percent": round(RECONCILIATION_THRESHOLD * 100),
+    }
+
+
+def scanner_activities(
+    *, membership: Membership | None, now: datetime.datetime | None = None
+) -> QuerySet[Activity]:
+    """Activities a scanner may pick: open for attendance, from yesterday to a week ahead."""
+    now = now or timezone.now()
+    if not has_right(membership, Right.SCAN_TICKETS):
+        return Activity.objects.none()
+    return (
+        activities_visible(membership=membership)
+        .filter(
+            status__in=CHECKIN_STATUSES,
+            starts_at__gte=now - datetime.timedelta(days=1),
+            starts_at__lte=now + datetime.timedelta(days=7),
+        )
+        .select_related("partner")
+        .order_by("starts_at", "pk")
+    )
+
+
+def managed_activity(*, membership: Membership | None, activity_id: int) -> Activity | None:
+    return (
+        activities_visible(membership=membership)
+        .select_related("programme", "partner", "kelurahan", "office")
+        .filter(pk=activity_id)
+        .first()
+    )
+
+
+def registrations_of(*, activity_id: int) -> QuerySet[Registration]:
+    return Registration.objects.filter(activity_id=activity_id).order_by(
+        "status", "position", "created_at", "pk"
+    )
+
+
+class AttendanceExporter(Exporter):
+    """Check-ins of activities; names and contacts only for holders of VIEW_PERSONAL_DATA."""
+
+    sheet_title = "Kehadiran"
+
+    def __init__(self, *, activities: QuerySet[Activity], membership: Membership | None) -> None:
+        self.activities = activities
+        self.personal = has_right(membership, Right.VIEW_PERSONAL_DATA)
+
+    def columns(self) -> Sequence[str]:
+        columns = [
+            _("Kegiatan"),
+            _("Cara"),
+            _("Waktu pindai"),
+            _("Waktu diterima"),
+            _("Kelompok usia"),
+            _("Jenis kelamin"),
+            _("Kelurahan"),
+            _("Luar kota"),
+            _("Pemilih pemula"),
+            _("Disabilitas"),
+            _("Ikrar memilih"),
+        ]
+        if self.personal:
+            columns += [_("Nama"), _("Email"), _("Telepon")]
+        return columns
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        qs = (
+            CheckIn.objects.filter(activity_id__in=self.activities.values("pk"))
+            .select_related("activity", "kelurahan", "registration")
+            .order_by("activity_id", "received_at", "pk")
+        )
+        yes, no = _("ya"), _("tidak")
+
+        def flag(value: bool | None) -> str:
+            return "" if value is None else (yes if value else no)
+
+        for c in qs.iterator(chunk_size=2000):
+            row: list[Any] = [
+                c.activity.title,
+                c.get_how_display(),
+                c.scanned_at,
+                c.received_at,
+                c.get_age_band_display() if c.age_band else "",
+                c.get_gender_display() if c.gender else "",
+                c.kelurahan.name if c.kelurahan else "",
+                flag(c.outside_city),
+                flag(c.first_time_voter),
+                flag(c.disability),
+                flag(c.pledge),
+            ]
+            if self.personal:
+                reg = c.registration
+                row += [
+                    c.name or (reg.name if reg else ""),
+                    reg.email if reg else "",
+                    reg.phone if reg else "",
+                ]
+            yield row

@@ -1,0 +1,640 @@
+"""Writes of attendance: self check-in, registration with a waiting list, ticket scans, tallies.
+
+Concurrency, the way pretix does it:
+- a scan locks the ticket's registration row (`select_for_update`), so two scanners at two
+  doors cannot both admit one ticket; a conditional unique constraint backs it up;
+- every scan and tally carries a client nonce, unique per activity in both `CheckIn` and
+  `RefusedScan`; a retry (or a parallel duplicate) of the same nonce returns the original
+  result instead of recording a second one (get-or-create under IntegrityError handling);
+- registration locks the activity row, so capacity is never exceeded and the waiting list
+  moves up in order when someone cancels;
+- counts are COUNTs over rows, never counters that a race could lose or double.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right, require
+from mitra.activities.models import Activity, ActivityStatus
+from mitra.activities.selectors import activities_visible
+from mitra.core.errors import DomainError, NotFoundError
+from mitra.offices.models import Office
+from mitra.regions.models import Region
+
+from .models import (
+    CheckIn,
+    CheckinPoint,
+    Gender,
+    How,
+    RefusalReason,
+    RefusedScan,
+    Registration,
+    RegistrationStatus,
+)
+
+S = ActivityStatus
+# Activities that may take attendance (approved and later; never drafts or cancelled ones).
+CHECKIN_STATUSES = (S.APPROVED, S.HELD, S.REPORTED, S.REPORT_RETURNED, S.VERIFIED)
+# A scan time this far ahead of the server's clock is taken as the server's time.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+# Self check-in and registration posts per IP address, activity and minute.
+RATE_LIMIT_PER_MINUTE = 30
+
+# Headcount mode: one button per segment; each tap records one CheckIn(how=tally).
+TALLY_SEGMENTS: dict[str, dict[str, Any]] = {
+    "women": {"gender": Gender.FEMALE},
+    "men": {"gender": Gender.MALE},
+    "first_time": {"first_time_voter": True},
+    "disability": {"disability": True},
+    "general": {},
+}
+
+
+class CheckinError(DomainError):
+    """A check-in rule refused the action."""
+
+
+class RateLimitedError(DomainError):
+    status_code = 429
+
+
+# --- Points (poster token, window, registration settings) -----------------------------------
+
+
+def checkin_point_ensure(*, activity: Activity) -> CheckinPoint:
+    """The activity's check-in point, created (with a fresh random token) on first use."""
+    point = CheckinPoint.objects.filter(activity_id=activity.pk).first()
+    if point is not None:
+        return point
+    try:
+        with transaction.atomic():
+            point = CheckinPoint.objects.create(activity=activity, office_id=activity.office_id)
+    except IntegrityError:
+        point = CheckinPoint.objects.get(activity_id=activity.pk)
+    return point
+
+
+def _managed_activity(*, membership: Membership | None, activity_id: int) -> Activity:
+    """An activity the member may manage attendance of (404 for other offices/partners)."""
+    activity = (
+        activities_visible(membership=membership)
+        .select_related("office", "programme", "partner")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    return activity
+
+
+@transaction.atomic
+def checkin_point_update(
+    *,
+    membership: Membership,
+    activity_id: int,
+    self_checkin: bool,
+    opens_before_minutes: int,
+    closes_after_minutes: int,
+    requires_registration: bool,
+    capacity: int | None,
+) -> CheckinPoint:
+    require(membership, Right.SCAN_TICKETS)
+    activity = _managed_activity(membership=membership, activity_id=activity_id)
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    point = checkin_point_ensure(activity=activity)
+    point.self_checkin = self_checkin
+    point.opens_before_minutes = opens_before_minutes
+    point.closes_after_minutes = closes_after_minutes
+    point.requires_registration = requires_registration
+    point.capacity = capacity
+    point.save(
+        update_fields=[
+            "self_checkin",
+            "opens_before_minutes",
+            "closes_after_minutes",
+            "requires_registration",
+            "capacity",
+        ]
+    )
+    point.activity = activity
+    _promote_waiting(point)
+    return point
+
+
+# --- Rate limit -----------------------------------------------------------------------------
+
+
+def rate_limit(*, key: str, limit: int = RATE_LIMIT_PER_MINUTE, period: int = 60) -> None:
+    """Count a hit in a fixed window with the cache's atomic increment; refuse past `limit`."""
+    bucket = int(time.time() // period)
+    cache_key = f"checkin:rl:{key}:{bucket}"
+    cache.add(cache_key, 0, timeout=period * 2)
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=period * 2)
+        hits = 1
+    if hits > limit:
+        raise RateLimitedError(
+            _(
+                "Terlalu banyak percobaan dari jaringan Anda. Silakan tunggu satu menit lalu coba lagi."  # noqa: E501
+            ),
+            code="rate_limited",
+        )
+
+
+# --- Self check-in --------------------------------------------------------------------------
+
+
+def device_hash(device_id: str) -> str:
+    """A keyed hash of the device's cookie: the raw id is never stored."""
+    if not device_id:
+        return ""
+    return salted_hmac("mitra.checkin.device", device_id, algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class SelfAnswers:
+    age_band: str
+    gender: str
+    kelurahan: Region | None
+    outside_city: bool
+    first_time_voter: bool | None
+    disability: bool | None
+    pledge: bool
+    name: str = ""
+
+
+def _require_open(point: CheckinPoint, at: datetime.datetime) -> None:
+    if point.activity.status not in CHECKIN_STATUSES:
+        raise CheckinError(_("Daftar hadir kegiatan ini tidak dibuka."), code="closed")
+    if not point.is_open(at):
+        opens, _closes = point.window()
+        if at < opens:
+            raise CheckinError(
+                _("Daftar hadir belum dibuka. Dibuka mulai %(time)s.")
+                % {"time": timezone.localtime(opens).strftime("%d-%m-%Y %H:%M")},
+                code="outside_window",
+            )
+        raise CheckinError(_("Daftar hadir sudah ditutup."), code="outside_window")
+
+
+def self_checkin(
+    *,
+    point: CheckinPoint,
+    answers: SelfAnswers,
+    device_id: str,
+    nonce: str,
+    now: datetime.datetime | None = None,
+) -> tuple[CheckIn, bool]:
+    """Record a self check-in; one per device per activity. Returns (check-in, created)."""
+    now = now or timezone.now()
+    if not point.self_checkin:
+        raise CheckinError(_("Daftar hadir mandiri tidak dibuka."), code="closed")
+    _require_open(point, now)
+    dev = device_hash(device_id)
+    previous = CheckIn.objects.filter(
+        Q(how=How.SELF, device_hash=dev) if dev else Q(nonce=nonce),
+        activity_id=point.activity_id,
+    ).first()
+    if previous is not None:
+        return previous, False
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                office_id=point.office_id,
+                activity_id=point.activity_id,
+                how=How.SELF,
+                age_band=answers.age_band,
+                gender=answers.gender,
+                kelurahan=None if answers.outside_city else answers.kelurahan,
+                outside_city=answers.outside_city,
+                first_time_voter=answers.first_time_voter,
+                disability=answers.disability,
+                pledge=answers.pledge,
+                name=answers.name.strip()[:120],
+                scanned_at=now,
+                received_at=now,
+                nonce=nonce[:64],
+                device_hash=dev,
+            )
+    except IntegrityError:
+        previous = CheckIn.objects.filter(
+            Q(how=How.SELF, device_hash=dev) | Q(nonce=nonce), activity_id=point.activity_id
+        ).first()
+        if previous is None:  # pragma: no cover - the constraint names one of the two
+            raise
+        return previous, False
+    return checkin, True
+
+
+# --- Registration and waiting list ----------------------------------------------------------
+
+
+def ticket_url(registration: Registration) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("checkin:ticket", args=[registration.secret])
+
+
+def _send_ticket(registration: Registration, *, promoted: bool = False) -> None:
+    if not registration.email:
+        return
+    activity = registration.activity
+    if promoted:
+        subject = _("Anda mendapat tempat: %(title)s") % {"title": activity.title}
+        lead = _("Ada peserta yang membatalkan; pendaftaran Anda kini terkonfirmasi.")
+    elif registration.status == RegistrationStatus.WAITING:
+        subject = _("Daftar tunggu: %(title)s") % {"title": activity.title}
+        lead = _(
+            "Kegiatan sudah penuh; Anda berada di daftar tunggu nomor %(position)s. "
+            "Kami mengabari bila ada tempat."
+        ) % {"position": registration.position}
+    else:
+        subject = _("Tiket Anda: %(title)s") % {"title": activity.title}
+        lead = _("Pendaftaran Anda terkonfirmasi. Tunjukkan kode QR tiket di pintu masuk.")
+    body = "\n\n".join(
+        [
+            lead,
+            f"{activity.title}\n{timezone.localtime(activity.starts_at):%d-%m-%Y %H:%M}"
+            + (f"\n{activity.venue}" if activity.venue else ""),
+            _("Tiket (simpan tautan ini; juga untuk membatalkan): %(url)s")
+            % {"url": ticket_url(registration)},
+        ]
+    )
+    send_mail(subject, body, None, [registration.email], fail_silently=True)
+
+
+def _confirmed_count(activity_id: int) -> int:
+    return Registration.objects.filter(
+        activity_id=activity_id, status=RegistrationStatus.CONFIRMED
+    ).count()
+
+
+def registration_create(
+    *,
+    point: CheckinPoint,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    consent: bool = False,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Register for an activity: confirmed while there is room, else on the waiting list."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=point.activity_id)
+        if not point.requires_registration or activity.status not in CHECKIN_STATUSES:
+            raise CheckinError(_("Kegiatan ini tidak membuka pendaftaran."), code="closed")
+        if now > point.window()[1]:
+            raise CheckinError(_("Pendaftaran sudah ditutup."), code="closed")
+        if (name or email or phone) and not consent:
+            raise CheckinError(
+                _("Centang persetujuan bila Anda mengisi nama atau kontak."), code="consent"
+            )
+        full = point.capacity is not None and _confirmed_count(activity.pk) >= point.capacity
+        position = None
+        if full:
+            last = Registration.objects.filter(
+                activity_id=activity.pk, status=RegistrationStatus.WAITING
+            ).aggregate(m=Max("position"))["m"]
+            position = (last or 0) + 1
+        registration = Registration.objects.create(
+            office_id=activity.office_id,
+            activity=activity,
+            name=name.strip()[:120],
+            email=email.strip().lower(),
+            phone=phone.strip()[:32],
+            consent=consent,
+            status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+            position=position,
+            created_at=now,
+        )
+        transaction.on_commit(lambda: _send_ticket(registration))
+    return registration
+
+
+def _promote_waiting(point: CheckinPoint) -> list[Registration]:
+    """Move the waiting list up while there is room (the caller holds the activity's lock)."""
+    promoted: list[Registration] = []
+    room = None if point.capacity is None else point.capacity - _confirmed_count(point.activity_id)
+    waiting = Registration.objects.filter(
+        activity_id=point.activity_id, status=RegistrationStatus.WAITING
+    ).order_by("position", "pk")
+    if room is not None:
+        waiting = waiting[: max(room, 0)]
+    now = timezone.now()
+    for registration in waiting.select_related("activity"):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.position = None
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "position", "promoted_at"])
+        promoted.append(registration)
+    for registration in promoted:
+        transaction.on_commit(lambda r=registration: _send_ticket(r, promoted=True))  # type: ignore[misc]
+    return promoted
+
+
+def registration_cancel(*, secret: str) -> Registration:
+    """Cancel by the ticket's secret; the first on the waiting list takes the place."""
+    with transaction.atomic():
+        registration = Registration.objects.filter(secret=secret).first()
+        if registration is None:
+            raise NotFoundError(_("Tiket tidak ditemukan."), code="not_found")
+        Activity.objects.select_for_update().filter(pk=registration.activity_id).first()
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        if CheckIn.objects.filter(registration=registration).exists():
+            raise CheckinError(_("Tiket sudah dipakai untuk masuk."), code="already_used")
+        registration.status = RegistrationStatus.CANCELLED
+        registration.position = None
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "position", "cancelled_at"])
+        point = CheckinPoint.objects.select_related("activity").get(
+            activity_id=registration.activity_id
+        )
+        _promote_waiting(point)
+    return registration
+
+
+# --- Ticket scans and tallies ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    accepted: bool
+    reason: str  # "" when accepted
+    replay: bool
+    scanned_at: datetime.datetime
+    received_at: datetime.datetime
+    checkin_id: int | None = None
+    name: str = ""
+
+    @property
+    def result(self) -> str:
+        return "accepted" if self.accepted else "refused"
+
+
+def _from_checkin(checkin: CheckIn, *, replay: bool, name: str = "") -> ScanResult:
+    return ScanResult(
+        accepted=True,
+        reason="",
+        replay=replay,
+        scanned_at=checkin.scanned_at,
+        received_at=checkin.received_at,
+        checkin_id=checkin.pk,
+        name=name,
+    )
+
+
+def _from_refusal(refused: RefusedScan, *, replay: bool) -> ScanResult:
+    return ScanResult(
+        accepted=False,
+        reason=refused.reason,
+        replay=replay,
+        scanned_at=refused.scanned_at,
+        received_at=refused.received_at,
+    )
+
+
+def _prior(activity_id: int, nonce: str) -> ScanResult | None:
+    """The recorded result of this nonce, if any (a retry gets the original answer)."""
+    checkin = CheckIn.objects.filter(activity_id=activity_id, nonce=nonce).first()
+    if checkin is not None:
+        return _from_checkin(checkin, replay=True)
+    refused = RefusedScan.objects.filter(activity_id=activity_id, nonce=nonce).first()
+    if refused is not None:
+        return _from_refusal(refused, replay=True)
+    return None
+
+
+def scan_activity(*, membership: Membership | None, activity_id: int) -> Activity:
+    """The activity a scanner may record at: SCAN_TICKETS and reachable (else 404)."""
+    require(membership, Right.SCAN_TICKETS)
+    activity = (
+        activities_visible(membership=membership)
+        .select_related("checkin_point")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    if activity.status not in CHECKIN_STATUSES:
+        raise CheckinError(_("Daftar hadir kegiatan ini tidak dibuka."), code="closed")
+    return activity
+
+
+def _point_of(activity: Activity) -> CheckinPoint:
+    try:
+        point = activity.checkin_point
+    except CheckinPoint.DoesNotExist:
+        point = checkin_point_ensure(activity=activity)
+    point.activity = activity
+    return point
+
+
+def _client_time(scanned_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    if scanned_at is None:
+        return now
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    return now if scanned_at > now + CLOCK_SKEW else scanned_at
+
+
+def _refuse(
+    activity: Activity,
+    *,
+    nonce: str,
+    reason: str,
+    scanned_at: datetime.datetime,
+    now: datetime.datetime,
+    membership: Membership,
+    device: str,
+    secret: str = "",
+    registration: Registration | None = None,
+) -> ScanResult:
+    refused = RefusedScan.objects.create(
+        office_id=activity.office_id,
+        activity=activity,
+        nonce=nonce,
+        reason=reason,
+        registration=registration,
+        secret_prefix=secret[:8],
+        scanned_at=scanned_at,
+        received_at=now,
+        device_hash=device_hash(device),
+        recorded_by_id=membership.user_id,
+    )
+    return _from_refusal(refused, replay=False)
+
+
+def ticket_scan(
+    *,
+    membership: Membership | None,
+    activity_id: int,
+    secret: str,
+    nonce: str,
+    scanned_at: datetime.datetime | None = None,
+    device: str = "",
+) -> ScanResult:
+    """Admit a ticket at the door once; every nonce gets exactly one recorded answer.
+
+    The window is checked against the scan time (offline scans are uploaded later); a scan
+    time in the future is taken as the server's time.
+    """
+    activity = scan_activity(membership=membership, activity_id=activity_id)
+    assert membership is not None
+    nonce = nonce.strip()[:64]
+    if not nonce:
+        raise CheckinError(_("Nonce wajib diisi."), code="nonce_required")
+    now = timezone.now()
+    at = _client_time(scanned_at, now)
+    secret = secret.strip()
+    common: dict[str, Any] = {
+        "nonce": nonce,
+        "scanned_at": at,
+        "now": now,
+        "membership": membership,
+        "device": device,
+        "secret": secret,
+    }
+    try:
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update()
+                .filter(secret=secret, office_id=activity.office_id)
+                .first()
+                if secret
+                else None
+            )
+            # Look for an earlier answer under the ticket's lock, so that a parallel duplicate
+            # of this nonce that just committed is seen (unknown tickets have no row to lock:
+            # there the unique constraint settles it).
+            prior = _prior(activity.pk, nonce)
+            if prior is not None:
+                return prior
+            if registration is None:
+                return _refuse(activity, reason=RefusalReason.UNKNOWN_TICKET, **common)
+            common["registration"] = registration
+            if registration.activity_id != activity.pk:
+                return _refuse(activity, reason=RefusalReason.OTHER_ACTIVITY, **common)
+            if registration.status != RegistrationStatus.CONFIRMED:
+                return _refuse(activity, reason=RefusalReason.NOT_CONFIRMED, **common)
+            if not _point_of(activity).is_open(at):
+                return _refuse(activity, reason=RefusalReason.OUTSIDE_WINDOW, **common)
+            if CheckIn.objects.filter(registration=registration).exists():
+                return _refuse(activity, reason=RefusalReason.ALREADY_USED, **common)
+            checkin = CheckIn.objects.create(
+                office_id=activity.office_id,
+                activity=activity,
+                how=How.TICKET,
+                registration=registration,
+                scanned_at=at,
+                received_at=now,
+                nonce=nonce,
+                device_hash=device_hash(device),
+                recorded_by_id=membership.user_id,
+            )
+            name = registration.name if has_right(membership, Right.VIEW_PERSONAL_DATA) else ""
+            return _from_checkin(checkin, replay=False, name=name)
+    except IntegrityError:
+        prior = _prior(activity.pk, nonce)
+        if prior is not None:
+            return prior
+        # The ticket was admitted by another nonce at the same moment.
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.filter(secret=secret).first()
+                return _refuse(
+                    activity,
+                    reason=RefusalReason.ALREADY_USED,
+                    **{**common, "registration": registration},
+                )
+        except IntegrityError:
+            prior = _prior(activity.pk, nonce)
+            assert prior is not None
+            return prior
+
+
+def tally_record(
+    *,
+    membership: Membership | None,
+    activity_id: int,
+    segment: str,
+    nonce: str,
+    scanned_at: datetime.datetime | None = None,
+    device: str = "",
+) -> ScanResult:
+    """Count one walk-in by segment (headcount mode); idempotent by nonce."""
+    activity = scan_activity(membership=membership, activity_id=activity_id)
+    assert membership is not None
+    if segment not in TALLY_SEGMENTS:
+        raise CheckinError(_("Segmen hitung tidak dikenal."), code="segment")
+    nonce = nonce.strip()[:64]
+    if not nonce:
+        raise CheckinError(_("Nonce wajib diisi."), code="nonce_required")
+    prior = _prior(activity.pk, nonce)
+    if prior is not None:
+        return prior
+    now = timezone.now()
+    at = _client_time(scanned_at, now)
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                office_id=activity.office_id,
+                activity=activity,
+                how=How.TALLY,
+                scanned_at=at,
+                received_at=now,
+                nonce=nonce,
+                device_hash=device_hash(device),
+                recorded_by_id=membership.user_id,
+                **TALLY_SEGMENTS[segment],
+            )
+    except IntegrityError:
+        prior = _prior(activity.pk, nonce)
+        assert prior is not None
+        return prior
+    return _from_checkin(checkin, replay=False)
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def personal_data_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Blank names, contacts and device hashes of activities that ended longer ago than the
+    office's retention period. The rows (and so every count) stay."""
+    now = now or timezone.now()
+    totals = {"registrations": 0, "checkins": 0, "refused": 0}
+    for office in Office.objects.only("pk", "data_retention_days"):
+        cutoff = now - datetime.timedelta(days=office.data_retention_days)
+        ended = Activity.objects.filter(office_id=office.pk, ends_at__lt=cutoff).values("pk")
+        with transaction.atomic():
+            totals["registrations"] += Registration.objects.filter(
+                activity_id__in=ended, anonymised_at__isnull=True
+            ).update(name="", email="", phone="", anonymised_at=now)
+            totals["checkins"] += (
+                CheckIn.objects.filter(activity_id__in=ended)
+                .exclude(name="", device_hash="")
+                .update(name="", device_hash="")
+            )
+            totals["refused"] += (
+                RefusedScan.objects.filter(activity_id__in=ended)
+                .exclude(device_hash="", secret_prefix="")
+                .update(device_hash="", secret_prefix="")
+            )
+    return totals

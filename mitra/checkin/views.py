@@ -1,0 +1,330 @@
+"""Attendance pages: public self check-in and registration, tickets, scanner, management."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import uuid
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.signing import BadSignature
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mitra.accounts.permissions import Right, has_right
+from mitra.core.errors import DomainError
+
+from . import selectors, services
+from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
+from .models import CheckIn, CheckinPoint, How, RegistrationStatus
+from .poster import poster_pdf
+
+DEVICE_COOKIE = "mitra_device"
+DEVICE_SALT = "mitra.checkin.device"
+DEVICE_MAX_AGE = 400 * 24 * 3600
+
+
+def _device_id(request: HttpRequest) -> tuple[str, bool]:
+    """The device's random id from its signed cookie; (id, is_new)."""
+    try:
+        value = request.get_signed_cookie(DEVICE_COOKIE, salt=DEVICE_SALT, default=None)
+    except BadSignature:
+        value = None
+    if value:
+        return value, False
+    return secrets.token_urlsafe(16), True
+
+
+def _remember_device(response: HttpResponse, device_id: str) -> None:
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _point_or_404(token: str) -> CheckinPoint:
+    point = selectors.point_by_token(token=token)
+    if point is None:
+        raise Http404(_("Halaman daftar hadir tidak ditemukan."))
+    return point
+
+
+def _voting_day(point: CheckinPoint) -> str:
+    return formats.date_format(point.activity.programme.voting_day, "j F Y")
+
+
+def _too_many(request: HttpRequest, exc: DomainError, point: CheckinPoint) -> HttpResponse:
+    return render(
+        request,
+        "checkin/closed.html",
+        {"point": point, "activity": point.activity, "message": exc.message},
+        status=exc.status_code,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind the poster's QR: a short form, one check-in per device."""
+    point = _point_or_404(token)
+    activity = point.activity
+    device_id, new_device = _device_id(request)
+    context: dict[str, Any] = {"point": point, "activity": activity}
+    done = (
+        not new_device
+        and CheckIn.objects.filter(
+            activity_id=activity.pk, how=How.SELF, device_hash=services.device_hash(device_id)
+        ).exists()
+    )
+    if done:
+        response = render(request, "checkin/self_done.html", {**context, "repeat": True})
+    elif not point.self_checkin or not point.is_open():
+        opens, closes = point.window()
+        response = render(
+            request,
+            "checkin/closed.html",
+            {**context, "opens": opens, "closes": closes, "not_yet": timezone.now() < opens},
+        )
+    else:
+        form = SelfCheckinForm(
+            request.POST or None,
+            initial={"nonce": uuid.uuid4().hex},
+            city_code=point.office.region_id,
+            voting_day=_voting_day(point),
+        )
+        if request.method == "POST":
+            try:
+                services.rate_limit(key=f"self:{activity.pk}:{_client_ip(request)}")
+            except DomainError as exc:
+                return _too_many(request, exc, point)
+        if request.method == "POST" and form.is_valid():
+            try:
+                _checkin, created = services.self_checkin(
+                    point=point,
+                    answers=services.SelfAnswers(**form.answers()),
+                    device_id=device_id,
+                    nonce=form.cleaned_data["nonce"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                response = render(
+                    request, "checkin/self_done.html", {**context, "repeat": not created}
+                )
+                _remember_device(response, device_id)
+                return response
+        response = render(request, "checkin/self_form.html", {**context, "form": form})
+    if new_device:
+        _remember_device(response, device_id)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, token: str) -> HttpResponse:
+    point = _point_or_404(token)
+    if not point.requires_registration:
+        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            services.rate_limit(key=f"reg:{point.activity_id}:{_client_ip(request)}")
+        except DomainError as exc:
+            return _too_many(request, exc, point)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(point=point, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("checkin:ticket", registration.secret)
+    counts = selectors.checkin_counts(activity_id=point.activity_id)
+    full = point.capacity is not None and counts["confirmed"] >= point.capacity
+    return render(
+        request,
+        "checkin/register.html",
+        {"point": point, "activity": point.activity, "form": form, "full": full},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ticket(request: HttpRequest, secret: str) -> HttpResponse:
+    """The saveable ticket page (its QR holds this page's address); cancel from here."""
+    registration = selectors.registration_by_secret(secret=secret)
+    if registration is None:
+        raise Http404(_("Tiket tidak ditemukan."))
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.registration_cancel(secret=secret)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Pendaftaran dibatalkan."))
+        return redirect("checkin:ticket", secret)
+    url = services.ticket_url(registration)
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "checkin/ticket.html",
+        {
+            "registration": registration,
+            "activity": registration.activity,
+            "qr_uri": qr.png_data_uri(scale=8, border=3),
+            "ticket_url": url,
+            "statuses": RegistrationStatus,
+            "used": registration.checkins.exists(),
+        },
+    )
+
+
+# --- Signed-in pages -----------------------------------------------------------------------
+
+
+@login_required
+def scanner(request: HttpRequest) -> HttpResponse:
+    """Ticket scanner and headcount for coordinators and staff; works offline."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not has_right(membership, Right.SCAN_TICKETS):
+        raise Http404
+    activities = list(selectors.scanner_activities(membership=membership))
+    chosen = None
+    raw = request.GET.get("kegiatan", "")
+    if raw.isdigit():
+        chosen = selectors.managed_activity(membership=membership, activity_id=int(raw))
+        if chosen is None:
+            raise Http404
+    elif len(activities) == 1:
+        chosen = activities[0]
+    return render(
+        request,
+        "checkin/scanner.html",
+        {
+            "activities": activities,
+            "chosen": chosen,
+            "segments": [
+                ("women", _("Perempuan")),
+                ("men", _("Laki-laki")),
+                ("first_time", _("Pemilih pemula")),
+                ("disability", _("Disabilitas")),
+                ("general", _("Umum")),
+            ],
+            "scan_url": reverse("api:checkin_scan"),
+            "tally_url": reverse("api:checkin_tally"),
+        },
+    )
+
+
+def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
+    activity = selectors.managed_activity(
+        membership=request.membership,  # type: ignore[attr-defined]
+        activity_id=activity_id,
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Attendance of one activity: poster, window, registration settings, counts."""
+    membership = request.membership  # type: ignore[attr-defined]
+    activity = _managed_or_404(request, activity_id)
+    point = services.checkin_point_ensure(activity=activity)
+    point.activity = activity
+    can_edit = has_right(membership, Right.SCAN_TICKETS)
+    form = PointSettingsForm(
+        request.POST or None,
+        initial={
+            "self_checkin": point.self_checkin,
+            "opens_before_minutes": point.opens_before_minutes,
+            "closes_after_minutes": point.closes_after_minutes,
+            "requires_registration": point.requires_registration,
+            "capacity": point.capacity,
+        },
+    )
+    if request.method == "POST" and can_edit and form.is_valid():
+        try:
+            services.checkin_point_update(
+                membership=membership, activity_id=activity.pk, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Pengaturan daftar hadir disimpan."))
+            return redirect("checkin:manage", activity.pk)
+    personal = has_right(membership, Right.VIEW_PERSONAL_DATA)
+    opens, closes = point.window()
+    return render(
+        request,
+        "checkin/manage.html",
+        {
+            "activity": activity,
+            "point": point,
+            "form": form,
+            "can_edit": can_edit,
+            "opens": opens,
+            "closes": closes,
+            "public_url": settings.SITE_URL.rstrip("/")
+            + reverse("checkin:self", args=[point.token]),
+            "personal": personal,
+            "registrations": selectors.registrations_of(activity_id=activity.pk)
+            if personal
+            else [],
+            "can_export": has_right(membership, Right.EXPORT),
+        },
+    )
+
+
+@login_required
+def poster(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = _managed_or_404(request, activity_id)
+    point = services.checkin_point_ensure(activity=activity)
+    point.activity = activity
+    url = settings.SITE_URL.rstrip("/") + reverse("checkin:self", args=[point.token])
+    buffer = io.BytesIO()
+    poster_pdf(buffer, point=point, url=url)
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="poster-daftar-hadir-{activity.pk}.pdf"'
+    return response
+
+
+@login_required
+def live_counts(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The HTMX partial polled every 10 s on the activity page."""
+    activity = _managed_or_404(request, activity_id)
+    return render(
+        request,
+        "checkin/_counts_body.html",
+        {"activity": activity, "counts": selectors.checkin_counts(activity_id=activity.pk)},
+    )
+
+
+@login_required
+def export(request: HttpRequest, activity_id: int, fmt: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    activity = _managed_or_404(request, activity_id)
+    if not has_right(membership, Right.EXPORT):
+        raise Http404
+    exporter = selectors.AttendanceExporter(
+        activities=type(activity).objects.filter(pk=activity.pk), membership=membership
+    )
+    try:
+        return exporter.response(fmt, filename=f"kehadiran-{activity.pk}")  # type: ignore[return-value]
+    except DomainError as exc:
+        raise Http404(exc.message) from exc

@@ -1,0 +1,534 @@
+"""Partner registry pages: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, has_right, require
+from mitra.activities.selectors import partner_section
+from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.exporters import FORMATS, Exporter
+from mitra.core.spreadsheets import read_table, template_response
+from mitra.core.uploads import file_response
+
+from . import selectors, services
+from .forms import (
+    AcceptInvitationForm,
+    AgreementForm,
+    CategoryForm,
+    DeliverableFormSet,
+    FilterForm,
+    ImportForm,
+    InvitationForm,
+    PartnerForm,
+)
+from .models import AgreementStatus, Deliverable, Partner, PartnerStatus
+from .phones import whatsapp_link
+
+PAGE_SIZE = 50
+PREVIEW_ROWS = 500
+
+View = Callable[..., HttpResponseBase]
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership = request.membership  # type: ignore[attr-defined]
+    if not membership:
+        raise PermissionDenied(_("Akun Anda belum terhubung ke kantor mana pun."))
+    return membership  # type: ignore[no-any-return]
+
+
+def _filters(
+    request: HttpRequest, membership: Membership
+) -> tuple[FilterForm, selectors.PartnerFilters]:
+    form = FilterForm(request.GET or None, office=membership.office)
+    filters = selectors.PartnerFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PartnerFilters(
+            q=data["q"].strip(),
+            category=data["category"].pk if data["category"] else None,
+            segment=data["segment"].pk if data["segment"] else None,
+            kecamatan=data["kecamatan"].code if data["kecamatan"] else "",
+            status=data["status"],
+            agreement_status=data["agreement_status"],
+        )
+    return form, filters
+
+
+# --- Registry -----------------------------------------------------------------------------
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    if membership.is_coordinator and membership.partner_id:
+        return redirect("partners:detail", membership.partner_id)
+    require(membership, Right.VIEW_ALL_PARTNERS)
+    form, filters = _filters(request, membership)
+    queryset = selectors.partner_list(membership=membership, filters=filters)
+    counts = selectors.partner_counts(membership=membership, filters=filters)
+    paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = counts["total"]  # already counted; saves a second COUNT(*)
+    page = paginator.get_page(request.GET.get("halaman"))
+    rows = selectors.partner_page_rows(Partner(pk=pk) for pk in page.object_list)
+    categories = [
+        (c, counts["by_category"].get(c.pk, 0))
+        for c in selectors.category_list(office_id=membership.office_id)
+    ]
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "counts": counts,
+        "categories": categories,
+        "agreement_statuses": [
+            (value, label, counts["by_agreement_status"].get(value, 0))
+            for value, label in AgreementStatus.choices
+        ],
+        "query": query.urlencode(),
+        "can_manage": has_right(membership, Right.MANAGE_PARTNERS),
+        "can_export": has_right(membership, Right.EXPORT),
+    }
+    template = "partners/_list_results.html" if request.htmx else "partners/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+class PartnerExporter(Exporter):
+    sheet_title = "Mitra"
+
+    def __init__(self, partner_ids: Iterable[int], *, personal: bool) -> None:
+        self.partner_ids = partner_ids
+        self.personal = personal
+
+    def columns(self) -> Sequence[str]:
+        columns = [
+            _("Kode"),
+            _("Nama"),
+            _("Kategori"),
+            _("Status"),
+            _("Status perjanjian"),
+            _("Segmen"),
+            _("Wilayah"),
+            _("Jumlah anggota"),
+        ]
+        if self.personal:
+            columns += [_("Narahubung"), _("WhatsApp"), _("Email")]
+        return [*columns, _("Instagram")]
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        ids = list(self.partner_ids)
+        for start in range(0, len(ids), 1000):
+            for p in selectors.partner_page_rows(
+                Partner(pk=pk) for pk in ids[start : start + 1000]
+            ):
+                row = [
+                    p.code,
+                    p.name,
+                    p.category.name,
+                    str(p.get_status_display()),
+                    str(AgreementStatus(p.agreement_status).label),  # type: ignore[attr-defined]
+                    [s.name for s in p.segments.all()],
+                    [r.name for r in p.areas.all()],
+                    p.member_count,
+                ]
+                if self.personal:
+                    row += [p.contact_name, p.whatsapp, p.email]
+                yield [*row, p.instagram]
+
+
+@login_required
+def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.EXPORT)
+    if fmt not in FORMATS:
+        raise Http404
+    _form, filters = _filters(request, membership)
+    ids = list(
+        selectors.partner_list(membership=membership, filters=filters).values_list("pk", flat=True)
+    )
+    exporter = PartnerExporter(ids, personal=has_right(membership, Right.VIEW_PERSONAL_DATA))
+    return exporter.response(fmt, filename="mitra")  # type: ignore[return-value]
+
+
+@login_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    partner = selectors.partner_get(membership=membership, pk=pk)
+    can_manage = has_right(membership, Right.MANAGE_PARTNERS)
+    return render(
+        request,
+        "partners/detail.html",
+        {
+            "partner": partner,
+            "agreements": partner.agreements.all(),
+            "can_manage": can_manage,
+            "can_edit": can_manage or membership.partner_id == partner.pk,
+            "show_contacts": has_right(membership, Right.VIEW_PERSONAL_DATA)
+            or membership.partner_id == partner.pk,
+            "invitations": selectors.invitation_list(membership=membership, partner=partner)[:10],
+            "coordinators": partner.coordinators.select_related("user") if can_manage else [],
+            "activity_section": partner_section(membership=membership, partner=partner),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    form = PartnerForm(request.POST or None, office=membership.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(membership=membership, data=form.data_for_service())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Mitra %(name)s ditambahkan.") % {"name": partner.name})
+            return redirect("partners:detail", partner.pk)
+    return render(request, "partners/form.html", {"form": form, "partner": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    partner = selectors.partner_get_editable(membership=membership, pk=pk)
+    coordinator = not has_right(membership, Right.MANAGE_PARTNERS)
+    form = PartnerForm(
+        request.POST or None, instance=partner, office=membership.office, coordinator=coordinator
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(membership=membership, pk=pk, data=form.data_for_service())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Perubahan tersimpan."))
+            return redirect("partners:detail", pk)
+    return render(request, "partners/form.html", {"form": form, "partner": partner})
+
+
+@login_required
+def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    entries = selectors.partner_history(membership=membership, pk=pk)
+    partner = selectors.partner_get(membership=membership, pk=pk)
+    return render(request, "partners/history.html", {"partner": partner, "entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_create(membership=membership, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Kategori ditambahkan."))
+            return redirect("partners:categories")
+    return render(
+        request,
+        "partners/categories.html",
+        {"form": form, "categories": selectors.category_list(office_id=membership.office_id)},
+    )
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+
+def _deliverables(formset: Any) -> list[services.DeliverableData]:
+    items = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or data.get("target") is None:
+            continue
+        items.append(
+            services.DeliverableData(
+                metric=data["metric"],
+                target=data["target"],
+                theme_id=data["theme"].pk if data.get("theme") else None,
+                segment_id=data["segment"].pk if data.get("segment") else None,
+            )
+        )
+    return items
+
+
+def _agreement_page(
+    request: HttpRequest, *, partner: Partner, agreement_pk: int | None = None
+) -> HttpResponse:
+    membership = _membership(request)
+    agreement = (
+        selectors.agreement_get(membership=membership, pk=agreement_pk) if agreement_pk else None
+    )
+    initial = [
+        {"metric": d.metric, "theme": d.theme_id, "segment": d.segment_id, "target": d.target}
+        for d in (Deliverable.objects.filter(agreement=agreement) if agreement else [])
+    ]
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
+    formset = DeliverableFormSet(
+        request.POST or None,
+        initial=initial,
+        prefix="luaran",
+        form_kwargs={"office": membership.office},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "document"}
+        document = form.cleaned_data.get("document")
+        try:
+            if agreement is None:
+                agreement = services.agreement_create(
+                    membership=membership,
+                    partner_id=partner.pk,
+                    data=data,
+                    deliverables=_deliverables(formset),
+                    document=document,
+                )
+            else:
+                services.agreement_update(
+                    membership=membership,
+                    pk=agreement.pk,
+                    data=data,
+                    deliverables=_deliverables(formset),
+                    document=document,
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Perjanjian tersimpan."))
+            return redirect("partners:detail", partner.pk)
+    return render(
+        request,
+        "partners/agreement_form.html",
+        {"form": form, "formset": formset, "partner": partner, "agreement": agreement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    partner = selectors.partner_get(membership=membership, pk=pk)
+    return _agreement_page(request, partner=partner)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    agreement = selectors.agreement_get(membership=membership, pk=pk)
+    return _agreement_page(request, partner=agreement.partner, agreement_pk=agreement.pk)
+
+
+@login_required
+def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The signed PDF, for the commission and the partner's own coordinators only."""
+    agreement = selectors.agreement_get(membership=_membership(request), pk=pk)
+    if not agreement.document:
+        raise Http404
+    return file_response(agreement.document, download_name=f"PKS-{agreement.partner.code}.pdf")
+
+
+# --- Coordinator invitations --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    partner = selectors.partner_get(membership=membership, pk=pk)
+    form = InvitationForm(request.POST or None, initial={"email": partner.email})
+    context: dict[str, Any] = {"form": form, "partner": partner}
+    if request.method == "POST" and form.is_valid():
+        try:
+            _invitation, token = services.invitation_create(
+                membership=membership, partner_id=partner.pk, email=form.cleaned_data["email"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            url = services.invitation_url(token)
+            message = services.invitation_message(partner=partner, url=url)
+            context.update(
+                link=url,
+                whatsapp_url=whatsapp_link(partner.whatsapp, message),
+                email=form.cleaned_data["email"],
+            )
+    return render(request, "partners/invite.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_find(token=token)
+    except NotFoundError:
+        raise
+    except DomainError as exc:
+        return render(request, "partners/invite_accept.html", {"error": exc.message}, status=410)
+    signed_in = request.user.is_authenticated
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if signed_in:
+        form.fields.clear()
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                password=form.cleaned_data.get("password1", ""),
+                full_name=form.cleaned_data.get("full_name", ""),
+                current_user=request.user if signed_in else None,  # type: ignore[arg-type]
+            )
+        except NotFoundError:
+            raise
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            from django.contrib.auth import login
+
+            if not signed_in:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Akun koordinator Anda siap."))
+            return redirect("partners:detail", invitation.partner_id)
+    return render(request, "partners/invite_accept.html", {"form": form, "invitation": invitation})
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    example = [
+        "MTR-001",
+        "Karang Taruna Sukasari",
+        "Kepemudaan",
+        "aktif",
+        "Sukasari",
+        "Gegerkalong; Isola",
+        "Pemilih Muda; Komunitas",
+        "Asep Sunandar",
+        "0812-3456-7890",
+        "karangtaruna@example.org",
+        "@kt_sukasari",
+        "",
+        "",
+        "",
+        "120",
+        "Organisasi pemuda tingkat kecamatan",
+    ]
+    notes = "\n".join(
+        [
+            _("Satu baris per organisasi mitra. Kolom 'nama' wajib."),
+            _("'kode' adalah kunci tetap: impor ulang dengan kode sama memperbarui mitra itu."),
+            _("Tanpa kode, mitra dicocokkan dengan nama di kantor ini."),
+            _("Kategori, kecamatan, kelurahan, segmen: nama atau kode; pisahkan dengan ';'."),
+            _("Status: calon, aktif, ditangguhkan, berakhir."),
+            _("WhatsApp: nomor Indonesia, mis. 0812… atau +62812…"),
+        ]
+    )
+    return template_response(
+        services.IMPORT_COLUMNS, [example], filename="templat-impor-mitra", notes=notes
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require(membership, Right.MANAGE_PARTNERS)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = read_table(upload)
+                batch = services.partner_import_preview(
+                    membership=membership, rows=rows, filename=upload.name or "impor"
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                url = reverse("partners:import_preview", args=[batch.pk])
+                if wants_json:
+                    return JsonResponse({"redirect": url})
+                return redirect(url)
+        if wants_json:
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"errors": errors}, status=400)
+    return render(request, "partners/import.html", {"form": form})
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    batch = selectors.import_batch_get(membership=membership, pk=pk)
+    show = request.GET.get("tampil", "")
+    rows = [r for r in batch.preview if not show or r["status"] == show]
+    return render(
+        request,
+        "partners/import_preview.html",
+        {
+            "batch": batch,
+            "rows": rows[:PREVIEW_ROWS],
+            "hidden": max(0, len(rows) - PREVIEW_ROWS),
+            "show": show,
+            "writable": batch.counts.get("new", 0) + batch.counts.get("update", 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        counts = services.partner_import_confirm(membership=membership, batch_id=pk)
+    except services.PartnerError as exc:
+        messages.error(request, exc.message)
+        return redirect("partners:import_preview", pk)
+    messages.success(
+        request,
+        _(
+            "Impor selesai: %(new)d mitra baru, %(update)d diperbarui, "
+            "%(unchanged)d tidak berubah, %(error)d baris dilewati karena galat."
+        )
+        % counts,
+    )
+    return redirect("partners:list")
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    selectors.import_batch_get(membership=membership, pk=pk)
+    services.partner_import_cancel(membership=membership, batch_id=pk)
+    messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))
+    return redirect("partners:import")
+
+
+STATUS_LABELS = dict(PartnerStatus.choices)

@@ -1,0 +1,250 @@
+"""Reads for the public site: only what is public, with related rows fetched up front."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from mitra.activities.models import Activity, ActivityStatus, Report
+from mitra.elections.models import Programme, Theme
+from mitra.offices.models import Office
+from mitra.partners.models import Partner
+from mitra.regions.models import Region, RegionLevel
+
+from .models import Article, Material, MaterialVersion
+
+
+def _public_office_q() -> Q:
+    """Rows of the office the public site speaks for, without a separate query for it."""
+    if settings.MITRA_PUBLIC_OFFICE:
+        return Q(office__slug=settings.MITRA_PUBLIC_OFFICE)
+    return Q(office_id=Subquery(Office.objects.order_by("pk").values("pk")[:1]))
+
+
+# --- News ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleHead:
+    """What the article page needs on every request (one small indexed query)."""
+
+    id: int
+    updated_at: datetime.datetime
+    view_count: int
+
+
+def article_head(*, slug: str) -> ArticleHead | None:
+    row = (
+        Article.objects.visible()
+        .filter(_public_office_q(), slug=slug)
+        .values_list("id", "updated_at", "view_count")
+        .first()
+    )
+    return ArticleHead(*row) if row else None
+
+
+def public_articles(*, office: Office, query: str = "", tag: str = "") -> QuerySet[Article]:
+    articles = (
+        Article.objects.visible()
+        .filter(office=office)
+        .select_related("author")
+        .prefetch_related("tags")
+        .order_by("-published_at", "-pk")
+    )
+    if query:
+        articles = articles.filter(
+            Q(title__icontains=query) | Q(lead__icontains=query) | Q(body__icontains=query)
+        )
+    if tag:
+        articles = articles.filter(tags__slug=tag)
+    return articles
+
+
+def public_article(*, office: Office, slug: str, preview: bool = False) -> Article | None:
+    """A visible article; staff previews (`preview=True`) also see drafts and scheduled ones."""
+    articles = Article.objects.filter(office=office, slug=slug)
+    if not preview:
+        articles = articles.visible()
+    return articles.select_related("author").prefetch_related("tags").first()
+
+
+def latest_articles(*, office: Office, limit: int = 3) -> list[Article]:
+    return list(public_articles(office=office)[:limit])
+
+
+# --- Partner directory --------------------------------------------------------------------
+
+
+def partner_directory(
+    *, office: Office, category: str = "", segment: str = "", kecamatan: str = ""
+) -> QuerySet[Partner]:
+    """Active partners with what may be shown publicly (the template shows no private field)."""
+    partners = (
+        Partner.objects.filter(office=office)
+        .active()
+        .select_related("category")
+        .prefetch_related(
+            "segments",
+            Prefetch(
+                "areas",
+                queryset=Region.objects.only("code", "name", "level", "parent_id").order_by("name"),
+            ),
+        )
+        .order_by("name")
+    )
+    if category:
+        partners = partners.filter(category__code=category)
+    if segment:
+        partners = partners.filter(segments__code=segment)
+    if kecamatan:
+        partners = partners.filter(
+            Q(areas__code=kecamatan) | Q(areas__parent_id=kecamatan)
+        ).distinct()
+    return partners
+
+
+def office_kecamatan(*, office: Office) -> QuerySet[Region]:
+    return Region.objects.filter(parent_id=office.region_id, level=RegionLevel.KECAMATAN).order_by(
+        "name"
+    )
+
+
+# --- Materials ----------------------------------------------------------------------------
+
+
+@dataclass
+class ThemeMaterials:
+    theme: Theme
+    materials: list[Material]
+
+
+def materials_by_theme(*, programme: Programme) -> list[ThemeMaterials]:
+    materials = (
+        Material.objects.filter(
+            office_id=programme.office_id, theme__programme=programme, is_public=True
+        )
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("versions", queryset=MaterialVersion.objects.order_by("-number"))
+        )
+        .order_by("theme__order", "kind", "title")
+    )
+    groups: dict[int, ThemeMaterials] = {}
+    for theme in programme.themes.all():
+        groups[theme.pk] = ThemeMaterials(theme=theme, materials=[])
+    for material in materials:
+        groups.setdefault(material.theme_id, ThemeMaterials(theme=material.theme, materials=[]))
+        groups[material.theme_id].materials.append(material)
+    return list(groups.values())
+
+
+def public_material_version(*, office: Office, version_id: int) -> MaterialVersion | None:
+    return (
+        MaterialVersion.objects.filter(
+            pk=version_id, material__office=office, material__is_public=True
+        )
+        .select_related("material")
+        .first()
+    )
+
+
+# --- Public activities --------------------------------------------------------------------
+
+
+def public_activities(
+    *, office: Office, kecamatan: str = "", theme: str = "", segment: str = ""
+) -> QuerySet[Activity]:
+    """Approved (and later) public activities of the office, with the filters applied."""
+    activities = (
+        Activity.objects.filter(office=office)
+        .public()
+        .select_related("partner", "method", "kelurahan", "kelurahan__parent")
+        .prefetch_related("themes", "segments")
+    )
+    if kecamatan:
+        activities = activities.filter(kelurahan__parent_id=kecamatan)
+    if theme:
+        activities = activities.filter(themes__code=theme)
+    if segment:
+        activities = activities.filter(segments__code=segment)
+    if theme or segment:
+        activities = activities.distinct()
+    return activities
+
+
+@dataclass
+class Calendar:
+    upcoming: list[Activity]
+    past: list[Activity]
+    per_kecamatan: dict[str, int]
+    online: int
+
+
+def activity_calendar(
+    *,
+    office: Office,
+    kecamatan: str = "",
+    theme: str = "",
+    segment: str = "",
+    now: datetime.datetime | None = None,
+    limit: int = 200,
+) -> Calendar:
+    """Upcoming activities first (soonest first), then recent past ones; counts per kecamatan."""
+    now = now or timezone.now()
+    activities = public_activities(office=office, kecamatan=kecamatan, theme=theme, segment=segment)
+    upcoming = list(activities.filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
+    past = list(activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:limit])
+    per_kecamatan: dict[str, int] = {}
+    rows = (
+        activities.order_by()
+        .values("kelurahan__parent_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("kelurahan__parent_id", "n")
+    )
+    online = 0
+    for code, n in rows:
+        if code:
+            per_kecamatan[code] = n
+        else:
+            online += n
+    return Calendar(upcoming=upcoming, past=past, per_kecamatan=per_kecamatan, online=online)
+
+
+def public_activity(*, office: Office, pk: int) -> Activity | None:
+    return public_activities(office=office).filter(pk=pk).first()
+
+
+def activity_verified_reach(*, activity: Activity) -> int | None:
+    """People reached, only once the report is verified (None before)."""
+    if activity.status != ActivityStatus.VERIFIED:
+        return None
+    report = Report.objects.filter(activity=activity).values_list("attendance_total", flat=True)
+    return report.first()
+
+
+# --- Home page ----------------------------------------------------------------------------
+
+
+def home_sections(*, office: Office, programme: Programme | None) -> dict[str, object]:
+    """What the home page shows below the countdown: news, the stage now, the next activities."""
+    from mitra.elections.selectors import programme_timeline
+
+    sections: dict[str, object] = {
+        "latest_articles": latest_articles(office=office, limit=3),
+        "canonical": settings.SITE_URL.rstrip("/") + "/",
+    }
+    if programme is not None:
+        entries = programme_timeline(programme=programme)
+        current = [e for e in entries if e.state == "current"]
+        upcoming = [e for e in entries if e.state == "upcoming"]
+        sections["timeline_now"] = current + upcoming[:1] if current else upcoming[:2]
+    sections["upcoming_activities"] = list(
+        public_activities(office=office)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")[:3]
+    )
+    return sections

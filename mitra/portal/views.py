@@ -1,0 +1,363 @@
+"""The public site: thin views over the portal selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_safe
+
+from mitra.accounts.permissions import Right, has_right
+from mitra.core.uploads import file_response
+from mitra.elections.selectors import (
+    current_programme,
+    office_segments,
+    programme_countdown,
+    programme_elections,
+    programme_themes,
+    programme_timeline,
+)
+from mitra.offices.models import Office
+from mitra.offices.selectors import public_office
+from mitra.partners.models import PartnerCategory
+
+from . import selectors, services
+from .bots import counts_as_view
+from .maps import kecamatan_map
+from .models import article_cache_key
+
+ARTICLE_CACHE_SECONDS = 60  # also dropped at once when the article is saved
+VIEWS_TOKEN = "\u2063MITRA-VIEWS\u2063"  # noqa: S105 — placeholders, not secrets
+CSRF_TOKEN = "MITRA-CSRF-TOKEN-PLACEHOLDER"  # noqa: S105
+NONCE_TOKEN = "MITRA-CSP-NONCE-PLACEHOLDER"  # noqa: S105
+
+
+def absolute_url(path: str) -> str:
+    """Canonical address: the configured SITE_URL, whatever host the request came by."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _office(request: HttpRequest) -> Office:
+    office = getattr(request, "_mitra_public_office", None) or public_office()
+    if office is None:
+        raise Http404
+    request._mitra_public_office = office  # type: ignore[attr-defined]
+    return office
+
+
+def _can_preview(request: HttpRequest) -> bool:
+    if not request.user.is_authenticated:
+        return False
+    membership = getattr(request, "membership", None)
+    # request.membership is a lazy object that may wrap None (no role): test its truth.
+    return bool(membership) and has_right(membership, Right.MANAGE_CONTENT)
+
+
+# --- News ---------------------------------------------------------------------------------
+
+
+@require_safe
+def article_list(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    query = request.GET.get("q", "").strip()[:100]
+    tag = request.GET.get("label", "").strip()[:60]
+    articles = selectors.public_articles(office=office, query=query, tag=tag)
+    page = Paginator(articles, 10).get_page(request.GET.get("halaman"))
+    params = {k: v for k, v in (("q", query), ("label", tag)) if v}
+    return render(
+        request,
+        "portal/article_list.html",
+        {
+            "page": page,
+            "query": query,
+            "tag": tag,
+            "page_query": urlencode(params),
+            "canonical": absolute_url(request.path),
+        },
+    )
+
+
+@require_safe
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article page: cached HTML per language, with the exact view count put in per request.
+
+    Each GET by a browser counts one view; crawlers, link-preview fetchers, prefetches and
+    HEAD requests count none. Nothing is de-duplicated by address.
+    """
+    cacheable = (
+        not request.user.is_authenticated and not request.GET and not len(get_messages(request))  # type: ignore[arg-type]
+    )
+    key = article_cache_key(slug, get_language())
+    entry = cache.get(key) if cacheable else None
+    if entry is None:
+        head = selectors.article_head(slug=slug)
+        if head is None:
+            return _article_preview(request, slug)
+        item = selectors.public_article(office=_office(request), slug=slug)
+        if item is None:  # unpublished between the two reads
+            raise Http404
+        entry = {"id": item.pk, "html": _render_article(request, item)}
+        if cacheable:
+            cache.set(key, entry, ARTICLE_CACHE_SECONDS)
+    if counts_as_view(request):
+        total = services.article_view_record(article_id=entry["id"])
+    else:
+        total = services.article_view_total(article_id=entry["id"])
+    html = (
+        entry["html"]
+        .replace(VIEWS_TOKEN, intcomma(total))
+        .replace(CSRF_TOKEN, get_token(request))
+        .replace(NONCE_TOKEN, str(getattr(request, "csp_nonce", "")))
+    )
+    response = HttpResponse(html)
+    # Every load must reach the server to be counted (no shared or browser cache).
+    add_never_cache_headers(response)
+    return response
+
+
+def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -> str:
+    url = absolute_url(item.get_absolute_url())
+    share_text = f"{item.title} {url}"
+    context = {
+        "article": item,
+        "body_html": services.markdown_render(text=item.body),
+        "canonical": url,
+        "image_url": absolute_url(_image_path(item)) if item.image else "",
+        "share": {
+            "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+            "x": "https://x.com/intent/tweet?" + urlencode({"url": url, "text": item.title}),
+            "whatsapp": "https://wa.me/?" + urlencode({"text": share_text}),
+        },
+        "view_count": VIEWS_TOKEN,
+        "preview": preview,
+        # Per-request values are put in after rendering, so the HTML can be cached.
+        "csrf_token": CSRF_TOKEN,
+        "csp_nonce": NONCE_TOKEN,
+    }
+    return render_to_string("portal/article.html", context, request=request)
+
+
+def _image_path(item: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("portal:article_image", kwargs={"slug": item.slug})
+
+
+def _article_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff see drafts and scheduled articles as they will look (not counted, not cached)."""
+    if not _can_preview(request):
+        raise Http404
+    office = request.membership.office  # type: ignore[attr-defined]
+    item = selectors.public_article(office=office, slug=slug, preview=True)
+    if item is None:
+        raise Http404
+    html = _render_article(request, item, preview=True)
+    html = (
+        html.replace(VIEWS_TOKEN, intcomma(item.view_count))
+        .replace(CSRF_TOKEN, get_token(request))
+        .replace(NONCE_TOKEN, str(getattr(request, "csp_nonce", "")))
+    )
+    response = HttpResponse(html)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def article_image(request: HttpRequest, slug: str) -> HttpResponseBase:
+    office = _office(request)
+    item = selectors.public_article(office=office, slug=slug)
+    if item is None or not item.image:
+        raise Http404
+    return file_response(item.image)
+
+
+# --- Timeline, how to vote ----------------------------------------------------------------
+
+
+@require_safe
+def timeline(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    programme = current_programme(office=office)
+    context: dict[str, Any] = {"office": office, "programme": programme}
+    if programme is not None:
+        context.update(
+            entries=programme_timeline(programme=programme),
+            countdown=programme_countdown(programme=programme),
+            elections=list(programme_elections(programme=programme)),
+        )
+    context["canonical"] = absolute_url(request.path)
+    return render(request, "portal/timeline.html", context)
+
+
+@require_safe
+def how_to_vote(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    programme = current_programme(office=office)
+    return render(
+        request,
+        "portal/how_to_vote.html",
+        {
+            "office": office,
+            "programme": programme,
+            "countdown": programme_countdown(programme=programme) if programme else None,
+            "canonical": absolute_url(request.path),
+        },
+    )
+
+
+# --- Partner directory --------------------------------------------------------------------
+
+
+@require_safe
+def partner_directory(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    filters = {
+        "category": request.GET.get("kategori", "")[:40],
+        "segment": request.GET.get("segmen", "")[:40],
+        "kecamatan": request.GET.get("kecamatan", "")[:13],
+    }
+    partners = selectors.partner_directory(office=office, **filters)
+    page = Paginator(partners, 24).get_page(request.GET.get("halaman"))
+    params = {
+        k: v
+        for k, v in (
+            ("kategori", filters["category"]),
+            ("segmen", filters["segment"]),
+            ("kecamatan", filters["kecamatan"]),
+        )
+        if v
+    }
+    return render(
+        request,
+        "portal/partners.html",
+        {
+            "page": page,
+            "filters": filters,
+            "page_query": urlencode(params),
+            "categories": PartnerCategory.objects.filter(office=office),
+            "segments": office_segments(office=office),
+            "kecamatan_list": selectors.office_kecamatan(office=office),
+            "canonical": absolute_url(request.path),
+        },
+    )
+
+
+# --- Calendar and map ---------------------------------------------------------------------
+
+
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    programme = current_programme(office=office)
+    filters = {
+        "kecamatan": request.GET.get("kecamatan", "")[:13],
+        "theme": request.GET.get("tema", "")[:40],
+        "segment": request.GET.get("segmen", "")[:40],
+    }
+    result = selectors.activity_calendar(
+        office=office,
+        kecamatan=filters["kecamatan"],
+        theme=filters["theme"],
+        segment=filters["segment"],
+    )
+    kecamatan_list = list(selectors.office_kecamatan(office=office))
+    svg = kecamatan_map(regions=kecamatan_list, counts=result.per_kecamatan)
+    table = [(k, result.per_kecamatan.get(k.code, 0)) for k in kecamatan_list]
+    return render(
+        request,
+        "portal/calendar.html",
+        {
+            "calendar": result,
+            "filters": filters,
+            "map": svg,
+            "kecamatan_table": table,
+            "kecamatan_list": kecamatan_list,
+            "themes": programme_themes(programme=programme) if programme else [],
+            "segments": office_segments(office=office),
+            "canonical": absolute_url(request.path),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_safe
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    office = _office(request)
+    activity = selectors.public_activity(office=office, pk=pk)
+    if activity is None:
+        raise Http404
+    return render(
+        request,
+        "portal/activity.html",
+        {
+            "activity": activity,
+            "reach": selectors.activity_verified_reach(activity=activity),
+            "canonical": absolute_url(request.path),
+        },
+    )
+
+
+# --- Materials ----------------------------------------------------------------------------
+
+
+@require_safe
+def materials(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    programme = current_programme(office=office)
+    groups = selectors.materials_by_theme(programme=programme) if programme else []
+    return render(
+        request,
+        "portal/materials.html",
+        {"groups": groups, "canonical": absolute_url(request.path)},
+    )
+
+
+@require_GET
+def material_download(request: HttpRequest, version_id: int) -> HttpResponseBase:
+    office = _office(request)
+    version = selectors.public_material_version(office=office, version_id=version_id)
+    if version is None:
+        raise Http404
+    response = file_response(
+        version.file,
+        download_name=version.original_name or None,
+        inline=False,
+    )
+    services.material_download_record(version=version)
+    return response
+
+
+# --- robots.txt ---------------------------------------------------------------------------
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /akun/",
+        "Disallow: /api/",
+        "Disallow: /mitra/",
+        "Disallow: /kegiatan/",
+        "Disallow: /hadir/",
+        "Disallow: /analitik/",
+        "Allow: /",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

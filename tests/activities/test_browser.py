@@ -1,0 +1,108 @@
+"""Chromium (Playwright): propose and report on a 360 px phone, approve and verify on desktop."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mitra.activities.models import Activity
+from mitra.activities.photos import make_jpeg
+from mitra.activities.services import methods_seed
+from tests.factories import PASSWORD, SegmentFactory, ThemeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, base, membership):
+    page.goto(f"{base}/akun/masuk/")
+    page.get_by_label("Email").fill(membership.user.email)
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/akun/")
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_propose_approve_report_verify(
+    live_server, phone_page, page, coordinator_member, staff_member, programme, media
+):
+    office = coordinator_member.office
+    methods_seed(office=office)
+    ThemeFactory(programme=programme, name="Tahapan pemilihan")
+    SegmentFactory(office=office, name="Pemilih pemula", code="pemula", min_age=17, max_age=21)
+    base = live_server.url
+
+    # 1. The coordinator proposes on a phone.
+    phone = phone_page
+    _login(phone, base, coordinator_member)
+    phone.goto(f"{base}/kegiatan/baru/")
+    assert _no_horizontal_scroll(phone)
+    phone.get_by_label("Judul kegiatan").fill("Diskusi pemilih pemula di kampus")
+    phone.get_by_label("Metode").select_option(label="Diskusi")
+    phone.get_by_label("Tahapan pemilihan").check()
+    phone.get_by_label("Pemilih pemula").check()
+    starts = timezone.localtime(timezone.now() - datetime.timedelta(hours=3))
+    phone.get_by_label("Mulai").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    phone.get_by_label("Selesai").fill(
+        (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    phone.locator("#id_venue").fill("Aula kampus")
+    phone.get_by_role("button", name="Simpan dan ajukan").click()
+    phone.wait_for_url(f"{base}/kegiatan/*/")
+    assert "Diajukan" in phone.content()
+    activity = Activity.objects.get(title="Diskusi pemilih pemula di kampus")
+    assert activity.partner_id == coordinator_member.partner_id
+
+    # 2. Staff approve from the queue on a desktop.
+    _login(page, base, staff_member)
+    page.goto(f"{base}/kegiatan/antrean/")
+    page.locator(f"#q-{activity.pk}").get_by_role("button", name="Setujui").click()
+    page.wait_for_url(f"{base}/kegiatan/antrean/")
+    activity.refresh_from_db()
+    assert activity.status == "approved"
+
+    # 3. The coordinator reports on the phone: a draft survives a reload, a photo uploads.
+    phone.goto(f"{base}/kegiatan/{activity.pk}/laporan/")
+    assert _no_horizontal_scroll(phone)
+    phone.get_by_label("Jumlah peserta").fill("45")
+    phone.get_by_label("Perempuan").fill("25")
+    phone.get_by_label("Laki-laki").fill("20")
+    phone.get_by_label("Catatan kegiatan").fill("Peserta antusias")
+    phone.wait_for_timeout(500)  # the draft is saved 300 ms after typing
+    phone.reload()  # as after a dropped connection
+    assert phone.get_by_label("Jumlah peserta").input_value() == "45"
+    assert phone.get_by_label("Catatan kegiatan").input_value() == "Peserta antusias"
+
+    photo = make_jpeg(size=(1200, 900), taken_at=activity.starts_at)
+    phone.set_input_files(
+        "#id_photo", files=[{"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    phone.get_by_role("button", name="Unggah foto").click()
+    phone.locator("#photo-status", has_text="1/1").wait_for()
+    assert phone.locator("#photo-list img").count() == 1
+    assert phone.locator("#photo-progress").evaluate("el => el.value") == 100
+    assert activity.evidence.count() == 1
+
+    phone.get_by_role("button", name="Kirim laporan").click()
+    phone.wait_for_url(f"{base}/kegiatan/{activity.pk}/")
+    activity.refresh_from_db()
+    assert activity.status == "reported"
+    assert activity.report.attendance_total == 45
+    # The draft is forgotten once the server accepted the report.
+    phone.goto(f"{base}/kegiatan/{activity.pk}/laporan/")
+    stored = phone.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('mitra-draft:')).length"
+    )
+    assert stored == 0
+
+    # 4. Staff verify.
+    page.goto(f"{base}/kegiatan/{activity.pk}/")
+    page.get_by_role("button", name="Verifikasi laporan").click()
+    page.wait_for_url(f"{base}/kegiatan/{activity.pk}/")
+    assert "Terverifikasi" in page.content()
+    activity.refresh_from_db()
+    assert activity.status == "verified"

@@ -1,0 +1,194 @@
+"""Exact view counting: one view per browser load, none for bots, nothing lost under load."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from mitra.portal import services
+from mitra.portal.models import Article, article_cache_key
+
+from .factories import ArticleFactory
+
+BROWSER = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Mobile Safari/537.36"
+)
+BOTS = [
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "WhatsApp/2.23.20.0 A",
+    "Twitterbot/1.0",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "TelegramBot (like TwitterBot)",
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "SomeCrawler/3.1",
+    "example-spider/0.1",
+]
+
+
+def shown_count(html: str) -> int:
+    match = re.search(r"Dilihat ([\d.]+) kali", html)
+    assert match, "view count not shown"
+    return int(match.group(1).replace(".", ""))
+
+
+def total_views(article: Article) -> int:
+    """Database count plus whatever is still buffered (what the page shows)."""
+    return services.article_view_total(article_id=article.pk)
+
+
+@pytest.mark.django_db
+def test_each_browser_load_adds_exactly_one_view_even_from_one_address(client, office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    shown = [
+        shown_count(client.get(url, HTTP_USER_AGENT=BROWSER).content.decode()) for _ in range(5)
+    ]
+    assert shown == [1, 2, 3, 4, 5]
+    assert total_views(article) == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_agent", BOTS)
+def test_crawlers_and_link_previews_add_nothing(client, office, user_agent):
+    article = ArticleFactory(office=office)
+    response = client.get(f"/berita/{article.slug}/", HTTP_USER_AGENT=user_agent)
+    assert response.status_code == 200
+    assert shown_count(response.content.decode()) == 0
+    assert total_views(article) == 0
+
+
+@pytest.mark.django_db
+def test_head_requests_and_prefetches_add_nothing(client, office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    assert client.head(url, HTTP_USER_AGENT=BROWSER).status_code == 200
+    client.get(url, HTTP_USER_AGENT=BROWSER, HTTP_SEC_PURPOSE="prefetch")
+    assert total_views(article) == 0
+
+
+@pytest.mark.django_db
+def test_page_is_cached_per_language_but_never_by_browsers(client, office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    first = client.get(url, HTTP_USER_AGENT=BROWSER)
+    assert "no-store" in first["Cache-Control"] and "max-age=0" in first["Cache-Control"]
+    client.cookies["django_language"] = "en"
+    client.get(url, HTTP_USER_AGENT=BROWSER)
+    assert cache.get(article_cache_key(article.slug, "id")) is not None
+    assert cache.get(article_cache_key(article.slug, "en")) is not None
+    assert total_views(article) == 2
+
+
+@pytest.mark.django_db
+def test_cached_page_carries_each_visitors_own_csrf_token(office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    Client().get(url)  # fills the cache with another visitor's page
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(url).content.decode()
+    assert "PLACEHOLDER" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_editing_or_unpublishing_an_article_refreshes_the_cached_page(client, office):
+    article = ArticleFactory(office=office, title="Judul lama")
+    url = f"/berita/{article.slug}/"
+    assert "Judul lama" in client.get(url).content.decode()
+    article.title = "Judul baru"
+    article.save()
+    assert "Judul baru" in client.get(url).content.decode()
+    article.status = "draft"
+    article.save()
+    assert client.get(url).status_code == 404
+
+
+needs_redis = pytest.mark.skipif(
+    not services.views_buffered(), reason="buffered counting needs REDIS_URL"
+)
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_flush_moves_buffered_views_to_the_database(client, office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    for _ in range(7):
+        client.get(url, HTTP_USER_AGENT=BROWSER)
+    call_command("flush_view_counts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    article.refresh_from_db()
+    assert article.view_count == 7
+    assert total_views(article) == 7
+    assert services._redis().hlen(cache.make_key(services._BUFFER)) == 0
+    assert shown_count(client.get(url, HTTP_USER_AGENT=BROWSER).content.decode()) == 8
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_a_flush_that_died_after_commit_is_not_applied_twice(client, office):
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    cache.add(services._FLUSH_SOON, 1, timeout=60)  # keep the request path from flushing
+    for _ in range(4):
+        client.get(url, HTTP_USER_AGENT=BROWSER)
+    redis = services._redis()
+    buffer, inflight = services._keys()
+    redis.eval(services._SEAL_BATCH, 2, buffer, inflight, services._TOKEN_FIELD, "tok-1")
+    services._apply_batch(token="tok-1", counts={article.pk: 4})  # committed, then "crash"
+    for _ in range(3):
+        client.get(url, HTTP_USER_AGENT=BROWSER)
+    services.view_counts_flush()
+    article.refresh_from_db()
+    assert article.view_count == 7
+    assert total_views(article) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_are_counted_exactly(office):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL")
+    article = ArticleFactory(office=office)
+    url = f"/berita/{article.slug}/"
+    threads_n, per_thread = 8, 25
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(threads_n)
+
+    def worker() -> None:
+        from django.db import connections
+
+        try:
+            client = Client()
+            barrier.wait()
+            for _ in range(per_thread):
+                assert client.get(url, HTTP_USER_AGENT=BROWSER).status_code == 200
+                if services.views_buffered() and _ % 10 == 0:
+                    services.view_counts_flush()  # flushes racing with views
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert total_views(article) == threads_n * per_thread
+    services.view_counts_flush()
+    article.refresh_from_db()
+    assert article.view_count == threads_n * per_thread
