@@ -81,3 +81,75 @@ def parse_wrk(output: str) -> WrkResult:
         socket_errors=sum(int(g) for g in errors.groups()) if errors else 0,
         raw=output,
     )
+
+
+# Helpers for scenarios. bench/run.py has called django.setup() with the bench database
+# before any scenario's setup runs, so these use the ORM and the test client in-process.
+
+BENCH_HOST = "127.0.0.1"
+
+
+def bench_member(email: str, office: Any, *, role: str = "staff", superuser: bool = False) -> Any:
+    """A synthetic benchmark account with one membership in `office` (made once)."""
+    from mitra.accounts.models import Membership, User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, is_superuser=superuser)
+    Membership.objects.filter(user=user).exclude(office=office).delete()
+    Membership.objects.get_or_create(user=user, office=office, defaults={"role": role})
+    return user
+
+
+def session_headers(email: str) -> dict[str, str]:
+    """The Cookie header of a fresh logged-in session of the user `email` (no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from mitra.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    name = settings.SESSION_COOKIE_NAME
+    return {"Cookie": f"{name}={client.cookies[name].value}"}
+
+
+def count_queries(path: str, email: str) -> int:
+    """Database queries of one GET of `path` by `email`, measured in-process (asserts 200)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    client.get(path, HTTP_HOST=BENCH_HOST)  # the session and lazy caches, not the page's cost
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_HOST=BENCH_HOST)
+    assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
+    return len(queries)
+
+
+def queries_line(paths: list[str], email: str) -> str:
+    """`path → n` for each path, and whether the count is the same for all of them."""
+    counts = [count_queries(p, email) for p in paths]
+    same = "constant" if len(set(counts)) == 1 else "NOT constant"
+    return (
+        "queries/request "
+        + ", ".join(f"{p} → {n}" for p, n in zip(paths, counts, strict=True))
+        + f" ({same})"
+    )
+
+
+def busiest_office_session(model: Any, email: str) -> dict[str, Any]:
+    """Make `email` staff of the office with the most rows of `model` (an OfficeScoped
+    model); returns the row counts (office, total) and the session's headers."""
+    from django.db.models import Count
+
+    from mitra.offices.models import Office
+
+    row = model.objects.values("office_id").annotate(n=Count("pk")).order_by("-n").first()
+    assert row is not None, f"no {model._meta.verbose_name_plural}: build the demo first"
+    bench_member(email, Office.objects.get(pk=row["office_id"]))
+    return {"office": row["n"], "total": model.objects.count(), "headers": session_headers(email)}

@@ -12,51 +12,28 @@ import statistics
 import time
 from typing import Any
 
-from bench.harness import BenchEnv, Scenario, WrkResult
+from bench.harness import BenchEnv, Scenario, WrkResult, bench_member, session_headers
 
 BENCH_EMAIL = "bench-analytics@example.org"
-
-
-def _session_cookie(user: Any) -> str:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-
-def _member(office_filter: dict[str, Any], *, superuser: bool = False) -> Any:
-    from mitra.accounts.models import Membership, User
-    from mitra.offices.models import Office
-
-    office = Office.objects.filter(**office_filter).order_by("pk").first()
-    assert office is not None, f"no office for {office_filter}"
-    email = f"{office.slug}-{BENCH_EMAIL}"
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, is_superuser=superuser)
-    Membership.objects.get_or_create(user=user, office=office, defaults={"role": "staff"})
-    return user, office
 
 
 def _setup(office_filter: dict[str, Any], key: str, *, superuser: bool = False) -> Any:
     def setup(env: BenchEnv) -> None:
         if key in env.state:
             return
-        user, office = _member(office_filter, superuser=superuser)
-        env.state[key] = {"cookie": _session_cookie(user), "office": office}
+        from mitra.offices.models import Office
+
+        office = Office.objects.filter(**office_filter).order_by("pk").first()
+        assert office is not None, f"no office for {office_filter}"
+        email = f"{office.slug}-{BENCH_EMAIL}"
+        bench_member(email, office, superuser=superuser)
+        env.state[key] = {"headers": session_headers(email), "office": office}
 
     return setup
 
 
 def _headers(key: str) -> Any:
-    return lambda env: {"Cookie": env.state[key]["cookie"]}
+    return lambda env: env.state[key]["headers"]
 
 
 def _bare_sql_ms(sql: str, params: list[Any]) -> float:

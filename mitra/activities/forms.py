@@ -15,7 +15,7 @@ from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.partners.models import Partner
 from mitra.regions.models import Region
 
-from .models import ActivityStatus, Method, Platform
+from .models import ActivityStatus, Method, MethodMode, Platform
 from .selectors import ActivityFilters, office_methods
 from .services import ActivityInput, PostInput
 
@@ -340,3 +340,38 @@ def parse_day(value: str | None) -> datetime.date:
         return datetime.date.fromisoformat(value or "")
     except ValueError:
         return timezone.localdate()
+
+
+# --- Catalogue: methods and themes (staff extend the lists) -------------------------------
+
+
+class MethodForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
+    )
+    name = forms.CharField(label=_("Nama"), max_length=120)
+    mode = forms.ChoiceField(label=_("Bentuk"), choices=MethodMode.choices)
+    description = forms.CharField(label=_("Keterangan"), max_length=240, required=False)
+    order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32000, initial=100)
+    is_active = forms.BooleanField(label=_("Aktif (dapat dipilih)"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # the code identifies the method in imports and filters; it stays
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = ""
+
+
+class ThemeForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
+    )
+    name = forms.CharField(label=_("Nama"), max_length=160)
+    description = forms.CharField(label=_("Deskripsi"), widget=forms.Textarea, required=False)
+    order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32000, initial=100)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = ""

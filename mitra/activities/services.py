@@ -27,6 +27,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.elections.services import theme_save
 from mitra.offices.models import Office
 from mitra.partners.models import Partner
 from mitra.regions.models import Region, RegionLevel
@@ -130,15 +131,72 @@ def methods_seed(*, office: Office) -> list[Method]:
 
 @transaction.atomic
 def method_save(
-    *, membership: Membership, code: str, name: str, mode: str, order: int = 100
+    *,
+    membership: Membership,
+    code: str,
+    name: str,
+    mode: str,
+    order: int = 100,
+    description: str = "",
+    is_active: bool = True,
+    method_id: int | None = None,
 ) -> Method:
+    """Add a method to the office's list, or change one (`method_id`; its code stays).
+
+    Staff extend the regulation's list; a method in use is deactivated, never deleted.
+    """
     require(membership, Right.MANAGE_PROGRAMME)
     if mode not in MethodMode.values:
         raise ActivityError(_("Bentuk metode tidak dikenal."), code="method_mode")
-    method, _created = Method.objects.update_or_create(
-        office=membership.office, code=code, defaults={"name": name, "mode": mode, "order": order}
+    fields = {
+        "name": name,
+        "mode": mode,
+        "order": order,
+        "description": description,
+        "is_active": is_active,
+    }
+    if method_id is not None:
+        method = (
+            Method.objects.select_for_update()
+            .filter(office_id=membership.office_id, pk=method_id)
+            .first()
+        )
+        if method is None:
+            raise NotFoundError(_("Metode tidak ditemukan."), code="not_found")
+        for key, value in fields.items():
+            setattr(method, key, value)
+        method.save(update_fields=list(fields))
+        return method
+    if Method.objects.filter(office_id=membership.office_id, code=code).exists():
+        raise ActivityError(_("Kode metode sudah dipakai."), code="method_code_taken")
+    return Method.objects.create(office_id=membership.office_id, code=code, **fields)
+
+
+@transaction.atomic
+def programme_theme_save(
+    *,
+    membership: Membership,
+    programme: Programme,
+    code: str,
+    name: str,
+    description: str = "",
+    order: int = 100,
+    theme_id: int | None = None,
+) -> Theme:
+    """Add a theme to the office's programme, or change one (`theme_id`; its code stays)."""
+    require(membership, Right.MANAGE_PROGRAMME)
+    if programme.office_id != membership.office_id:
+        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
+    if theme_id is not None:
+        theme = Theme.objects.filter(programme=programme, pk=theme_id).first()
+        if theme is None:
+            raise NotFoundError(_("Tema tidak ditemukan."), code="not_found")
+        code = theme.code
+    elif Theme.objects.filter(programme=programme, code=code).exists():
+        raise ActivityError(_("Kode tema sudah dipakai."), code="theme_code_taken")
+    return theme_save(
+        programme=programme, code=code, name=name, description=description, order=order
     )
-    return method
 
 
 # --- Access --------------------------------------------------------------------------------

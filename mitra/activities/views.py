@@ -26,12 +26,22 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import file_response
-from mitra.elections.selectors import current_programme
+from mitra.elections.models import Programme
+from mitra.elections.selectors import current_programme, programme_themes
 from mitra.offices.selectors import public_office
 
 from . import selectors, services
 from .exports import ActivityExporter
-from .forms import ActivityForm, CommentForm, FilterForm, PhotoForm, ReportForm, parse_day
+from .forms import (
+    ActivityForm,
+    CommentForm,
+    FilterForm,
+    MethodForm,
+    PhotoForm,
+    ReportForm,
+    ThemeForm,
+    parse_day,
+)
 from .ical import ical_feed
 from .models import MAX_PHOTOS, ActivityStatus
 
@@ -410,3 +420,133 @@ def ical(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="kegiatan.ics"'
     response["Cache-Control"] = "public, max-age=900"
     return response
+
+
+# --- Catalogue: methods and themes --------------------------------------------------------
+
+
+def _programme_manager(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    if not has_right(membership, Right.MANAGE_PROGRAMME):
+        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
+    return membership
+
+
+def _office_programme(membership: Membership) -> Programme:
+    programme = current_programme(office=membership.office)
+    if programme is None:
+        raise Http404(_("Kantor ini belum memiliki program."))
+    return programme
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def method_list(request: HttpRequest) -> HttpResponse:
+    """The office's methods (the regulation's, and those staff added); add one."""
+    membership = _programme_manager(request)
+    form = MethodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.method_save(membership=membership, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Metode tersimpan."))
+            return redirect("activities:methods")
+    methods = selectors.office_methods(office=membership.office_id, active_only=False)
+    return render(request, "activities/methods.html", {"form": form, "methods": methods})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _programme_manager(request)
+    method = (
+        selectors.office_methods(office=membership.office_id, active_only=False)
+        .filter(pk=pk)
+        .first()
+    )
+    if method is None:
+        raise Http404
+    initial = {
+        "code": method.code,
+        "name": method.name,
+        "mode": method.mode,
+        "description": method.description,
+        "order": method.order,
+        "is_active": method.is_active,
+    }
+    form = MethodForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.method_save(membership=membership, method_id=method.pk, **form.cleaned_data)
+        except NotFoundError:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Metode tersimpan."))
+            return redirect("activities:methods")
+    return render(
+        request,
+        "activities/catalogue_edit.html",
+        {"form": form, "title": _("Ubah metode"), "item": method, "back": "activities:methods"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_list(request: HttpRequest) -> HttpResponse:
+    """The programme's themes (fokus sosialisasi); add one."""
+    membership = _programme_manager(request)
+    programme = _office_programme(membership)
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_theme_save(
+                membership=membership, programme=programme, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Tema tersimpan."))
+            return redirect("activities:themes")
+    return render(
+        request,
+        "activities/themes.html",
+        {"form": form, "themes": programme_themes(programme=programme), "programme": programme},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _programme_manager(request)
+    programme = _office_programme(membership)
+    theme = programme_themes(programme=programme).filter(pk=pk).first()
+    if theme is None:
+        raise Http404
+    initial = {
+        "code": theme.code,
+        "name": theme.name,
+        "description": theme.description,
+        "order": theme.order,
+    }
+    form = ThemeForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_theme_save(
+                membership=membership, programme=programme, theme_id=theme.pk, **form.cleaned_data
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Tema tersimpan."))
+            return redirect("activities:themes")
+    return render(
+        request,
+        "activities/catalogue_edit.html",
+        {"form": form, "title": _("Ubah tema"), "item": theme, "back": "activities:themes"},
+    )

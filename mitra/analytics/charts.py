@@ -16,6 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from mitra.regions.maps import Projection
+
 INK = "#1f2933"
 MUTED = "#52606d"
 BAR = "#1d4e89"
@@ -164,39 +166,20 @@ def colour_for(value: float | None, breaks: Sequence[float]) -> str:
     return PALETTE[-1]
 
 
-def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
-    if geometry.get("type") == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for polygon in geometry["coordinates"] for ring in polygon]
-    return []
-
-
 def choropleth(
     areas: Sequence[MapArea], *, title: str, legend_title: str, ident: str, width: int = 640
 ) -> SafeString | None:
     """The areas coloured by value with a legend; None when no area has a boundary."""
     shaped = [a for a in areas if a.geometry]
-    if not shaped:
+    projection = Projection.fit((a.geometry or {} for a in shaped), width=width, padding=10)
+    if projection is None:
         return None
-    points = [p for a in shaped for ring in _rings(a.geometry or {}) for p in ring]
-    min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
-    min_y, max_y = min(p[1] for p in points), max(p[1] for p in points)
-    shrink = math.cos(math.radians((min_y + max_y) / 2))
-    span_x = (max_x - min_x) * shrink or 1e-9
-    span_y = (max_y - min_y) or 1e-9
-    scale = (width - 20) / span_x
-    map_h = span_y * scale + 20
-
-    def project(p: list[float]) -> str:
-        return f"{10 + (p[0] - min_x) * shrink * scale:.1f},{10 + (max_y - p[1]) * scale:.1f}"
+    map_h = projection.height
 
     breaks = class_breaks([a.value for a in areas if a.value is not None])
     parts = []
     for area in shaped:
-        d = " ".join(
-            "M" + " L".join(project(p) for p in ring) + " Z" for ring in _rings(area.geometry or {})
-        )
+        d = projection.path(area.geometry or {})
         parts.append(
             f'<a href="{escape(area.href)}" aria-label="{escape(area.caption)}">'
             f'<path d="{d}" fill="{colour_for(area.value, breaks)}"'

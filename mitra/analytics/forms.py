@@ -100,3 +100,10 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+
+
+class TargetEditForm(forms.Form):
+    """A target's figure and note; what it measures stays (delete and add to change that)."""
+
+    value = forms.IntegerField(label=_("Target"), min_value=1)
+    note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)

@@ -332,6 +332,15 @@ class TargetRow:
     unit: str = ""
 
 
+def office_target(*, membership: Membership, pk: int) -> Target | None:
+    """One target of the member's office (None for another office's: 404, nothing revealed)."""
+    return (
+        Target.objects.select_related("segment", "theme", "programme")
+        .filter(office_id=membership.office_id, pk=pk)
+        .first()
+    )
+
+
 def _target_label(target: Target) -> str:
     parts = [target.get_metric_display()]
     if target.segment_id and target.segment:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("celah/", views.gaps_view, name="gaps"),
     path("celah/mitra/", views.my_gaps, name="my_gaps"),
     path("target/", views.targets, name="targets"),
+    path("target/<int:pk>/ubah/", views.target_edit, name="target_edit"),
     path("target/<int:pk>/hapus/", views.target_delete, name="target_delete"),
     path("impor/<int:pk>/", views.import_preview, name="import_preview"),
     path("impor/<int:pk>/simpan/", views.import_confirm, name="import_confirm"),

@@ -25,7 +25,7 @@ from mitra.elections.selectors import current_programme
 from mitra.offices.selectors import public_office
 
 from . import charts, exports, selectors, services
-from .forms import FilterForm, TargetForm, TurnoutImportForm, VoterImportForm
+from .forms import FilterForm, TargetEditForm, TargetForm, TurnoutImportForm, VoterImportForm
 from .models import ImportKind, Target
 
 CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
@@ -412,6 +412,34 @@ def targets(request: HttpRequest) -> HttpResponse:
     return render(
         request, "analytics/targets.html", {"form": form, "targets": rows, "programme": programme}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _require_manage(request)
+    target = selectors.office_target(membership=membership, pk=pk)
+    if target is None:
+        raise Http404
+    form = TargetEditForm(
+        request.POST or None, initial={"value": target.value, "note": target.note}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_update(
+                membership=membership,
+                pk=target.pk,
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data.get("note", ""),
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Target tersimpan."))
+            return redirect("analytics:targets")
+    return render(request, "analytics/target_edit.html", {"form": form, "target": target})
 
 
 @login_required

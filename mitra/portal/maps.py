@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from mitra.regions.maps import Projection, outer_and_inner_rings
 from mitra.regions.models import Region
 
 WIDTH = 640.0
@@ -32,14 +32,6 @@ class SvgMap:
     areas: list[MapArea]
 
 
-def _polygons(geometry: dict[str, Any]) -> list[list[list[list[float]]]]:
-    if geometry.get("type") == "Polygon":
-        return [geometry["coordinates"]]
-    if geometry.get("type") == "MultiPolygon":
-        return list(geometry["coordinates"])
-    return []
-
-
 def _shade(count: int, top: int) -> str:
     if count <= 0 or top <= 0:
         return "#ffffff"
@@ -48,52 +40,28 @@ def _shade(count: int, top: int) -> str:
 
 
 def kecamatan_map(*, regions: Iterable[Region], counts: dict[str, int]) -> SvgMap | None:
-    """Project lon/lat with an equirectangular projection (x scaled by cos of the mid latitude)
-    onto an SVG box fitted to the regions' bounding box. None when no region has a boundary."""
-    shapes = [(r, _polygons(r.boundary)) for r in regions if r.boundary]
-    shapes = [(r, polys) for r, polys in shapes if polys]
-    if not shapes:
+    """Each region's boundary shaded by its count; None when no region has a boundary."""
+    shapes = [(r, r.boundary) for r in regions if r.boundary and outer_and_inner_rings(r.boundary)]
+    projection = Projection.fit((boundary for _r, boundary in shapes), width=WIDTH, padding=PADDING)
+    if projection is None:
         return None
-    points = [pt for _r, polys in shapes for poly in polys for ring in poly for pt in ring]
-    min_lon = min(p[0] for p in points)
-    max_lon = max(p[0] for p in points)
-    min_lat = min(p[1] for p in points)
-    max_lat = max(p[1] for p in points)
-    kx = math.cos(math.radians((min_lat + max_lat) / 2))
-    span_x = max((max_lon - min_lon) * kx, 1e-9)
-    span_y = max(max_lat - min_lat, 1e-9)
-    scale = (WIDTH - 2 * PADDING) / span_x
-    height = span_y * scale + 2 * PADDING
-
-    def project(pt: Sequence[float]) -> tuple[float, float]:
-        return (
-            PADDING + (pt[0] - min_lon) * kx * scale,
-            PADDING + (max_lat - pt[1]) * scale,
-        )
-
     top = max(counts.values(), default=0)
     areas = []
-    for region, polys in shapes:
-        parts = []
-        for poly in polys:
-            for ring in poly:
-                xy = [project(pt) for pt in ring]
-                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+    for region, boundary in shapes:
         if region.label_lat is not None and region.label_lng is not None:
-            lx, ly = project((region.label_lng, region.label_lat))
+            label_x, label_y = projection.point(region.label_lng, region.label_lat)
         else:
-            xy = [project(pt) for pt in polys[0][0]]
-            lx, ly = sum(x for x, _ in xy) / len(xy), sum(y for _, y in xy) / len(xy)
+            label_x, label_y = projection.centre(outer_and_inner_rings(boundary)[0])
         count = counts.get(region.code, 0)
         areas.append(
             MapArea(
                 code=region.code,
                 name=region.name,
                 count=count,
-                path="".join(parts),
+                path=projection.path(boundary),
                 fill=_shade(count, top),
-                label_x=round(lx, 1),
-                label_y=round(ly, 1),
+                label_x=label_x,
+                label_y=label_y,
             )
         )
-    return SvgMap(width=WIDTH, height=round(height, 1), areas=areas)
+    return SvgMap(width=WIDTH, height=projection.height, areas=areas)

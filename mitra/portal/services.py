@@ -28,9 +28,11 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
+from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
 
 from .models import Article, ArticleStatus, Material, MaterialVersion, Tag, ViewFlush
@@ -103,6 +105,90 @@ def article_create(
     )
     if tags:
         article.tags.set(tags_ensure(office_id=membership.office_id, names=tags))
+    return article
+
+
+class ArticleError(DomainError):
+    """An article rule refused the change."""
+
+
+def _free_slug(*, office_id: int, wanted: str, title: str, article_id: int | None) -> str:
+    """The given slug (refused when taken), or one made from the title (suffixed when taken)."""
+    from django.utils.text import slugify
+
+    others = Article.objects.filter(office_id=office_id).exclude(pk=article_id)
+    if wanted:
+        if others.filter(slug=wanted).exists():
+            raise ArticleError(_("Alamat (slug) ini sudah dipakai berita lain."), code="slug_taken")
+        return wanted
+    base = slugify(title)[:110].strip("-") or "berita"
+    slug, n = base, 1
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def article_save(
+    *,
+    membership: Membership,
+    title: str,
+    lead: str,
+    body: str,
+    status: str,
+    published_at: Any | None = None,
+    slug: str = "",
+    tags: Iterable[str] = (),
+    image: Any | None = None,
+    image_alt: str = "",
+    article_id: int | None = None,
+) -> Article:
+    """Create an article of the member's office, or change one of its articles (`article_id`).
+
+    A new image (already content-checked by the form) replaces the old; none keeps it.
+    "Published" with a future time becomes "scheduled", as in `article_create`.
+    """
+    require(membership, Right.MANAGE_CONTENT)
+    if status not in ArticleStatus.values:
+        raise ArticleError(_("Status berita tidak dikenal."), code="status")
+    tags = [t.strip()[:60] for t in tags if t.strip()]
+    if article_id is None:
+        slug = _free_slug(office_id=membership.office_id, wanted=slug, title=title, article_id=None)
+        return article_create(
+            membership=membership,
+            title=title,
+            slug=slug,
+            lead=lead,
+            body=body,
+            published_at=published_at,
+            status=status,
+            tags=tags,
+            image=image,
+            image_alt=image_alt,
+        )
+    article = (
+        Article.objects.select_for_update()
+        .filter(office_id=membership.office_id, pk=article_id)
+        .first()
+    )
+    if article is None:
+        raise NotFoundError(_("Berita tidak ditemukan."), code="not_found")
+    old_slug = article.slug
+    article.slug = _free_slug(
+        office_id=membership.office_id, wanted=slug or article.slug, title=title, article_id=article.pk
+    )
+    published_at = published_at or article.published_at
+    if status == ArticleStatus.PUBLISHED and published_at > timezone.now():
+        status = ArticleStatus.SCHEDULED
+    article.title, article.lead, article.body = title, lead, body
+    article.status, article.published_at, article.image_alt = status, published_at, image_alt
+    if image:
+        article.image = store_upload(image, folder="portal/articles")
+    if old_slug != article.slug:  # the old address's cached page goes too
+        Article(office_id=article.office_id, slug=old_slug).drop_cached_page()
+    article.save()
+    article.tags.set(tags_ensure(office_id=membership.office_id, names=tags))
     return article
 
 

@@ -155,3 +155,46 @@ def test_public_summary_hides_small_cells(client, world):
         r[0]: r for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
     }
     assert rows["Coblong"][2] == "<5"
+
+
+def test_staff_edits_a_target_value_and_note(client, programme, staff_member):
+    from tests.analytics.factories import TargetFactory
+
+    target = TargetFactory(programme=programme, value=100, note="awal")
+    login(client, staff_member)
+    page = client.get(f"/analitik/target/{target.pk}/ubah/")
+    assert page.status_code == 200 and 'value="100"' in page.content.decode()
+    assert f"/analitik/target/{target.pk}/ubah/" in client.get("/analitik/target/").content.decode()
+    response = client.post(f"/analitik/target/{target.pk}/ubah/", {"value": 250, "note": "naik"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.value, target.note, target.metric) == (250, "naik", "reach")
+    # a turnout target stays a percentage: the service refuses and the form says why
+    turnout_target = TargetFactory(programme=programme, metric="turnout", value=90)
+    refused = client.post(f"/analitik/target/{turnout_target.pk}/ubah/", {"value": 150})
+    assert refused.status_code == 200 and "persen" in refused.content.decode()
+    turnout_target.refresh_from_db()
+    assert turnout_target.value == 90
+
+
+def test_target_edit_refuses_observers_coordinators_and_other_offices(
+    client, programme, observer_member, coordinator_member
+):
+    from tests.analytics.factories import TargetFactory
+    from tests.factories import MembershipFactory, OfficeFactory, ProgrammeFactory
+
+    target = TargetFactory(programme=programme, value=100)
+    url = f"/analitik/target/{target.pk}/ubah/"
+    for member in (observer_member, coordinator_member):
+        login(client, member)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"value": 5}).status_code == 403
+    other_office = OfficeFactory()
+    ProgrammeFactory(office=other_office)
+    login(client, MembershipFactory(office=other_office, role="staff"))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"value": 5}).status_code == 404
+    target.refresh_from_db()
+    assert target.value == 100
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
