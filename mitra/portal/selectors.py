@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from mitra.accounts.models import Membership
 from mitra.activities.models import Activity, ActivityStatus, Report
 from mitra.elections.models import Programme, Theme
 from mitra.offices.models import Office
@@ -70,6 +71,24 @@ def public_article(*, office: Office, slug: str, preview: bool = False) -> Artic
     if not preview:
         articles = articles.visible()
     return articles.select_related("author").prefetch_related("tags").first()
+
+
+def office_articles(*, membership: Membership, query: str = "") -> QuerySet[Article]:
+    """All articles of the member's office, any status, for the staff's list (newest first)."""
+    articles = (
+        Article.objects.filter(office_id=membership.office_id)
+        .select_related("author")
+        .prefetch_related("tags")
+        .order_by("-published_at", "-pk")
+    )
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(lead__icontains=query))
+    return articles
+
+
+def office_article(*, membership: Membership, pk: int) -> Article | None:
+    """One article of the member's office (None for another office's: 404)."""
+    return office_articles(membership=membership).filter(pk=pk).first()
 
 
 def latest_articles(*, office: Office, limit: int = 3) -> list[Article]:

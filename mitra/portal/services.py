@@ -35,7 +35,15 @@ from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
 
-from .models import Article, ArticleStatus, Material, MaterialVersion, Tag, ViewFlush
+from .models import (
+    Article,
+    ArticleStatus,
+    Material,
+    MaterialVersion,
+    Tag,
+    ViewFlush,
+    article_cache_key,
+)
 
 # --- Markdown -----------------------------------------------------------------------------
 
@@ -186,7 +194,7 @@ def article_save(
     if image:
         article.image = store_upload(image, folder="portal/articles")
     if old_slug != article.slug:  # the old address's cached page goes too
-        Article(office_id=article.office_id, slug=old_slug).drop_cached_page()
+        cache.delete_many([article_cache_key(old_slug, code) for code, _n in settings.LANGUAGES])
     article.save()
     article.tags.set(tags_ensure(office_id=membership.office_id, names=tags))
     return article

@@ -7,20 +7,26 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
+from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import file_response
 from mitra.elections.selectors import (
     current_programme,
@@ -36,6 +42,7 @@ from mitra.partners.models import PartnerCategory
 
 from . import selectors, services
 from .bots import counts_as_view
+from .forms import ArticleForm
 from .maps import kecamatan_map
 from .models import article_cache_key
 
@@ -361,3 +368,81 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# --- Staff: writing news ------------------------------------------------------------------
+
+
+def _content_manager(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if not membership or not has_right(membership, Right.MANAGE_CONTENT):
+        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
+    return membership  # type: ignore[return-value]
+
+
+@login_required
+@require_GET
+def staff_articles(request: HttpRequest) -> HttpResponse:
+    """The office's articles in every status, for the staff who write them."""
+    membership = _content_manager(request)
+    query = request.GET.get("q", "").strip()[:100]
+    articles = selectors.office_articles(membership=membership, query=query)
+    page = Paginator(articles, 25).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "portal/staff_articles.html",
+        {"page": page, "query": query, "page_query": urlencode({"q": query} if query else {})},
+    )
+
+
+def _article_page(request: HttpRequest, membership: Membership, article: Any | None) -> HttpResponse:
+    initial = ArticleForm.initial_of(article) if article else {"status": "draft"}
+    form = ArticleForm(request.POST or None, request.FILES or None, initial=initial)
+    preview_html = services.markdown_render(text=article.body) if article else ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "preview":  # show the body as it will look; save nothing
+            preview_html = services.markdown_render(text=data["body"])
+        else:
+            try:
+                saved = services.article_save(
+                    membership=membership,
+                    article_id=article.pk if article else None,
+                    title=data["title"],
+                    slug=data.get("slug") or "",
+                    lead=data["lead"],
+                    body=data["body"],
+                    status=data["status"],
+                    published_at=data.get("published_at"),
+                    tags=data["tags"],
+                    image=data.get("image"),
+                    image_alt=data.get("image_alt") or "",
+                )
+            except NotFoundError:
+                raise Http404 from None
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Berita tersimpan."))
+                return redirect("portal:staff_article_edit", saved.pk)
+    return render(
+        request,
+        "portal/staff_article_form.html",
+        {"form": form, "article": article, "preview_html": preview_html},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_article_new(request: HttpRequest) -> HttpResponse:
+    return _article_page(request, _content_manager(request), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _content_manager(request)
+    article = selectors.office_article(membership=membership, pk=pk)
+    if article is None:
+        raise Http404
+    return _article_page(request, membership, article)
