@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("akun/", include("mitra.accounts.urls")),
     path("", include("mitra.offices.urls")),
+    path("program/", include("mitra.elections.urls")),
     path("mitra/", include("mitra.partners.urls")),
     path("kegiatan/", include("mitra.activities.urls")),
     path("hadir/", include("mitra.checkin.urls")),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from mitra.core.errors import PermissionDeniedError
 
 from .models import Membership, User
 
@@ -17,3 +21,17 @@ def user_membership(*, user: User | AnonymousUser) -> Membership | None:
         .order_by("pk")
         .first()
     )
+
+
+def request_membership(request: HttpRequest) -> Membership:
+    """The signed-in person's role (set by MembershipMiddleware or token auth).
+
+    People without a role in any office are refused (403) with a clear message.
+    """
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise PermissionDeniedError(
+            _("Akun Anda belum terhubung ke kantor mana pun. Hubungi admin KPU."),
+            code="no_membership",
+        )
+    return membership

@@ -81,6 +81,9 @@ class Stage(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="stage_ends_after_start",
+                violation_error_message=_(
+                    "Tanggal selesai tahapan tidak boleh sebelum tanggal mulai."
+                ),
             )
         ]
 

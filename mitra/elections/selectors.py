@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mitra.core.errors import NotFoundError
 from mitra.offices.models import Office
 
 from .models import Election, Programme, Segment, Stage, Theme
@@ -80,3 +82,17 @@ def programme_timeline(
             state = "upcoming"
         merged[key] = TimelineEntry(stage=stage, election_names=[str(stage.election)], state=state)
     return list(merged.values())
+
+
+def managed_election(*, office: Office, election_id: int) -> Election:
+    """An election of this office, or NotFoundError (other offices' ids answer 404)."""
+    election = Election.objects.filter(office=office, pk=election_id).first()
+    if election is None:
+        raise NotFoundError(_("Pemilihan tidak ditemukan."), code="not_found")
+    return election
+
+
+def programme_stage_table(*, programme: Programme) -> list[tuple[Election, list[Stage]]]:
+    """Each of the programme's elections with its stages in order, for staff to edit."""
+    elections = programme_elections(programme=programme).prefetch_related("stages")
+    return [(election, list(election.stages.all())) for election in elections]

@@ -7,6 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mitra.accounts.models import Membership
+from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError
 from mitra.offices.models import Office
 from mitra.regions.models import Region
@@ -64,8 +66,18 @@ def stage_save(
     ends_on: datetime.date,
     order: int,
     stage: Stage | None = None,
+    actor: Membership | None = None,
 ) -> Stage:
-    """Create a stage, or change one when `stage` is given."""
+    """Create a stage, or change one when `stage` is given.
+
+    `actor` is the staff member doing it (checked); commands and the demo pass none.
+    """
+    if actor is not None:
+        require(actor, Right.MANAGE_PROGRAMME)
+        if election.office_id != actor.office_id:
+            raise ElectionError(_("Pemilihan tidak ditemukan."), code="not_found")
+    if stage is not None and stage.election_id != election.pk:
+        raise ElectionError(_("Tahapan bukan milik pemilihan ini."), code="stage_mismatch")
     if ends_on < starts_on:
         raise ElectionError(
             _("Tanggal selesai tahapan tidak boleh sebelum tanggal mulai."), code="stage_dates"

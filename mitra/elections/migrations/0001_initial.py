@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='stage',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='stage_ends_after_start'),
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='stage_ends_after_start', violation_error_message='Tanggal selesai tahapan tidak boleh sebelum tanggal mulai.'),
         ),
         migrations.AddConstraint(
             model_name='theme',
