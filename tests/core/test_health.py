@@ -46,3 +46,12 @@ def test_security_headers_are_sent(client, programme):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_csp_allows_scripts_only_from_the_site(client, programme):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert script_src.split() == ["script-src", "'self'"]  # a nonce appears only when used
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
