@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import file_response
-from mitra.elections.models import Programme
-from mitra.elections.selectors import current_programme, programme_themes
+from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
 from mitra.offices.selectors import public_office
 
 from . import selectors, services
@@ -49,13 +49,6 @@ S = ActivityStatus
 PAGE_SIZE = 50
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership:
-        raise Http404
-    return membership  # type: ignore[return-value]
-
-
 def _detail_or_404(membership: Membership, activity_id: int) -> Any:
     activity = selectors.activity_detail(membership=membership, activity_id=activity_id)
     if activity is None:
@@ -75,7 +68,7 @@ def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> H
 @login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponseBase:
-    membership = _membership(request)
+    membership = request_membership(request)
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
     qs = selectors.activity_list(membership=membership, filters=filters).order_by(
@@ -105,7 +98,7 @@ def activity_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def activity_calendar(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
     day = parse_day(request.GET.get("date"))
@@ -146,7 +139,7 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Antrean ini untuk staf KPU."))
     queue = selectors.review_queue(membership=membership)
@@ -156,7 +149,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def overdue_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Daftar ini untuk staf KPU."))
     rows = selectors.overdue_reports(membership=membership)
@@ -166,7 +159,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_new(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.PROPOSE_ACTIVITIES):
         raise PermissionDenied(_("Anda tidak dapat mengajukan kegiatan."))
     programme = current_programme(office=membership.office)
@@ -190,7 +183,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
     if not services.can_edit(membership, activity):
         messages.error(request, _("Kegiatan ini tidak dapat diubah lagi."))
@@ -240,7 +233,7 @@ def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool
 @login_required
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
     report = getattr(activity, "report", None) if hasattr(activity, "report") else None
     return render(
@@ -275,7 +268,7 @@ DONE = {
 @login_required
 @require_POST
 def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     if action not in services.ACTIONS:
         raise Http404
     form = CommentForm(request.POST)
@@ -293,7 +286,7 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
     if not has_right(membership, Right.PROPOSE_ACTIVITIES):
         raise PermissionDenied(_("Anda tidak dapat melapor."))
@@ -341,7 +334,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload one photo (XHR with progress, or a plain form post without JavaScript)."""
-    membership = _membership(request)
+    membership = request_membership(request)
     _detail_or_404(membership, pk)  # another partner's activity: 404 before anything else
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     form = PhotoForm(request.POST, request.FILES)
@@ -379,7 +372,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     try:
         services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
     except DomainError as exc:
@@ -390,7 +383,7 @@ def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespons
 @login_required
 @require_GET
 def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
-    membership = _membership(request)
+    membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
     evidence = next((e for e in activity.evidence.all() if e.pk == evidence_id), None)
     if evidence is None:
@@ -401,7 +394,7 @@ def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseB
 @login_required
 @require_GET
 def sheet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
-    membership = _membership(request)
+    membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
     report = getattr(activity, "report", None) if hasattr(activity, "report") else None
     if report is None or not report.attendance_sheet:
@@ -426,17 +419,10 @@ def ical(request: HttpRequest) -> HttpResponse:
 
 
 def _programme_manager(request: HttpRequest) -> Membership:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.MANAGE_PROGRAMME):
         raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
     return membership
-
-
-def _office_programme(membership: Membership) -> Programme:
-    programme = current_programme(office=membership.office)
-    if programme is None:
-        raise Http404(_("Kantor ini belum memiliki program."))
-    return programme
 
 
 @login_required
@@ -499,7 +485,7 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def theme_list(request: HttpRequest) -> HttpResponse:
     """The programme's themes (fokus sosialisasi); add one."""
     membership = _programme_manager(request)
-    programme = _office_programme(membership)
+    programme = programme_of_office(office=membership.office)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -522,7 +508,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _programme_manager(request)
-    programme = _office_programme(membership)
+    programme = programme_of_office(office=membership.office)
     theme = programme_themes(programme=programme).filter(pk=pk).first()
     if theme is None:
         raise Http404

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.spreadsheets import template_response
-from mitra.elections.models import Programme
-from mitra.elections.selectors import current_programme
+from mitra.elections.selectors import current_programme, programme_of_office
 from mitra.offices.selectors import public_office
 
 from . import charts, exports, selectors, services
@@ -32,30 +32,16 @@ CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
 TABLES = ("areas", "segment", "theme", "method", "partner", "targets", "trend", "status", "gaps")
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership:
-        raise PermissionDenied
-    return membership  # type: ignore[return-value]
-
-
 def _dashboard_member(request: HttpRequest) -> Membership:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.VIEW_DASHBOARD):
         raise PermissionDenied(_("Dasbor hanya untuk staf KPU dan pemantau."))
     return membership
 
 
-def _programme(membership: Membership) -> Programme:
-    programme = current_programme(office=membership.office)
-    if programme is None:
-        raise Http404(_("Kantor ini belum memiliki program."))
-    return programme
-
-
 def _board(request: HttpRequest) -> tuple[selectors.Dashboard, FilterForm]:
     membership = _dashboard_member(request)
-    programme = _programme(membership)
+    programme = programme_of_office(office=membership.office)
     form = FilterForm(request.GET or None, programme=programme)
     d = selectors.dashboard(membership=membership, filters=form.filters(), programme=programme)
     return d, form
@@ -248,7 +234,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def gaps_view(request: HttpRequest) -> HttpResponse:
     membership = _dashboard_member(request)
-    programme = _programme(membership)
+    programme = programme_of_office(office=membership.office)
     form = FilterForm(request.GET or None, programme=programme)
     filters = form.filters()
     gaps = selectors.gaps(office=membership.office, programme=programme, filters=filters)
@@ -270,7 +256,7 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_gaps(request: HttpRequest) -> HttpResponse:
     """Workspace fragment for coordinators: the gaps in their organisation's areas/segments."""
-    membership = _membership(request)
+    membership = request_membership(request)
     gaps = selectors.partner_gaps(membership=membership) if membership.partner_id else []
     return render(request, "analytics/_my_gaps.html", {"gaps": gaps})
 
@@ -279,7 +265,7 @@ def my_gaps(request: HttpRequest) -> HttpResponse:
 
 
 def _require_manage(request: HttpRequest) -> Membership:
-    membership = _membership(request)
+    membership = request_membership(request)
     if not has_right(membership, Right.MANAGE_PROGRAMME):
         raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
     return membership
@@ -354,7 +340,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     try:
         batch = selectors.figures_import_get(membership=membership, pk=pk)
     except PermissionDeniedError:
@@ -368,7 +354,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     try:
         written = services.figures_import_confirm(membership=membership, batch_id=pk)
     except PermissionDeniedError:
@@ -389,7 +375,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
     membership = _require_manage(request)
-    programme = _programme(membership)
+    programme = programme_of_office(office=membership.office)
     form = TargetForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data

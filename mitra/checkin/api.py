@@ -20,9 +20,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from mitra.accounts.models import Membership
+from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
-from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.errors import NotFoundError
 from mitra.elections.models import Programme
 
 from . import selectors, services
@@ -32,15 +32,6 @@ from .services import TALLY_SEGMENTS
 
 router = Router(tags=["checkin"])
 T = TypeVar("T")
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership:
-        raise PermissionDeniedError(
-            _("Akun Anda belum terhubung ke kantor mana pun."), code="no_membership"
-        )
-    return membership  # type: ignore[no-any-return]
 
 
 class ScanIn(Schema):
@@ -133,7 +124,7 @@ def scan(request: HttpRequest, payload: ScanIn) -> dict[str, Any]:
 
     Retrying the same nonce returns the original answer (`replay: true`).
     """
-    membership = _membership(request)
+    membership = request_membership(request)
     result = services.ticket_scan(
         membership=membership,
         activity_id=payload.activity_id,
@@ -148,7 +139,7 @@ def scan(request: HttpRequest, payload: ScanIn) -> dict[str, Any]:
 @router.post("checkin/tallies", response=RESPONSES, auth=authenticated, url_name="checkin_tally")
 def tally(request: HttpRequest, payload: TallyIn) -> dict[str, Any]:
     """Count one walk-in of a segment (headcount mode); idempotent by nonce."""
-    membership = _membership(request)
+    membership = request_membership(request)
     result = services.tally_record(
         membership=membership,
         activity_id=payload.activity_id,
@@ -168,7 +159,7 @@ def tally(request: HttpRequest, payload: TallyIn) -> dict[str, Any]:
 )
 def counts(request: HttpRequest, activity_id: int) -> dict[str, Any] | HttpResponse:
     """Checked-in counts of an activity by how and by segment."""
-    membership = _membership(request)
+    membership = request_membership(request)
 
     if selectors.managed_activity(membership=membership, activity_id=activity_id) is None:
         raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")

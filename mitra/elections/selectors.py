@@ -96,3 +96,11 @@ def programme_stage_table(*, programme: Programme) -> list[tuple[Election, list[
     """Each of the programme's elections with its stages in order, for staff to edit."""
     elections = programme_elections(programme=programme).prefetch_related("stages")
     return [(election, list(election.stages.all())) for election in elections]
+
+
+def programme_of_office(*, office: Office) -> Programme:
+    """The office's running programme, or NotFoundError (404) when it has none yet."""
+    programme = current_programme(office=office)
+    if programme is None:
+        raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
+    return programme

@@ -15,24 +15,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from mitra.accounts.models import Membership
+from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
-from mitra.core.errors import PermissionDeniedError
 
 from . import selectors, services
 from .models import Agreement, AgreementStatus, Partner, PartnerStatus
 
 router = Router(tags=["partners"])
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership:
-        from django.utils.translation import gettext as _
-
-        raise PermissionDeniedError(
-            _("Akun Anda belum terhubung ke kantor mana pun."), code="no_membership"
-        )
-    return membership  # type: ignore[no-any-return]
 
 
 class DeliverableOut(Schema):
@@ -215,7 +204,7 @@ def _codes_to_ids(membership: Membership, data: dict[str, Any]) -> dict[str, Any
 @router.get("/partners", response=PartnerPage, auth=authenticated)
 def list_partners(request: HttpRequest, query: Query[PartnerQuery]) -> dict[str, Any]:
     """Partners the caller may see, in name order, with the registry page's filters."""
-    membership = _membership(request)
+    membership = request_membership(request)
     data = _codes_to_ids(
         membership,
         {
@@ -239,7 +228,7 @@ def list_partners(request: HttpRequest, query: Query[PartnerQuery]) -> dict[str,
 
 @router.get("/partners/{partner_id}", response=PartnerDetailOut, auth=authenticated)
 def get_partner(request: HttpRequest, partner_id: int) -> Any:
-    membership = _membership(request)
+    membership = request_membership(request)
     partner = selectors.partner_get(membership=membership, pk=partner_id)
     return _partner_out(partner, membership, detail=True)
 
@@ -247,7 +236,7 @@ def get_partner(request: HttpRequest, partner_id: int) -> Any:
 @router.post("/partners", response={201: PartnerDetailOut}, auth=authenticated)
 def create_partner(request: HttpRequest, payload: PartnerIn) -> Status[Any]:
     """Staff and admins only."""
-    membership = _membership(request)
+    membership = request_membership(request)
     data = _codes_to_ids(membership, payload.dict())
     partner = services.partner_create(membership=membership, data=data)
     return Status(
@@ -261,7 +250,7 @@ def create_partner(request: HttpRequest, payload: PartnerIn) -> Status[Any]:
 @router.patch("/partners/{partner_id}", response=PartnerDetailOut, auth=authenticated)
 def update_partner(request: HttpRequest, partner_id: int, payload: PartnerPatch) -> Any:
     """Staff change any field; a coordinator only their own organisation's contact fields."""
-    membership = _membership(request)
+    membership = request_membership(request)
     data = _codes_to_ids(membership, payload.dict(exclude_unset=True))
     services.partner_update(membership=membership, pk=partner_id, data=data)
     partner = selectors.partner_get(membership=membership, pk=partner_id)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import partner_section
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.exporters import FORMATS, Exporter
@@ -43,13 +43,6 @@ PREVIEW_ROWS = 500
 View = Callable[..., HttpResponseBase]
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = request.membership  # type: ignore[attr-defined]
-    if not membership:
-        raise PermissionDenied(_("Akun Anda belum terhubung ke kantor mana pun."))
-    return membership  # type: ignore[no-any-return]
-
-
 def _filters(
     request: HttpRequest, membership: Membership
 ) -> tuple[FilterForm, selectors.PartnerFilters]:
@@ -73,7 +66,7 @@ def _filters(
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     if membership.is_coordinator and membership.partner_id:
         return redirect("partners:detail", membership.partner_id)
     require(membership, Right.VIEW_ALL_PARTNERS)
@@ -153,7 +146,7 @@ class PartnerExporter(Exporter):
 
 @login_required
 def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.EXPORT)
     if fmt not in FORMATS:
         raise Http404
@@ -167,7 +160,7 @@ def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     partner = selectors.partner_get(membership=membership, pk=pk)
     can_manage = has_right(membership, Right.MANAGE_PARTNERS)
     return render(
@@ -190,7 +183,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_create(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(request.POST or None, office=membership.office)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +200,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     partner = selectors.partner_get_editable(membership=membership, pk=pk)
     coordinator = not has_right(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(
@@ -226,7 +219,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     entries = selectors.partner_history(membership=membership, pk=pk)
     partner = selectors.partner_get(membership=membership, pk=pk)
     return render(request, "partners/history.html", {"partner": partner, "entries": entries})
@@ -235,7 +228,7 @@ def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def category_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +269,7 @@ def _deliverables(formset: Any) -> list[services.DeliverableData]:
 def _agreement_page(
     request: HttpRequest, *, partner: Partner, agreement_pk: int | None = None
 ) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     agreement = (
         selectors.agreement_get(membership=membership, pk=agreement_pk) if agreement_pk else None
     )
@@ -326,7 +319,7 @@ def _agreement_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get(membership=membership, pk=pk)
     return _agreement_page(request, partner=partner)
@@ -335,7 +328,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     agreement = selectors.agreement_get(membership=membership, pk=pk)
     return _agreement_page(request, partner=agreement.partner, agreement_pk=agreement.pk)
@@ -344,7 +337,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The signed PDF, for the commission and the partner's own coordinators only."""
-    agreement = selectors.agreement_get(membership=_membership(request), pk=pk)
+    agreement = selectors.agreement_get(membership=request_membership(request), pk=pk)
     if not agreement.document:
         raise Http404
     return file_response(agreement.document, download_name=f"PKS-{agreement.partner.code}.pdf")
@@ -356,7 +349,7 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get(membership=membership, pk=pk)
     form = InvitationForm(request.POST or None, initial={"email": partner.email})
@@ -418,7 +411,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     example = [
         "MTR-001",
@@ -456,7 +449,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -484,7 +477,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     batch = selectors.import_batch_get(membership=membership, pk=pk)
     show = request.GET.get("tampil", "")
     rows = [r for r in batch.preview if not show or r["status"] == show]
@@ -504,7 +497,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     try:
         counts = services.partner_import_confirm(membership=membership, batch_id=pk)
     except services.PartnerError as exc:
@@ -524,7 +517,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = request_membership(request)
     selectors.import_batch_get(membership=membership, pk=pk)
     services.partner_import_cancel(membership=membership, batch_id=pk)
     messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))

@@ -38,9 +38,7 @@ class ArticleForm(forms.Form):
         required=False,
         label=_("Gambar utama (JPEG, PNG atau WebP)"),
     )
-    image_alt = forms.CharField(
-        label=_("Teks alternatif gambar"), max_length=200, required=False
-    )
+    image_alt = forms.CharField(label=_("Teks alternatif gambar"), max_length=200, required=False)
     tags = forms.CharField(
         label=_("Label"),
         max_length=400,

@@ -124,7 +124,9 @@ def _free_slug(*, office_id: int, wanted: str, title: str, article_id: int | Non
     """The given slug (refused when taken), or one made from the title (suffixed when taken)."""
     from django.utils.text import slugify
 
-    others = Article.objects.filter(office_id=office_id).exclude(pk=article_id)
+    others = Article.objects.filter(office_id=office_id)
+    if article_id is not None:
+        others = others.exclude(pk=article_id)
     if wanted:
         if others.filter(slug=wanted).exists():
             raise ArticleError(_("Alamat (slug) ini sudah dipakai berita lain."), code="slug_taken")
@@ -184,7 +186,10 @@ def article_save(
         raise NotFoundError(_("Berita tidak ditemukan."), code="not_found")
     old_slug = article.slug
     article.slug = _free_slug(
-        office_id=membership.office_id, wanted=slug or article.slug, title=title, article_id=article.pk
+        office_id=membership.office_id,
+        wanted=slug or article.slug,
+        title=title,
+        article_id=article.pk,
     )
     published_at = published_at or article.published_at
     if status == ArticleStatus.PUBLISHED and published_at > timezone.now():

@@ -6,12 +6,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.messages import get_messages
-from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -395,7 +395,9 @@ def staff_articles(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _article_page(request: HttpRequest, membership: Membership, article: Any | None) -> HttpResponse:
+def _article_page(
+    request: HttpRequest, membership: Membership, article: Any | None
+) -> HttpResponse:
     initial = ArticleForm.initial_of(article) if article else {"status": "draft"}
     form = ArticleForm(request.POST or None, request.FILES or None, initial=initial)
     preview_html = services.markdown_render(text=article.body) if article else ""

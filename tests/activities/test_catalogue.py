@@ -75,7 +75,10 @@ def test_coordinators_and_observers_are_refused(client, role, partner, programme
     urls = [*PAGES, f"/kegiatan/metode/{method.pk}/ubah/", f"/kegiatan/tema/{theme.pk}/ubah/"]
     for url in urls:
         assert client.get(url).status_code == 403, url
-        assert client.post(url, {"code": "x", "name": "X", "mode": "direct", "order": 1}).status_code == 403
+        assert (
+            client.post(url, {"code": "x", "name": "X", "mode": "direct", "order": 1}).status_code
+            == 403
+        )
     method.refresh_from_db()
     assert method.name != "X" and not Method.objects.filter(code="x").exists()
     with pytest.raises(PermissionDeniedError):
@@ -104,8 +107,16 @@ def test_other_offices_records_are_404(client, staff_member, programme, methods)
             membership=staff_member, code="x", name="X", mode="direct", method_id=other_method.pk
         )
     with pytest.raises(NotFoundError):
-        programme_theme_save(
-            membership=staff_member, programme=other_programme, code="x", name="X"
-        )
+        programme_theme_save(membership=staff_member, programme=other_programme, code="x", name="X")
     other_method.refresh_from_db()
     assert other_method.name != "X"
+
+
+def test_workspace_cards_for_staff_only(client, staff_member, coordinator_member, observer_member):
+    login(client, staff_member)
+    html = client.get("/akun/").content.decode()
+    assert 'href="/kegiatan/metode/"' in html and 'href="/kelola/berita/"' in html
+    for member in (coordinator_member, observer_member):
+        login(client, member)
+        html = client.get("/akun/").content.decode()
+        assert "/kegiatan/metode/" not in html and "/kelola/berita/" not in html

@@ -289,9 +289,7 @@ def test_api_create_and_life_cycle(
     assert Activity.objects.get(pk=pk).transitions.count() == 4
 
 
-def test_ical_events_link_to_the_public_activity_page(
-    client, make_activity, settings, office
-):
+def test_ical_events_link_to_the_public_activity_page(client, make_activity, settings, office):
     settings.MITRA_PUBLIC_OFFICE = office.slug
     settings.SITE_URL = "https://mitra.example.id/"
     activity = make_activity("approved", title="Forum warga")

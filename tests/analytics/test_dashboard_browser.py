@@ -63,3 +63,31 @@ def test_public_summary_and_gaps_pass_axe(live_server, page, with_turnout, staff
     page.goto(f"{live_server.url}/analitik/celah/?date_to=2024-10-26")
     assert "Coblong" in page.locator("ol.gaps").inner_text()
     assert _serious(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chart_downloads_as_png_made_in_the_browser(live_server, page, world, staff_member):
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Refused to" in msg.text else None,
+    )
+    _login(page, live_server.url, staff_member)
+    page.goto(f"{live_server.url}/analitik/")
+    figure = page.locator("figure.chart", has=page.locator("button[data-png='grafik-segment.png']"))
+    button = figure.get_by_role("button", name="Unduh PNG")
+    assert button.is_visible()  # shown by the script (hidden without JavaScript)
+    assert figure.get_by_role("link", name="Unduh SVG").is_visible()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "grafik-segment.png"
+    data = Path(download.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # IHDR: twice the chart's viewBox width (a sharp image, not a 0×0 canvas)
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    view_box = figure.locator("svg").first.get_attribute("viewBox").split()
+    assert (width, height) == (int(float(view_box[2])) * 2, int(float(view_box[3])) * 2)
+    assert refused == []
