@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
-from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import file_response
@@ -418,18 +418,11 @@ def ical(request: HttpRequest) -> HttpResponse:
 # --- Catalogue: methods and themes --------------------------------------------------------
 
 
-def _programme_manager(request: HttpRequest) -> Membership:
-    membership = request_membership(request)
-    if not has_right(membership, Right.MANAGE_PROGRAMME):
-        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def method_list(request: HttpRequest) -> HttpResponse:
     """The office's methods (the regulation's, and those staff added); add one."""
-    membership = _programme_manager(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     form = MethodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -446,7 +439,7 @@ def method_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _programme_manager(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     method = (
         selectors.office_methods(office=membership.office_id, active_only=False)
         .filter(pk=pk)
@@ -484,7 +477,7 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def theme_list(request: HttpRequest) -> HttpResponse:
     """The programme's themes (fokus sosialisasi); add one."""
-    membership = _programme_manager(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     programme = programme_of_office(office=membership.office)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -507,7 +500,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _programme_manager(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     programme = programme_of_office(office=membership.office)
     theme = programme_themes(programme=programme).filter(pk=pk).first()
     if theme is None:

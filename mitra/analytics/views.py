@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
-from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.spreadsheets import template_response
@@ -264,19 +264,12 @@ def my_gaps(request: HttpRequest) -> HttpResponse:
 # --- Imports ------------------------------------------------------------------------------
 
 
-def _require_manage(request: HttpRequest) -> Membership:
-    membership = request_membership(request)
-    if not has_right(membership, Right.MANAGE_PROGRAMME):
-        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
-    membership = _require_manage(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     programme = current_programme(office=membership.office)
     form: VoterImportForm | TurnoutImportForm
     if kind == ImportKind.VOTERS:
@@ -313,7 +306,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_manage(request)
+    require(request_membership(request), Right.MANAGE_PROGRAMME)
     if kind == ImportKind.VOTERS:
         return template_response(
             services.VOTER_COLUMNS,
@@ -374,7 +367,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
-    membership = _require_manage(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     programme = programme_of_office(office=membership.office)
     form = TargetForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
@@ -403,7 +396,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _require_manage(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     target = selectors.office_target(membership=membership, pk=pk)
     if target is None:
         raise Http404
@@ -431,7 +424,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _require_manage(request)
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     try:
         services.target_delete(membership=membership, pk=pk)
     except NotFoundError:
