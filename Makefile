@@ -44,7 +44,9 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 messages: $(VENV)/.synced
-	@$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+	@mkdir -p var
+	@$(VENV)/bin/pybabel compile --domain django --directory locale >var/translations.log 2>&1 \
+		|| { cat var/translations.log; echo "Compiling the translations failed."; exit 1; }
 
 run: setup
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v0

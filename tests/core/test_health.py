@@ -36,6 +36,7 @@ def test_language_switch_turns_pages_english(client, programme):
     assert response.status_code == 302
     page = client.get("/")
     assert b'<html lang="en">' in page.content
+    assert ">Home</a>" in page.content.decode()  # the compiled English catalogue is in use
 
 
 @pytest.mark.django_db
