@@ -47,6 +47,9 @@ class Scenario:
     verify: Callable[[BenchEnv, WrkResult], str] | None = None
     connections: int = 32
     target: str = ""  # the issue's target, printed beside the figures
+    # Rows are failed when responses are not 2xx/3xx (a 403 page is not a measurement),
+    # unless the scenario expects some (e.g. refused scans answered with 4xx).
+    allow_non_2xx: bool = False
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -96,6 +99,8 @@ def bench_member(email: str, office: Any, *, role: str = "staff", superuser: boo
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, is_superuser=superuser)
+    elif user.is_superuser != superuser:
+        User.objects.filter(pk=user.pk).update(is_superuser=superuser)
     Membership.objects.filter(user=user).exclude(office=office).delete()
     Membership.objects.get_or_create(user=user, office=office, defaults={"role": role})
     return user
@@ -153,3 +158,41 @@ def busiest_office_session(model: Any, email: str) -> dict[str, Any]:
     assert row is not None, f"no {model._meta.verbose_name_plural}: build the demo first"
     bench_member(email, Office.objects.get(pk=row["office_id"]))
     return {"office": row["n"], "total": model.objects.count(), "headers": session_headers(email)}
+
+
+@dataclass
+class StaffListRows:
+    """Setup, headers and verify of a staff list row at national scale: a staff member of
+    the office with the most `model` rows; verify reports the row counts and the queries
+    per request of `paths` (which must be the same for all of them)."""
+
+    key: str
+    model: str  # "app_label.ModelName"
+    noun: str
+    email: str
+    paths: list[str]
+
+    def setup(self, env: BenchEnv) -> None:
+        if self.key not in env.state:
+            from django.apps import apps
+
+            env.state[self.key] = busiest_office_session(apps.get_model(self.model), self.email)
+
+    def headers(self, env: BenchEnv) -> dict[str, str]:
+        return dict(env.state[self.key]["headers"])
+
+    def scenario(self, name: str, path: str, target: str, *, verify: bool = True) -> Scenario:
+        return Scenario(
+            name=name,
+            path=path,
+            scale="national",
+            setup=self.setup,
+            headers=self.headers,
+            verify=self.verify if verify else None,
+            target=target,
+        )
+
+    def verify(self, env: BenchEnv, result: WrkResult) -> str:
+        state = env.state[self.key]
+        counts = f"{state['total']} {self.noun}, {state['office']} in the office; "
+        return counts + queries_line(self.paths, self.email)

@@ -44,7 +44,7 @@ def setup(env: BenchEnv) -> None:
             method = Method.objects.filter(office=office).first() or methods_seed(office=office)[0]
             activity = Activity.objects.create(
                 office=office,
-                programme=Programme.objects.filter(office=office).first(),
+                programme=Programme.objects.filter(office=office).earliest("pk"),
                 method=method,
                 title="Bench: pindai tiket",
                 starts_at=now,

@@ -421,7 +421,7 @@ def build_national(ctx: DemoContext) -> None:
         office_methods = methods[office.pk]
         office_partners = partners.get(office.pk, [None])  # type: ignore[list-item]
         office_themes = themes.get(programmes[office.pk], [])
-        office_kelurahan = kelurahan.get(office.region_id or "", []) or [None]
+        office_kelurahan: list[str | None] = [*kelurahan.get(office.region_id or "", [])] or [None]
         batch: list[Activity] = []
         for number in range(per_office):
             starts = _random_start(rng)
