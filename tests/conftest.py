@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,10 @@ from tests.factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Test data the project workspace keeps beside the repository (../shared/data); a clone
+# without it skips the tests that need real boundaries.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,6 +56,15 @@ def media(settings, tmp_path):
     }
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def kecamatan_geojson() -> bytes:
+    """Bandung's 30 kecamatan boundaries (GeoJSON bytes) from ../shared/data."""
+    path = SHARED_DATA / "bandung-kecamatan.geojson"
+    if not path.exists():
+        pytest.skip("../shared/data is only present in the project workspace")
+    return path.read_bytes()
 
 
 @pytest.fixture

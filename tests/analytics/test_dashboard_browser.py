@@ -9,10 +9,6 @@ import pytest
 from mitra.regions.services import boundaries_import
 from tests.factories import PASSWORD
 
-GEOJSON = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bandung-kecamatan.geojson"
-)
-
 
 def _login(page, base: str, member) -> None:
     page.goto(f"{base}/akun/masuk/")
@@ -35,8 +31,10 @@ def _serious(page) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_dashboard_map_links_to_an_area_and_passes_axe(live_server, page, world, staff_member):
-    boundaries_import(raw=GEOJSON.read_bytes())
+def test_dashboard_map_links_to_an_area_and_passes_axe(
+    kecamatan_geojson, live_server, page, world, staff_member
+):
+    boundaries_import(raw=kecamatan_geojson)
     _login(page, live_server.url, staff_member)
     page.get_by_role("link", name="Dasbor cakupan").click()
     page.wait_for_url(f"{live_server.url}/analitik/")

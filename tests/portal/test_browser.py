@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,7 +15,6 @@ from tests.factories import ElectionFactory, StageFactory, ThemeFactory
 from .factories import ActivityFactory, ArticleFactory, stored_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-GEOJSON = Path(__file__).resolve().parents[3] / "shared" / "data" / "bandung-kecamatan.geojson"
 
 
 def assert_accessible(page) -> None:
@@ -90,8 +88,10 @@ def test_article_counts_views_shares_and_is_accessible(page, live_server, site):
     assert page.evaluate("document.activeElement.dataset.share") == "facebook"
 
 
-def test_agenda_with_map_is_accessible_and_map_works_by_keyboard(page, live_server, site):
-    boundaries_import(raw=GEOJSON.read_bytes())
+def test_agenda_with_map_is_accessible_and_map_works_by_keyboard(
+    kecamatan_geojson, page, live_server, site
+):
+    boundaries_import(raw=kecamatan_geojson)
     page.goto(live_server.url + "/agenda/")
     assert page.get_by_role("link", name="Diskusi pemilih muda").is_visible()
     assert page.locator("svg.kecamatan-map path").count() >= 30

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -27,7 +26,6 @@ from tests.factories import (
 from .factories import ActivityFactory, MaterialFactory, MaterialVersionFactory
 
 pytestmark = pytest.mark.django_db
-GEOJSON = Path(__file__).resolve().parents[3] / "shared" / "data" / "bandung-kecamatan.geojson"
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 
 
@@ -184,8 +182,8 @@ def test_agenda_without_boundaries_lists_kecamatan_and_says_why(client, agenda):
     assert f'{agenda["kecamatan"][0].name}</a></th><td class="num">2</td>' in html
 
 
-def test_agenda_map_draws_each_kecamatan_with_its_count(client, agenda):
-    boundaries_import(raw=GEOJSON.read_bytes())
+def test_agenda_map_draws_each_kecamatan_with_its_count(kecamatan_geojson, client, agenda):
+    boundaries_import(raw=kecamatan_geojson)
     html = client.get("/agenda/").content.decode()
     section = html.split('id="map-heading"')[1]
     assert "<svg" in section and section.count("<path ") >= 30
