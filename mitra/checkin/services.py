@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -422,6 +422,34 @@ def _prior(activity_id: int, nonce: str) -> ScanResult | None:
     return None
 
 
+def _answers(
+    activity_id: int, nonce: str, registration: Registration | None
+) -> tuple[ScanResult | None, bool]:
+    """In one query: the recorded answer to this nonce (check-in or refusal), if any, and
+    whether the ticket already has a check-in. The answer row itself is read only on a
+    replay (rare), so the common case stays one round trip."""
+    # Table names from the models' metadata; every value is a bound parameter.
+    checkins = connection.ops.quote_name(CheckIn._meta.db_table)
+    refused = connection.ops.quote_name(RefusedScan._meta.db_table)
+    sql = (
+        f"SELECT 'c', id FROM {checkins} WHERE activity_id = %s AND nonce = %s "  # noqa: S608
+        f"UNION ALL SELECT 'r', id FROM {refused} WHERE activity_id = %s AND nonce = %s"
+    )
+    params: list[Any] = [activity_id, nonce, activity_id, nonce]
+    if registration is not None:
+        sql += f" UNION ALL SELECT 'u', id FROM {checkins} WHERE registration_id = %s"  # noqa: S608
+        params.append(registration.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    kinds = dict(rows)
+    if "c" in kinds:
+        return _from_checkin(CheckIn.objects.get(pk=kinds["c"]), replay=True), True
+    if "r" in kinds:
+        return _from_refusal(RefusedScan.objects.get(pk=kinds["r"]), replay=True), "u" in kinds
+    return None, "u" in kinds
+
+
 def scan_activity(*, membership: Membership | None, activity_id: int) -> Activity:
     """The activity a scanner may record at: SCAN_TICKETS and reachable (else 404)."""
     require(membership, Right.SCAN_TICKETS)
@@ -514,17 +542,19 @@ def ticket_scan(
     }
     try:
         with transaction.atomic():
-            registration = (
+            locked = (
                 Registration.objects.select_for_update()
                 .filter(secret=secret, office_id=activity.office_id)
-                .first()
+                .order_by()[:1]
                 if secret
-                else None
+                else Registration.objects.none()
             )
-            # Look for an earlier answer under the ticket's lock, so that a parallel duplicate
-            # of this nonce that just committed is seen (unknown tickets have no row to lock:
-            # there the unique constraint settles it).
-            prior = _prior(activity.pk, nonce)
+            registration = next(iter(locked), None)
+            # Look for an earlier answer under the ticket's lock (a new statement, so a new
+            # snapshot: a parallel duplicate of this nonce that just committed is seen), and
+            # whether the ticket was used, in one query. Unknown tickets have no row to lock:
+            # there the unique constraints settle it (IntegrityError below).
+            prior, used = _answers(activity.pk, nonce, registration)
             if prior is not None:
                 return prior
             if registration is None:
@@ -536,7 +566,7 @@ def ticket_scan(
                 return _refuse(activity, reason=RefusalReason.NOT_CONFIRMED, **common)
             if not _point_of(activity).is_open(at):
                 return _refuse(activity, reason=RefusalReason.OUTSIDE_WINDOW, **common)
-            if CheckIn.objects.filter(registration=registration).exists():
+            if used:
                 return _refuse(activity, reason=RefusalReason.ALREADY_USED, **common)
             checkin = CheckIn.objects.create(
                 office_id=activity.office_id,

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, SessionAuth
 
 from mitra.accounts.models import User
-from mitra.accounts.services import api_token_authenticate
+from mitra.accounts.services import api_token_member
 from mitra.core.errors import DomainError
 
 
@@ -23,13 +23,14 @@ class TokenAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if not key or not key.startswith("Token "):
             return None
-        user = api_token_authenticate(key=key.removeprefix("Token ").strip())
-        if user is not None:
-            request.user = user
-            # The membership was bound to the anonymous session user; bind it to the token's.
-            from mitra.accounts.selectors import user_membership
-
-            request.membership = user_membership(user=user)  # type: ignore[attr-defined]
+        found = api_token_member(key=key.removeprefix("Token ").strip())
+        if found is None:
+            return None
+        user, membership = found
+        request.user = user
+        # The membership was bound to the anonymous session user; bind it to the token's
+        # (fetched with the token in one query).
+        request.membership = membership  # type: ignore[attr-defined]
         return user
 
 

@@ -12,6 +12,7 @@ from mitra.accounts.services import (
     AccountError,
     api_token_authenticate,
     api_token_create,
+    api_token_member,
     membership_grant,
     totp_device_confirm,
     totp_device_start,
@@ -184,6 +185,34 @@ def test_api_tokens_are_stored_hashed_and_authenticate(staff_member):
     assert key not in token.key_hash
     assert api_token_authenticate(key=key) == staff_member.user
     assert api_token_authenticate(key=key + "x") is None
+
+
+def test_api_token_member_is_one_query_and_follows_revocation_and_roles(
+    staff_member, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    key = api_token_create(user=staff_member.user)
+    api_token_member(key=key)  # the first use writes last_used_at
+    with django_assert_num_queries(1):
+        user, membership = api_token_member(key=key)
+    assert user == staff_member.user and membership == staff_member
+    assert membership.office == staff_member.office
+    staff_member.role = Role.OBSERVER
+    staff_member.save()
+    assert api_token_member(key=key)[1].role == Role.OBSERVER  # nothing cached
+    assert api_token_member(key=key + "x") is None
+    staff_member.user.api_tokens.update(revoked_at=timezone.now())
+    assert api_token_member(key=key) is None
+
+
+def test_api_token_member_of_a_user_without_role_or_inactive():
+    user = UserFactory()
+    key = api_token_create(user=user)
+    assert api_token_member(key=key) == (user, None)
+    user.is_active = False
+    user.save()
+    assert api_token_member(key=key) is None
 
 
 def test_api_token_command_prints_a_working_token(staff_member, capsys):

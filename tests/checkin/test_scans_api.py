@@ -158,7 +158,7 @@ def test_database_unavailable_answers_503_retryable(staff_member, point):
         response = _scan(client, point.activity, "abc")
     assert response.status_code == 503
     assert response.json()["code"] == "unavailable"
-    with mock.patch("mitra.core.api.api_token_authenticate", side_effect=OperationalError("down")):
+    with mock.patch("mitra.core.api.api_token_member", side_effect=OperationalError("down")):
         response = _scan(client, point.activity, "abc")
     assert response.status_code == 503
 
@@ -256,6 +256,12 @@ def test_a_scan_costs_a_bounded_number_of_queries(staff_member, point):
     reg = RegistrationFactory(activity=point.activity)
     _scan(client, point.activity, RegistrationFactory(activity=point.activity).secret)  # warm
     with CaptureQueriesContext(conn) as ctx:
-        _scan(client, point.activity, reg.secret)
-    # token, membership, activity, savepoint, ticket lock, nonce x2, ticket used?, insert, release
-    assert len(ctx.captured_queries) <= 10
+        response = _scan(client, point.activity, reg.secret)
+    assert response.json()["result"] == "accepted"
+    # token with membership, activity, savepoint, ticket lock, prior answer of the nonce and
+    # ticket used? (one query), insert, release
+    assert len(ctx.captured_queries) <= 7, [q["sql"] for q in ctx.captured_queries]
+    with CaptureQueriesContext(conn) as ctx:
+        response = _scan(client, point.activity, "no-such-ticket")
+    assert response.json()["reason"] == "unknown_ticket"
+    assert len(ctx.captured_queries) <= 7, [q["sql"] for q in ctx.captured_queries]
