@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.elections.models import Election, Programme, Segment, Theme
 
 from .models import TargetMetric
-from .selectors import DashboardFilters
+from .selectors import DashboardFilters, FilterChoices
 
 
 class FilterForm(forms.Form):
@@ -44,11 +44,27 @@ class FilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        programme: Programme,
+        choices: FilterChoices | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["election"].queryset = Election.objects.filter(programme=programme)  # type: ignore[attr-defined]
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        if choices is not None:
+            # Options already read (shared with the dashboard): no query (nor server-side
+            # cursor) per select when the form renders; validation still uses the querysets.
+            for name, objects in (
+                ("election", choices.elections),
+                ("segment", choices.segments),
+                ("theme", choices.themes),
+            ):
+                field = self.fields[name]
+                field.choices = [("", field.empty_label), *((o.pk, str(o)) for o in objects)]  # type: ignore[attr-defined]
 
     def filters(self) -> DashboardFilters:
         if not self.is_bound or not self.is_valid():

@@ -15,7 +15,20 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -114,9 +127,22 @@ def reference_day(
 # --- Denominators: voters and past turnout per area --------------------------------------
 
 
-def voter_election(*, programme: Programme, election_id: int | None) -> Election | None:
+def voter_election(
+    *,
+    programme: Programme,
+    election_id: int | None,
+    elections_with_counts: list[tuple[Election, bool]] | None = None,
+) -> Election | None:
     """The election whose voter list is the denominator: the chosen one, else the first
-    of the programme's elections that has voter counts (else the first at all)."""
+    of the programme's elections that has voter counts (else the first at all).
+
+    `elections_with_counts`: the programme's elections with whether they have voter
+    counts, already read (see `filter_choices`)."""
+    if elections_with_counts is not None:
+        ordered = elections_with_counts  # in the model's order: voting day, name
+        if election_id:
+            return next((e for e, _has in ordered if e.pk == election_id), None)
+        return next((e for e, has in ordered if has), ordered[0][0] if ordered else None)
     elections = Election.objects.filter(programme=programme).order_by("voting_day", "name")
     if election_id:
         return elections.filter(pk=election_id).first()
@@ -186,23 +212,27 @@ def past_turnout(*, office: Office | int, level: str) -> TurnoutBase | None:
     """The latest past election's turnout per area and for the whole office area."""
     office_id = office if isinstance(office, int) else office.pk
     latest = (
-        PastTurnout.objects.filter(office_id=office_id)
-        .order_by("-year", "label")
-        .values("label", "year")
-        .first()
-    )
-    if latest is None:
-        return None
-    qs = PastTurnout.objects.filter(office_id=office_id, label=latest["label"])
+        PastTurnout.objects.filter(office_id=office_id).order_by("-year", "label").values("label")
+    )[:1]
+    # One query: the latest election's rows (its label chosen in a subquery) per area.
     key = "region_id" if level == "kelurahan" else "region__parent_id"
-    by_area = {
-        r[key]: r["voted"] / r["registered"]
-        for r in qs.values(key).annotate(voted=Sum("voted"), registered=Sum("registered"))
-        if r["registered"]
-    }
-    total = qs.aggregate(voted=Sum("voted"), registered=Sum("registered"))
-    city = total["voted"] / total["registered"] if total["registered"] else None
-    return TurnoutBase(label=latest["label"], year=latest["year"], by_area=by_area, city=city)
+    groups = list(
+        PastTurnout.objects.filter(office_id=office_id, label=Subquery(latest))
+        .order_by()
+        .values(key, "label")
+        .annotate(year=Max("year"), voted=Sum("voted"), registered=Sum("registered"))
+    )
+    if not groups:
+        return None
+    latest_row = {"label": groups[0]["label"], "year": max(r["year"] for r in groups)}
+    by_area = {r[key]: r["voted"] / r["registered"] for r in groups if r["registered"]}
+    # The whole area's turnout is the sum over the groups (every row is in one group).
+    voted = sum(r["voted"] or 0 for r in groups)
+    registered = sum(r["registered"] or 0 for r in groups)
+    city = voted / registered if registered else None
+    return TurnoutBase(
+        label=latest_row["label"], year=latest_row["year"], by_area=by_area, city=city
+    )
 
 
 # --- Areas (map and ranked table) --------------------------------------------------------
@@ -238,7 +268,7 @@ def office_areas(*, office: Office, level: str, with_boundary: bool = False) -> 
         .select_related("parent")
         .order_by("code")
     )
-    return qs if with_boundary else qs.defer("boundary")
+    return qs if with_boundary else qs.defer("boundary", "parent__boundary")
 
 
 def area_rows(
@@ -259,6 +289,25 @@ def area_rows(
             office=office, dimension=level, filters=filters.activity_filters(programme)
         )
     }
+    return _area_rows(
+        office=office,
+        level=level,
+        voters=voters,
+        turnout=turnout,
+        reach=reach,
+        threshold=threshold,
+    )
+
+
+def _area_rows(
+    *,
+    office: Office,
+    level: str,
+    voters: dict[str, VoterBase],
+    turnout: TurnoutBase | None,
+    reach: dict[Any, dict[str, Any]],
+    threshold: int,
+) -> list[AreaRow]:
     rows = []
     for region in office_areas(office=office, level=level):
         figures = reach.get(region.code, {})
@@ -310,10 +359,27 @@ def area_activities(
 
 def programme_start(*, programme: Programme) -> datetime.date:
     """Start of the programme period: its earliest activity or stage (else 90 days before)."""
-    first_activity = Activity.objects.filter(programme=programme).aggregate(m=Min("starts_at"))["m"]
-    first_stage = Stage.objects.filter(election__programme=programme).aggregate(m=Min("starts_on"))[
-        "m"
-    ]
+    first_activity, first_stage = (
+        Programme.objects.filter(pk=programme.pk)
+        .annotate(
+            first_activity=Subquery(
+                Activity.objects.filter(programme_id=OuterRef("pk"))
+                .order_by()
+                .values("programme_id")
+                .annotate(m=Min("starts_at"))
+                .values("m")
+            ),
+            first_stage=Subquery(
+                Stage.objects.filter(election__programme_id=OuterRef("pk"))
+                .order_by()
+                .values("election__programme_id")
+                .annotate(m=Min("starts_on"))
+                .values("m")
+            ),
+        )
+        .values_list("first_activity", "first_stage")
+        .get()
+    )
     candidates = [d for d in (first_stage,) if d]
     if first_activity:
         candidates.append(timezone.localdate(first_activity))
@@ -489,6 +555,7 @@ def deliverable_rollup(
     filters: DashboardFilters | None = None,
     facts: ActivityFacts | None = None,
     start: datetime.date | None = None,
+    posts: dict[int, int] | None = None,
 ) -> list[DeliverableRollup]:
     """Partner deliverables of the agreements in force during the programme, summed per
     metric/theme/segment, with the verified work of those partners towards them."""
@@ -519,8 +586,7 @@ def deliverable_rollup(
         )
         group[2].add(partner_id)
         group[3] += target
-    posts: dict[int, int] = {}
-    if any(key[0] == DeliverableMetric.POSTS for key in groups):
+    if posts is None and any(key[0] == DeliverableMetric.POSTS for key in groups):
         posts = dict(
             OnlinePost.objects.filter(activity_id__in=list(facts.attendance))
             .values("activity_id")
@@ -536,7 +602,7 @@ def deliverable_rollup(
         if metric == DeliverableMetric.REACH:
             done = sum(facts.attendance[pk] for pk in ids)
         elif metric == DeliverableMetric.POSTS:
-            done = sum(posts.get(pk, 0) for pk in ids)
+            done = sum((posts or {}).get(pk, 0) for pk in ids)
         else:
             done = len(ids)
         rows.append(
@@ -665,14 +731,84 @@ def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, An
     ]
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """The filter form's options, read once and shared with the dashboard's labels."""
+
+    elections: list[Election]
+    segments: list[Segment]
+    themes: list[Theme]
+    with_counts: list[tuple[Election, bool]] | None = None
+
+
+def filter_choices(*, programme: Programme) -> FilterChoices:
+    elections: list[Election] = list(
+        Election.objects.filter(programme=programme).annotate(
+            has_counts=Exists(VoterCount.objects.filter(election_id=OuterRef("pk")))
+        )
+    )
+    return FilterChoices(
+        elections=elections,
+        with_counts=[(e, bool(e.has_counts)) for e in elections],  # type: ignore[attr-defined]
+        segments=list(Segment.objects.filter(office_id=programme.office_id)),
+        themes=list(Theme.objects.filter(programme=programme)),
+    )
+
+
+_FACT_COLUMNS = (
+    "pk",
+    "after_start",  # True when on or after the date filter's start (no datetimes to parse)
+    "kelurahan_id",
+    "kelurahan__parent_id",
+    "partner_id",
+    "partner__name",
+    "method_id",
+    "method__name",
+    *(f"report__{name}" for name in activity_selectors.REACH_FIELDS),
+)
+
+
+def _grouped(
+    pairs: list[tuple[Any, int]], attendance: dict[int, int], labels: dict[Any, Any]
+) -> list[dict[str, Any]]:
+    """reach_by's rows from (key, activity) pairs: per key the activities and attendance,
+    ordered by key with the empty key last (as PostgreSQL orders NULL)."""
+    groups: dict[Any, list[int]] = {}
+    for key, pk in pairs:
+        group = groups.setdefault(key, [0, 0])
+        group[0] += 1
+        group[1] += attendance[pk]
+    return [
+        {"id": key, "label": labels.get(key), "activities": n, "attendance": people}
+        for key, (n, people) in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+    ]
+
+
+def _names(model: Any, known: list[Any], ids: set[int]) -> dict[int, str]:
+    names = {obj.pk: obj.name for obj in known}
+    missing = [pk for pk in ids if pk not in names]
+    if missing:
+        names.update(model.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return names
+
+
 def dashboard(
     *,
     membership: Membership | None,
     filters: DashboardFilters | None = None,
     programme: Programme | None = None,
     today: datetime.date | None = None,
+    choices: FilterChoices | None = None,
 ) -> Dashboard:
-    """Every figure of the staff dashboard (also used by its exports and the API)."""
+    """Every figure of the staff dashboard (also used by its exports and the API).
+
+    The verified activities are read once (with their report, partner, method and area)
+    for the targets' filter (programme, election, up to the end date), with their segments
+    and themes; the dashboard's own filter (segment, theme, start date) is a subset of them,
+    so totals, breakdowns, areas and the weekly trend are summed from these rows instead of
+    one aggregate query each. The figures are those of `activity_selectors.reach_totals` and
+    `reach_by` (tests/analytics pins them).
+    """
     membership = require_dashboard(membership)
     office = membership.office
     filters = filters or DashboardFilters()
@@ -680,16 +816,104 @@ def dashboard(
     if programme is None or programme.office_id != office.pk:
         raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
     threshold = small_cell_threshold(membership=membership, office=office)
-    af = filters.activity_filters(programme)
+    level = filters.level if filters.level in LEVELS else "kecamatan"
     as_of = reference_day(filters=filters, today=today)
-    election = voter_election(programme=programme, election_id=filters.election_id)
-    voters = VoterCount.objects.filter(election=election).aggregate(n=Sum("voters_total"))["n"]
+    election = voter_election(
+        programme=programme,
+        election_id=filters.election_id,
+        elections_with_counts=choices.with_counts if choices else None,
+    )
+    voters = voters_by_area(election=election, level=level)
+    # Every voter count is in exactly one area group: the total is their sum.
+    voters_total = sum(v.voters_total for v in voters.values()) if voters else None
     start = programme_start(programme=programme)
-    facts = _target_facts(office=office, programme=programme, filters=filters)
-    totals: dict[str, Any] = dict(activity_selectors.reach_totals(office=office, filters=af))
+
+    # The counted activities under the targets' filter, in one query, and their M2M rows.
+    counted = activity_selectors.counted_activities(
+        office=office,
+        filters=ActivityFilters(
+            programme_id=programme.pk, election_id=filters.election_id, date_to=filters.date_to
+        ),
+    )
+    after_start: Any = (
+        ExpressionWrapper(
+            Q(starts_at__gte=activity_selectors._day_start(filters.date_from)),
+            output_field=BooleanField(),
+        )
+        if filters.date_from
+        else Value(True)
+    )
+    rows = list(counted.order_by().annotate(after_start=after_start).values_list(*_FACT_COLUMNS))
+    ids = counted.values("pk")
+    segments: dict[int, set[int]] = defaultdict(set)
+    for pk, sid in Activity.segments.through.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "segment_id"
+    ):
+        segments[pk].add(sid)
+    themes: dict[int, set[int]] = defaultdict(set)
+    for pk, tid in Activity.themes.through.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "theme_id"
+    ):
+        themes[pk].add(tid)
+    online: dict[int, tuple[int, int, int, int]] = {
+        r[0]: r[1:]
+        for r in OnlinePost.objects.filter(activity_id__in=ids)
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"), reach=Sum("reach"), imp=Sum("impressions"), eng=Sum("engagement"))
+        .values_list("activity_id", "n", "reach", "imp", "eng")
+    }
+    attendance = {r[0]: r[8] or 0 for r in rows}
+    facts = ActivityFacts(
+        attendance=attendance,
+        kelurahan={r[0]: r[2] for r in rows},
+        partner={r[0]: r[4] for r in rows},
+        segments=segments,
+        themes=themes,
+    )
+
+    # The dashboard's filter: a subset of the rows above.
+    shown = [
+        r
+        for r in rows
+        if r[1]
+        and (filters.segment_id is None or filters.segment_id in segments.get(r[0], ()))
+        and (filters.theme_id is None or filters.theme_id in themes.get(r[0], ()))
+    ]
+    sums = [0] * len(activity_selectors.REACH_FIELDS)
+    posts = [0, 0, 0, 0]
+    for r in shown:
+        for i, value in enumerate(r[8:]):
+            if value:
+                sums[i] += value
+        for i, value in enumerate(online.get(r[0], ())):
+            if value:
+                posts[i] += value
+    totals: dict[str, Any] = {
+        "activities": len(shown),
+        **dict(zip(activity_selectors.REACH_FIELDS, sums, strict=True)),
+        "online_posts": posts[0],
+        "online_reach": posts[1],
+        "impressions": posts[2],
+        "engagement": posts[3],
+    }
     totals["attendance_raw"] = totals["attendance_total"]
     for name in activity_selectors.REACH_FIELDS:
         totals[name] = suppress(totals[name], threshold)
+
+    choices = choices or FilterChoices(
+        elections=[],
+        segments=list(Segment.objects.filter(office_id=office.pk)),
+        themes=list(Theme.objects.filter(programme=programme)),
+    )
+    seg_pairs = [(sid, r[0]) for r in shown for sid in segments.get(r[0], ())]
+    theme_pairs = [(tid, r[0]) for r in shown for tid in themes.get(r[0], ())]
+    seg_names = _names(Segment, choices.segments, {k for k, _pk in seg_pairs})
+    theme_names = _names(Theme, choices.themes, {k for k, _pk in theme_pairs})
+    area_column = 2 if level == "kelurahan" else 3
+    reach_by_area = {
+        row["id"]: row for row in _grouped([(r[area_column], r[0]) for r in shown], attendance, {})
+    }
     return Dashboard(
         office=office,
         programme=programme,
@@ -697,22 +921,20 @@ def dashboard(
         as_of=as_of,
         days_left=(programme.voting_day - as_of).days,
         voter_election=election,
-        voters_total=voters,
+        voters_total=voters_total,
         partners_active=Partner.objects.filter(office=office, status=PartnerStatus.ACTIVE).count(),
         status_counts=_status_counts(office=office, programme=programme, filters=filters),
         totals=totals,
         checkins=measured_checkins(office=office, programme=programme, filters=filters),
-        by_segment=_suppressed(
-            activity_selectors.reach_by(office=office, dimension="segment", filters=af), threshold
-        ),
-        by_theme=_suppressed(
-            activity_selectors.reach_by(office=office, dimension="theme", filters=af), threshold
-        ),
+        by_segment=_suppressed(_grouped(seg_pairs, attendance, seg_names), threshold),
+        by_theme=_suppressed(_grouped(theme_pairs, attendance, theme_names), threshold),
         by_method=_suppressed(
-            activity_selectors.reach_by(office=office, dimension="method", filters=af), threshold
+            _grouped([(r[6], r[0]) for r in shown], attendance, {r[6]: r[7] for r in shown}),
+            threshold,
         ),
         by_partner=_suppressed(
-            activity_selectors.reach_by(office=office, dimension="partner", filters=af), threshold
+            _grouped([(r[4], r[0]) for r in shown], attendance, {r[4]: r[5] for r in shown}),
+            threshold,
         ),
         targets=target_rows(
             office=office,
@@ -723,10 +945,23 @@ def dashboard(
             start=start,
         ),
         deliverables=deliverable_rollup(
-            office=office, programme=programme, filters=filters, facts=facts, start=start
+            office=office,
+            programme=programme,
+            filters=filters,
+            facts=facts,
+            start=start,
+            posts={pk: v[0] for pk, v in online.items()},
         ),
+        # Grouped by week in SQL: the same rows, without parsing a datetime per activity.
         trend=weekly_trend(office=office, programme=programme, filters=filters),
-        areas=area_rows(office=office, programme=programme, filters=filters, threshold=threshold),
+        areas=_area_rows(
+            office=office,
+            level=level,
+            voters=voters,
+            turnout=past_turnout(office=office, level=level),
+            reach=reach_by_area,
+            threshold=threshold,
+        ),
         threshold=threshold,
     )
 

@@ -6,13 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,8 +45,11 @@ def _dashboard_member(request: HttpRequest) -> Membership:
 def _board(request: HttpRequest) -> tuple[selectors.Dashboard, FilterForm]:
     membership = _dashboard_member(request)
     programme = programme_of_office(office=membership.office)
-    form = FilterForm(request.GET or None, programme=programme)
-    d = selectors.dashboard(membership=membership, filters=form.filters(), programme=programme)
+    choices = selectors.filter_choices(programme=programme)
+    form = FilterForm(request.GET or None, programme=programme, choices=choices)
+    d = selectors.dashboard(
+        membership=membership, filters=form.filters(), programme=programme, choices=choices
+    )
     return d, form
 
 
@@ -122,6 +128,44 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     )
 
 
+def _shown(value: Any, no_data: str) -> str:
+    """What analytics/_value.html renders, without a template include per cell."""
+    return no_data if value is None else escape(intcomma(value))
+
+
+def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: str) -> str:
+    """The ranked table's rows as HTML, built once in Python (one row per kecamatan or
+    kelurahan: hundreds of rows at kelurahan level, each with links and number formats)."""
+    no_data = format_html('<span class="muted">{}</span>', _("tidak ada data"))
+    suffix = f"?{query}" if query else ""
+    base = reverse("analytics:area", args=["0"])[:-2]  # ".../wilayah/" (code appended)
+    with_parent = d.filters.level == "kelurahan"
+    rows = []
+    for a in ranked:
+        parent = (
+            format_html(' <small class="muted">{}</small>', a.parent_name)
+            if a.parent_name and with_parent
+            else ""
+        )
+        rows.append(
+            format_html(
+                '<tr>\n              <th scope="row"><a href="{}">{}</a>{}</th>\n'
+                "              <td>{}</td>\n              <td>{}</td>\n"
+                "              <td>{}</td>\n              <td>{}</td>\n"
+                "              <td>{}</td>\n            </tr>",
+                f"{base}{a.code}/{suffix}",
+                a.name,
+                parent,
+                mark_safe(_shown(a.voters, no_data)),  # noqa: S308 — escaped in _shown
+                intcomma(a.activities),
+                intcomma(a.reach),
+                mark_safe(_shown(a.reach_per_1000, no_data)),  # noqa: S308
+                mark_safe(_shown(a.activities_per_10000, no_data)),  # noqa: S308
+            )
+        )
+    return mark_safe("\n            ".join(rows))  # noqa: S308 — each row is format_html
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -146,6 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": {name: _chart(d, name, query) for name in chart_names},
             "map_svg": _map(d, query),
             "ranked_areas": ranked,
+            "area_table": _area_table(d, ranked, query),
             "can_export": has_right(request.membership, Right.EXPORT),  # type: ignore[attr-defined]
             "can_manage": has_right(request.membership, Right.MANAGE_PROGRAMME),  # type: ignore[attr-defined]
         },

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "mitra.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,22 @@
+"""Drop the cached home page when what it shows changes (see core.views.home)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+
+def _changed(**_kwargs: Any) -> None:
+    from .views import home_cache_clear
+
+    # Now, and again after the commit: a visitor may cache the old page in between.
+    home_cache_clear()
+    transaction.on_commit(home_cache_clear)
+
+
+def connect() -> None:
+    for sender in ("portal.Article", "activities.Activity", "elections.Stage"):
+        post_save.connect(_changed, sender=sender, dispatch_uid=f"home-cache-save-{sender}")
+        post_delete.connect(_changed, sender=sender, dispatch_uid=f"home-cache-delete-{sender}")
