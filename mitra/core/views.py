@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.elections.selectors import current_programme, programme_countdown
 from mitra.offices.selectors import public_office
 from mitra.portal.selectors import home_sections
@@ -23,9 +21,6 @@ from mitra.portal.selectors import home_sections
 # article reaching its time, an activity ending) show within HOME_CACHE_SECONDS.
 HOME_CACHE_SECONDS = 30
 HOME_VERSION_KEY = "core:home:version"
-# Per-request values put in after rendering (as the article page does).
-CSRF_TOKEN = "MITRA-HOME-CSRF-PLACEHOLDER"  # noqa: S105 — placeholders, not secrets
-NONCE_TOKEN = "MITRA-HOME-NONCE-PLACEHOLDER"  # noqa: S105
 
 
 def home_cache_clear() -> None:
@@ -61,23 +56,12 @@ def _home_context() -> dict[str, object]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    cacheable = (
-        not request.user.is_authenticated and not request.GET and not len(get_messages(request))  # type: ignore[arg-type]
-    )
-    if not cacheable:
+    if not shared_page_allowed(request):
         return render(request, "core/home.html", _home_context())
     version = cache.get(HOME_VERSION_KEY, 0)
     key = f"core:home:{version}:{get_language()}:{timezone.localdate().isoformat()}"
     html = cache.get(key)
     if html is None:
-        context = {**_home_context(), "csrf_token": CSRF_TOKEN}
-        html = render_to_string("core/home.html", context, request=request)
-        nonce = getattr(request, "_csp_nonce", None)  # set by django-csp once a template used it
-        if isinstance(nonce, str):
-            # The page carries this request's script nonce: cache it with a placeholder.
-            html = html.replace(nonce, NONCE_TOKEN)
+        html = render_shareable(request, "core/home.html", _home_context())
         cache.set(key, html, HOME_CACHE_SECONDS)
-    html = html.replace(CSRF_TOKEN, get_token(request))
-    if NONCE_TOKEN in html:  # reading the nonce adds it to the CSP header: only when used
-        html = html.replace(NONCE_TOKEN, str(request.csp_nonce))  # type: ignore[attr-defined]
-    return HttpResponse(html)
+    return HttpResponse(personalise(request, html))

@@ -9,14 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -27,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
 from mitra.elections.selectors import (
     current_programme,
@@ -48,8 +46,6 @@ from .models import article_cache_key
 
 ARTICLE_CACHE_SECONDS = 60  # also dropped at once when the article is saved
 VIEWS_TOKEN = "\u2063MITRA-VIEWS\u2063"  # noqa: S105 — placeholders, not secrets
-CSRF_TOKEN = "MITRA-CSRF-TOKEN-PLACEHOLDER"  # noqa: S105
-NONCE_TOKEN = "MITRA-CSP-NONCE-PLACEHOLDER"  # noqa: S105
 
 
 def absolute_url(path: str) -> str:
@@ -68,9 +64,7 @@ def _office(request: HttpRequest) -> Office:
 def _can_preview(request: HttpRequest) -> bool:
     if not request.user.is_authenticated:
         return False
-    membership = getattr(request, "membership", None)
-    # request.membership is a lazy object that may wrap None (no role): test its truth.
-    return bool(membership) and has_right(membership, Right.MANAGE_CONTENT)
+    return has_right(getattr(request, "membership", None), Right.MANAGE_CONTENT)
 
 
 # --- News ---------------------------------------------------------------------------------
@@ -104,9 +98,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     Each GET by a browser counts one view; crawlers, link-preview fetchers, prefetches and
     HEAD requests count none. Nothing is de-duplicated by address.
     """
-    cacheable = (
-        not request.user.is_authenticated and not request.GET and not len(get_messages(request))  # type: ignore[arg-type]
-    )
+    cacheable = shared_page_allowed(request)
     key = article_cache_key(slug, get_language())
     entry = cache.get(key) if cacheable else None
     if entry is None:
@@ -123,12 +115,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         total = services.article_view_record(article_id=entry["id"])
     else:
         total = services.article_view_total(article_id=entry["id"])
-    html = (
-        entry["html"]
-        .replace(VIEWS_TOKEN, intcomma(total))
-        .replace(CSRF_TOKEN, get_token(request))
-        .replace(NONCE_TOKEN, str(getattr(request, "csp_nonce", "")))
-    )
+    html = personalise(request, entry["html"].replace(VIEWS_TOKEN, intcomma(total)))
     response = HttpResponse(html)
     # Every load must reach the server to be counted (no shared or browser cache).
     add_never_cache_headers(response)
@@ -150,11 +137,8 @@ def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -
         },
         "view_count": VIEWS_TOKEN,
         "preview": preview,
-        # Per-request values are put in after rendering, so the HTML can be cached.
-        "csrf_token": CSRF_TOKEN,
-        "csp_nonce": NONCE_TOKEN,
     }
-    return render_to_string("portal/article.html", context, request=request)
+    return render_shareable(request, "portal/article.html", context)
 
 
 def _image_path(item: Any) -> str:
@@ -172,11 +156,7 @@ def _article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     if item is None:
         raise Http404
     html = _render_article(request, item, preview=True)
-    html = (
-        html.replace(VIEWS_TOKEN, intcomma(item.view_count))
-        .replace(CSRF_TOKEN, get_token(request))
-        .replace(NONCE_TOKEN, str(getattr(request, "csp_nonce", "")))
-    )
+    html = personalise(request, html.replace(VIEWS_TOKEN, intcomma(item.view_count)))
     response = HttpResponse(html)
     add_never_cache_headers(response)
     return response

@@ -54,5 +54,7 @@ def test_csp_allows_scripts_only_from_the_site(client, programme):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-    assert script_src.split() == ["script-src", "'self'"]  # a nonce appears only when used
+    sources = script_src.split()[1:]
+    assert "'self'" in sources
+    assert all(s == "'self'" or s.startswith("'nonce-") for s in sources)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp

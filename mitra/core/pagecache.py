@@ -1,0 +1,44 @@
+"""Pages rendered once and served to many anonymous visitors.
+
+The cached HTML carries placeholders where per-request values go (the CSRF token and the
+CSP nonce); `personalise` puts this request's values in before the page is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+CSRF_PLACEHOLDER = "\u2063MITRA-CSRF\u2063"
+NONCE_PLACEHOLDER = "\u2063MITRA-NONCE\u2063"
+
+
+def shared_page_allowed(request: HttpRequest) -> bool:
+    """Whether this request may get (and fill) the shared copy of a page.
+
+    Signed-in people, query strings and pending flash messages get a page of their own.
+    """
+    return (
+        not request.user.is_authenticated and not request.GET and not len(get_messages(request))  # type: ignore[arg-type]
+    )
+
+
+def render_shareable(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    """Render with placeholders instead of this request's CSRF token and CSP nonce."""
+    return render_to_string(
+        template,
+        {**context, "csrf_token": CSRF_PLACEHOLDER, "csp_nonce": NONCE_PLACEHOLDER},
+        request=request,
+    )
+
+
+def personalise(request: HttpRequest, html: str) -> str:
+    """Put this request's CSRF token and (only if the page uses one) CSP nonce in."""
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:  # reading the nonce adds it to the CSP header
+        html = html.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))  # type: ignore[attr-defined]
+    return html
