@@ -9,8 +9,33 @@ from django.utils.translation import gettext_lazy as _
 from mitra.offices.models import Office
 
 
+class TokenCacheQuerySet(models.QuerySet[Any]):
+    """A bulk `.update()` bypasses the save signals: forget the cached API-token lookups of
+    the users it touches (mitra.accounts.tokens), except for bookkeeping-only columns."""
+
+    user_field = "user_id"
+    bookkeeping = frozenset({"last_used_at", "last_login"})
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) <= self.bookkeeping:
+            return super().update(**kwargs)
+        from .tokens import token_cache_forget
+
+        user_ids = list(self.order_by().values_list(self.user_field, flat=True).distinct())
+        count = super().update(**kwargs)
+        token_cache_forget(user_ids=user_ids)
+        return count
+
+
+class UserQuerySet(TokenCacheQuerySet):
+    user_field = "pk"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
 
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
@@ -79,6 +104,8 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TokenCacheQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
@@ -115,6 +142,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TokenCacheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("token API")

@@ -450,15 +450,48 @@ def _answers(
     return None, "u" in kinds
 
 
+def _lock_ticket(secret: str, office_id: int) -> Registration | None:
+    """The ticket's registration, locked until the transaction ends (`SELECT … FOR UPDATE`).
+
+    Bare SQL on the hottest query of a scan: the ORM spent longer building this statement
+    than PostgreSQL spent running it. The table name comes from the model's metadata and
+    every value is a bound parameter; databases without row locks (SQLite) lock the whole
+    database for the write transaction instead.
+    """
+    table = connection.ops.quote_name(Registration._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = Registration.objects.raw(
+        f"SELECT * FROM {table} WHERE secret = %s AND office_id = %s LIMIT 1{lock}",  # noqa: S608
+        [secret, office_id],
+    )
+    return next(iter(rows), None)
+
+
+SCAN_ACTIVITY_FIELDS = (
+    "id",
+    "office_id",
+    "programme_id",
+    "partner_id",
+    "status",
+    "starts_at",
+    "ends_at",
+    "checkin_point",
+)
+
+
 def scan_activity(*, membership: Membership | None, activity_id: int) -> Activity:
     """The activity a scanner may record at: SCAN_TICKETS and reachable (else 404)."""
     require(membership, Right.SCAN_TICKETS)
-    activity = (
+    # Only what a scan or tally reads (the window needs the times; the rest loads on access):
+    # building and loading the activity's fifteen other columns cost ≈ 0.3 ms per scan.
+    rows = (
         activities_visible(membership=membership)
         .select_related("checkin_point")
+        .only(*SCAN_ACTIVITY_FIELDS)
         .filter(pk=activity_id)
-        .first()
+        .order_by()[:1]
     )
+    activity = next(iter(rows), None)
     if activity is None:
         raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
     if activity.status not in CHECKIN_STATUSES:
@@ -542,14 +575,7 @@ def ticket_scan(
     }
     try:
         with transaction.atomic():
-            locked = (
-                Registration.objects.select_for_update()
-                .filter(secret=secret, office_id=activity.office_id)
-                .order_by()[:1]
-                if secret
-                else Registration.objects.none()
-            )
-            registration = next(iter(locked), None)
+            registration = _lock_ticket(secret, activity.office_id) if secret else None
             # Look for an earlier answer under the ticket's lock (a new statement, so a new
             # snapshot: a parallel duplicate of this nonce that just committed is seen), and
             # whether the ticket was used, in one query. Unknown tickets have no row to lock:

@@ -187,23 +187,92 @@ def test_api_tokens_are_stored_hashed_and_authenticate(staff_member):
     assert api_token_authenticate(key=key + "x") is None
 
 
-def test_api_token_member_is_one_query_and_follows_revocation_and_roles(
-    staff_member, django_assert_num_queries
+def test_api_token_member_is_one_query_then_cached_and_follows_revocation_and_roles(
+    staff_member, django_assert_num_queries, settings
 ):
     from django.utils import timezone
 
     key = api_token_create(user=staff_member.user)
+    settings.API_TOKEN_CACHE_SECONDS = 0  # without the cache: one query
     api_token_member(key=key)  # the first use writes last_used_at
     with django_assert_num_queries(1):
         user, membership = api_token_member(key=key)
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    api_token_member(key=key)  # fills the cache
+    with django_assert_num_queries(0):
+        user, membership = api_token_member(key=key)
     assert user == staff_member.user and membership == staff_member
-    assert membership.office == staff_member.office
+    assert (user.email, user.is_active) == (staff_member.user.email, True)
+    assert (membership.office_id, membership.role) == (staff_member.office_id, Role.STAFF)
+    assert membership.office == staff_member.office  # loads on access
     staff_member.role = Role.OBSERVER
     staff_member.save()
-    assert api_token_member(key=key)[1].role == Role.OBSERVER  # nothing cached
+    assert api_token_member(key=key)[1].role == Role.OBSERVER  # forgotten on save
     assert api_token_member(key=key + "x") is None
-    staff_member.user.api_tokens.update(revoked_at=timezone.now())
+    staff_member.user.api_tokens.update(revoked_at=timezone.now())  # a bulk update too
     assert api_token_member(key=key) is None
+
+
+def test_cached_token_stops_at_once_on_every_kind_of_change(staff_member, office, settings):
+    from django.utils import timezone
+
+    from mitra.accounts.models import ApiToken, Membership, User
+
+    settings.API_TOKEN_CACHE_SECONDS = 60
+
+    def warm(member):
+        key = api_token_create(user=member.user)
+        assert api_token_member(key=key)[1] == member
+        assert api_token_member(key=key)[1] == member  # from the cache
+        return key
+
+    # Revocation by saving the token (as the admin does).
+    key = warm(staff_member)
+    token = ApiToken.objects.get(user=staff_member.user, revoked_at__isnull=True)
+    token.revoked_at = timezone.now()
+    token.save()
+    assert api_token_member(key=key) is None
+    # Deleting the token.
+    key = warm(staff_member)
+    ApiToken.objects.filter(user=staff_member.user, revoked_at__isnull=True).delete()
+    assert api_token_member(key=key) is None
+    # Deactivating the user, by save and by bulk update.
+    key = warm(staff_member)
+    User.objects.filter(pk=staff_member.user_id).update(is_active=False)
+    assert api_token_member(key=key) is None
+    User.objects.filter(pk=staff_member.user_id).update(is_active=True)
+    assert api_token_member(key=key)[1] == staff_member
+    user = User.objects.get(pk=staff_member.user_id)
+    user.is_active = False
+    user.save()
+    assert api_token_member(key=key) is None
+    user.is_active = True
+    user.save()
+    # Role change by bulk update, and losing the membership.
+    key = warm(staff_member)
+    Membership.objects.filter(pk=staff_member.pk).update(role=Role.OBSERVER)
+    assert api_token_member(key=key)[1].role == Role.OBSERVER
+    Membership.objects.filter(pk=staff_member.pk).delete()
+    assert api_token_member(key=key) == (user, None)
+
+
+def test_token_use_is_written_once_a_minute_with_the_cache(staff_member, settings):
+    import time_machine as tm
+
+    from mitra.accounts.models import ApiToken
+
+    settings.API_TOKEN_CACHE_SECONDS = 600
+    key = api_token_create(user=staff_member.user)
+    with tm.travel("2026-11-29 10:00:00+07:00", tick=False):
+        api_token_member(key=key)
+        first = ApiToken.objects.get().last_used_at
+        assert first is not None
+    with tm.travel("2026-11-29 10:00:30+07:00", tick=False):
+        api_token_member(key=key)
+        assert ApiToken.objects.get().last_used_at == first
+    with tm.travel("2026-11-29 10:01:31+07:00", tick=False):
+        api_token_member(key=key)
+        assert ApiToken.objects.get().last_used_at > first
 
 
 def test_api_token_member_of_a_user_without_role_or_inactive():

@@ -258,10 +258,64 @@ def test_a_scan_costs_a_bounded_number_of_queries(staff_member, point):
     with CaptureQueriesContext(conn) as ctx:
         response = _scan(client, point.activity, reg.secret)
     assert response.json()["result"] == "accepted"
-    # token with membership, activity, savepoint, ticket lock, prior answer of the nonce and
-    # ticket used? (one query), insert, release
-    assert len(ctx.captured_queries) <= 7, [q["sql"] for q in ctx.captured_queries]
+    # the token comes from the cache; activity, savepoint, ticket lock, prior answer of the
+    # nonce and ticket used? (one query), insert, release
+    assert len(ctx.captured_queries) <= 6, [q["sql"] for q in ctx.captured_queries]
     with CaptureQueriesContext(conn) as ctx:
         response = _scan(client, point.activity, "no-such-ticket")
     assert response.json()["reason"] == "unknown_ticket"
-    assert len(ctx.captured_queries) <= 7, [q["sql"] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) <= 6, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_cached_token_follows_revocation_and_role_changes(
+    settings, coordinator_member, point, office
+):
+    """With the token lookup cached, a revoked token, a lost right or a move to another
+    partner applies on the very next scan (no waiting for the cache to expire)."""
+    from mitra.accounts.models import ApiToken, Membership
+
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    client = _token_client(coordinator_member)
+    reg = RegistrationFactory(activity=point.activity)
+    assert _scan(client, point.activity, "warm-1").status_code == 200
+    assert _scan(client, point.activity, "warm-2").status_code == 200  # served from the cache
+    # Moved to another partner: the activity is no longer theirs.
+    other = PartnerFactory(office=office)
+    coordinator_member.partner = other
+    coordinator_member.save()
+    assert _scan(client, point.activity, reg.secret).status_code == 404
+    # Back to the activity's partner, then the role becomes observer (bulk update): no right.
+    coordinator_member.partner = point.activity.partner
+    coordinator_member.save()
+    assert _scan(client, point.activity, "warm-3").status_code == 200
+    Membership.objects.filter(pk=coordinator_member.pk).update(role="observer", partner=None)
+    assert _scan(client, point.activity, reg.secret).status_code == 403
+    Membership.objects.filter(pk=coordinator_member.pk).update(
+        role="coordinator", partner=point.activity.partner
+    )
+    assert _scan(client, point.activity, "warm-4").status_code == 200
+    # Revoked (a bulk update, as a script would do it): refused at once.
+    ApiToken.objects.filter(user=coordinator_member.user).update(revoked_at=timezone.now())
+    assert _scan(client, point.activity, reg.secret).status_code == 401
+    assert not CheckIn.objects.filter(registration=reg).exists()
+
+
+@pytest.mark.django_db
+def test_session_calls_keep_csrf_even_with_a_bad_token_header(staff_member, point):
+    """Token scans need no CSRF token; a session call to the same endpoint without its CSRF
+    token is refused, also when it sends a token header that does not authenticate."""
+    client = _token_client(staff_member)
+    response = _scan(client, point.activity, RegistrationFactory(activity=point.activity).secret)
+    assert response.status_code == 200 and response.json()["result"] == "accepted"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff_member.user)
+    reg = RegistrationFactory(activity=point.activity)
+    assert _scan(browser, point.activity, reg.secret).status_code == 403
+    # A session call that also sends a bogus token header is not let through either.
+    body = {"activity_id": point.activity_id, "secret": reg.secret, "nonce": uuid.uuid4().hex}
+    forged = browser.post(
+        SCAN, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION="Token nope"
+    )
+    assert forged.status_code == 403
+    assert not CheckIn.objects.filter(registration=reg).exists()
