@@ -48,7 +48,12 @@ messages: $(VENV)/.synced
 	@$(VENV)/bin/pybabel compile --domain django --directory locale >var/translations.log 2>&1 \
 		|| { cat var/translations.log; echo "Compiling the translations failed."; exit 1; }
 
-run: setup
+# A checkout used with `make run` is a development machine: give manage.py the same
+# defaults (an existing .env, e.g. a deployment's, is left alone).
+.env:
+	@printf '# Local development settings (created by make run; see .env.example).\nDEBUG=true\n' > .env
+
+run: setup .env
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v0
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py shell -v0 -c "from mitra.regions.models import Region; raise SystemExit(0 if Region.objects.filter(level=4).count() > 80000 else 1)" \
 		|| DEBUG=$${DEBUG:-true} $(PY) manage.py load_regions

@@ -4,6 +4,7 @@ One module for every environment: the defaults give an embedded SQLite database 
 `var/`; a deployment sets `DATABASE_URL`, `SECRET_KEY`, `ALLOWED_HOSTS` and friends.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# A local .env (values already in the environment win); MITRA_ENV_FILE="" reads none.
+ENV_FILE = os.environ.get("MITRA_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -6,6 +6,7 @@ else (notably DATABASE_URL, so the suite runs on SQLite and PostgreSQL) comes fr
 
 import os
 
+os.environ.setdefault("MITRA_ENV_FILE", "")  # a developer's .env must not change the tests
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault(

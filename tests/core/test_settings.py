@@ -17,7 +17,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
     clean = {k: v for k, v in os.environ.items() if k not in test_only}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", MITRA_ENV_FILE="", **env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=clean,
