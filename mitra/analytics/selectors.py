@@ -18,8 +18,12 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -485,6 +489,7 @@ def target_rows(
     today: datetime.date | None = None,
     facts: ActivityFacts | None = None,
     start: datetime.date | None = None,
+    kelurahan_total: int | None = None,
 ) -> list[TargetRow]:
     """Each target with what is done, what should be done by now, and on track or behind."""
     as_of = reference_day(filters=filters, today=today)
@@ -495,7 +500,6 @@ def target_rows(
     if not targets:
         return []
     facts = facts or _target_facts(office=office, programme=programme, filters=filters)
-    kelurahan_total: int | None = None
     rows = []
     for target in targets:
         ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
@@ -630,31 +634,6 @@ class WeekRow:
     cumulative_reach: int
 
 
-def weekly_trend(
-    *, office: Office, programme: Programme, filters: DashboardFilters
-) -> list[WeekRow]:
-    """Verified activities and reach per week (Monday) of the activity's start."""
-    qs = activity_selectors.counted_activities(
-        office=office, filters=filters.activity_filters(programme)
-    )
-    rows = (
-        qs.annotate(week=TruncWeek("starts_at"))
-        .values("week")
-        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
-        .order_by("week")
-    )
-    result = []
-    running = 0
-    for r in rows:
-        week = r["week"]
-        day = timezone.localdate(week) if isinstance(week, datetime.datetime) else week
-        running += r["reach"]
-        result.append(
-            WeekRow(week=day, activities=r["n"], reach=r["reach"], cumulative_reach=running)
-        )
-    return result
-
-
 # --- The dashboard ------------------------------------------------------------------------
 
 
@@ -689,16 +668,6 @@ class Dashboard:
         return round(1000 * self.totals["attendance_raw"] / self.voters_total, 2)
 
 
-def _status_counts(
-    *, office: Office, programme: Programme, filters: DashboardFilters
-) -> list[tuple[str, str, int]]:
-    qs = activity_selectors.activities_filter(
-        Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
-    )
-    counts = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(value, str(label), counts.get(value, 0)) for value, label in ActivityStatus.choices]
-
-
 @functools.cache
 def _checkin_model() -> Any:
     """The attendance app's CheckIn model once its table exists (None until then)."""
@@ -709,19 +678,6 @@ def _checkin_model() -> Any:
     if model._meta.db_table not in connection.introspection.table_names():
         return None
     return model
-
-
-def measured_checkins(
-    *, office: Office, programme: Programme, filters: DashboardFilters
-) -> int | None:
-    """Check-ins (measured attendance) of the filtered activities; None without the app's model."""
-    model = _checkin_model()
-    if model is None:
-        return None
-    ids = activity_selectors.activities_filter(
-        Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
-    ).values("pk")
-    return int(model.objects.filter(activity_id__in=ids).count())
 
 
 def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
@@ -764,6 +720,7 @@ _FACT_COLUMNS = (
     "partner__name",
     "method_id",
     "method__name",
+    "week",  # the Monday of the activity's (local) start, for the weekly trend
     *(f"report__{name}" for name in activity_selectors.REACH_FIELDS),
 )
 
@@ -784,12 +741,101 @@ def _grouped(
     ]
 
 
+def _trend(rows: list[Any], attendance: dict[int, int]) -> list[WeekRow]:
+    """Verified activities and reach per week (Monday of the start), from the fact rows."""
+    weeks: dict[datetime.date, list[int]] = {}
+    for r in rows:
+        week = weeks.setdefault(r[8], [0, 0])
+        week[0] += 1
+        week[1] += attendance[r[0]]
+    result = []
+    running = 0
+    for day, (n, reach) in sorted(weeks.items()):
+        running += reach
+        result.append(WeekRow(week=day, activities=n, reach=reach, cumulative_reach=running))
+    return result
+
+
 def _names(model: Any, known: list[Any], ids: set[int]) -> dict[int, str]:
     names = {obj.pk: obj.name for obj in known}
     missing = [pk for pk in ids if pk not in names]
     if missing:
         names.update(model.objects.filter(pk__in=missing).values_list("pk", "name"))
     return names
+
+
+def _count(qs: QuerySet[Any]) -> Subquery:
+    """A scalar subquery counting the rows of `qs` (no GROUP BY: one value)."""
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class _Counts:
+    start: datetime.date
+    partners_active: int
+    status_counts: list[tuple[str, str, int]]
+    checkins: int | None
+    kelurahan_total: int
+
+
+def _dashboard_counts(
+    *, office: Office, programme: Programme, filters: DashboardFilters
+) -> _Counts:
+    """The dashboard's small figures in one statement (one round trip instead of five):
+    the programme's start (as `programme_start`), active partners, the filtered activities
+    per status, their measured check-ins and the office's kelurahan (for
+    activities-per-kelurahan targets)."""
+    filtered = activity_selectors.activities_filter(
+        Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
+    )
+    annotations: dict[str, Any] = {
+        "first_activity": Subquery(
+            Activity.objects.filter(programme_id=OuterRef("pk"))
+            .order_by()
+            .values("programme_id")
+            .annotate(m=Min("starts_at"))
+            .values("m")
+        ),
+        "first_stage": Subquery(
+            Stage.objects.filter(election__programme_id=OuterRef("pk"))
+            .order_by()
+            .values("election__programme_id")
+            .annotate(m=Min("starts_on"))
+            .values("m")
+        ),
+        "partners_active": _count(
+            Partner.objects.filter(office_id=office.pk, status=PartnerStatus.ACTIVE)
+        ),
+        "kelurahan_total": _count(office_areas(office=office, level="kelurahan")),
+    }
+    statuses = ActivityStatus.choices
+    for i, (value, _label) in enumerate(statuses):
+        annotations[f"status_{i}"] = _count(filtered.filter(status=value))
+    model = _checkin_model()
+    if model is not None:
+        annotations["checkins"] = _count(
+            model.objects.filter(activity_id__in=filtered.values("pk"))
+        )
+    row = (
+        Programme.objects.filter(pk=programme.pk).annotate(**annotations).values(*annotations).get()
+    )
+    candidates = [d for d in (row["first_stage"],) if d]
+    if row["first_activity"]:
+        candidates.append(timezone.localdate(row["first_activity"]))
+    start = min(candidates) if candidates else programme.voting_day - datetime.timedelta(days=90)
+    return _Counts(
+        start=start,
+        partners_active=row["partners_active"] or 0,
+        status_counts=[
+            (value, str(label), row[f"status_{i}"] or 0)
+            for i, (value, label) in enumerate(statuses)
+        ],
+        checkins=int(row["checkins"] or 0) if model is not None else None,
+        kelurahan_total=row["kelurahan_total"] or 0,
+    )
 
 
 def dashboard(
@@ -826,7 +872,8 @@ def dashboard(
     voters = voters_by_area(election=election, level=level)
     # Every voter count is in exactly one area group: the total is their sum.
     voters_total = sum(v.voters_total for v in voters.values()) if voters else None
-    start = programme_start(programme=programme)
+    counts = _dashboard_counts(office=office, programme=programme, filters=filters)
+    start = counts.start
 
     # The counted activities under the targets' filter, in one query, and their M2M rows.
     counted = activity_selectors.counted_activities(
@@ -843,7 +890,11 @@ def dashboard(
         if filters.date_from
         else Value(True)
     )
-    rows = list(counted.order_by().annotate(after_start=after_start).values_list(*_FACT_COLUMNS))
+    rows = list(
+        counted.order_by()
+        .annotate(after_start=after_start, week=TruncWeek("starts_at", output_field=DateField()))
+        .values_list(*_FACT_COLUMNS)
+    )
     ids = counted.values("pk")
     segments: dict[int, set[int]] = defaultdict(set)
     for pk, sid in Activity.segments.through.objects.filter(activity_id__in=ids).values_list(
@@ -863,7 +914,7 @@ def dashboard(
         .annotate(n=Count("pk"), reach=Sum("reach"), imp=Sum("impressions"), eng=Sum("engagement"))
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
-    attendance = {r[0]: r[8] or 0 for r in rows}
+    attendance = {r[0]: r[9] or 0 for r in rows}
     facts = ActivityFacts(
         attendance=attendance,
         kelurahan={r[0]: r[2] for r in rows},
@@ -883,7 +934,7 @@ def dashboard(
     sums = [0] * len(activity_selectors.REACH_FIELDS)
     posts = [0, 0, 0, 0]
     for r in shown:
-        for i, value in enumerate(r[8:]):
+        for i, value in enumerate(r[9:]):
             if value:
                 sums[i] += value
         for i, value in enumerate(online.get(r[0], ())):
@@ -922,10 +973,10 @@ def dashboard(
         days_left=(programme.voting_day - as_of).days,
         voter_election=election,
         voters_total=voters_total,
-        partners_active=Partner.objects.filter(office=office, status=PartnerStatus.ACTIVE).count(),
-        status_counts=_status_counts(office=office, programme=programme, filters=filters),
+        partners_active=counts.partners_active,
+        status_counts=counts.status_counts,
         totals=totals,
-        checkins=measured_checkins(office=office, programme=programme, filters=filters),
+        checkins=counts.checkins,
         by_segment=_suppressed(_grouped(seg_pairs, attendance, seg_names), threshold),
         by_theme=_suppressed(_grouped(theme_pairs, attendance, theme_names), threshold),
         by_method=_suppressed(
@@ -943,6 +994,7 @@ def dashboard(
             today=today,
             facts=facts,
             start=start,
+            kelurahan_total=counts.kelurahan_total,
         ),
         deliverables=deliverable_rollup(
             office=office,
@@ -952,8 +1004,8 @@ def dashboard(
             start=start,
             posts={pk: v[0] for pk, v in online.items()},
         ),
-        # Grouped by week in SQL: the same rows, without parsing a datetime per activity.
-        trend=weekly_trend(office=office, programme=programme, filters=filters),
+        # Weeks truncated in SQL (a date per row), summed from the rows in Python.
+        trend=_trend(shown, attendance),
         areas=_area_rows(
             office=office,
             level=level,
