@@ -50,22 +50,38 @@ def _bare_sql_ms(sql: str, params: list[Any]) -> float:
     return statistics.median(times)
 
 
-# The dashboard's heaviest figures as one plain query each: verified totals, reach per
-# kecamatan and per segment of the office's current programme.
+# Every figure group the dashboard shows by default, as one plain query each (no filters,
+# no rendering): verified totals and online reach; reach per kecamatan, segment, theme,
+# method and partner; activities per status; the weekly trend; measured check-ins; active
+# partners; the voters per kelurahan. The page computes the same figures (and checks
+# rights, applies the filters and renders them), so page/bare is the page's overhead.
+# The office's verified activities with their report figures, read once per query
+# (MATERIALIZED: left to itself, PostgreSQL may walk all 1 million activities by primary key
+# to meet a handful of online posts or kelurahan).
+_V = """WITH v AS MATERIALIZED (
+         SELECT a.id, a.kelurahan_id, a.method_id, a.partner_id, a.starts_at, r.attendance_total
+         FROM activities_activity a JOIN activities_report r ON r.activity_id = a.id
+         WHERE a.office_id = %s AND a.status = 'verified') """
 OFFICE_SQL = [
-    """SELECT COUNT(*), COALESCE(SUM(r.attendance_total), 0)
-       FROM activities_activity a JOIN activities_report r ON r.activity_id = a.id
-       WHERE a.office_id = %s AND a.status = 'verified'""",
-    """SELECT k.parent_id, COUNT(*), COALESCE(SUM(r.attendance_total), 0)
-       FROM activities_activity a JOIN activities_report r ON r.activity_id = a.id
-       JOIN regions_region k ON k.code = a.kelurahan_id
-       WHERE a.office_id = %s AND a.status = 'verified' GROUP BY k.parent_id""",
-    """SELECT s.segment_id, COUNT(*), COALESCE(SUM(r.attendance_total), 0)
-       FROM activities_activity_segments s JOIN activities_activity a ON a.id = s.activity_id
-       JOIN activities_report r ON r.activity_id = a.id
-       WHERE a.office_id = %s AND a.status = 'verified' GROUP BY s.segment_id""",
-    """SELECT v.region_id, v.voters_total FROM analytics_votercount v
-       WHERE v.office_id = %s""",
+    _V + "SELECT COUNT(*), COALESCE(SUM(attendance_total), 0) FROM v",
+    _V + "SELECT COALESCE(SUM(p.reach), 0) "
+    "FROM activities_onlinepost p JOIN v ON v.id = p.activity_id",
+    # A kelurahan code starts with its kecamatan's (32.73.01.1001 → 32.73.01).
+    _V + "SELECT left(kelurahan_id, 8), COUNT(*), COALESCE(SUM(attendance_total), 0) "
+    "FROM v GROUP BY 1",
+    _V + "SELECT s.segment_id, COUNT(*), COALESCE(SUM(v.attendance_total), 0) FROM v "
+    "JOIN activities_activity_segments s ON s.activity_id = v.id GROUP BY s.segment_id",
+    _V + "SELECT t.theme_id, COUNT(*), COALESCE(SUM(v.attendance_total), 0) FROM v "
+    "JOIN activities_activity_themes t ON t.activity_id = v.id GROUP BY t.theme_id",
+    _V + "SELECT method_id, COUNT(*), COALESCE(SUM(attendance_total), 0) FROM v GROUP BY 1",
+    _V + "SELECT partner_id, COUNT(*), COALESCE(SUM(attendance_total), 0) FROM v GROUP BY 1",
+    _V + "SELECT date_trunc('week', starts_at), COUNT(*), COALESCE(SUM(attendance_total), 0) "
+    "FROM v GROUP BY 1 ORDER BY 1",
+    "SELECT a.status, COUNT(*) FROM activities_activity a WHERE a.office_id = %s GROUP BY a.status",
+    """WITH o AS MATERIALIZED (SELECT a.id FROM activities_activity a WHERE a.office_id = %s)
+       SELECT COUNT(*) FROM checkin_checkin c JOIN o ON o.id = c.activity_id""",
+    "SELECT COUNT(*) FROM partners_partner p WHERE p.office_id = %s AND p.status = 'active'",
+    "SELECT v.region_id, v.voters_total FROM analytics_votercount v WHERE v.office_id = %s",
 ]
 NATIONAL_SQL = """SELECT a.office_id, COUNT(*), COALESCE(SUM(r.attendance_total), 0)
     FROM activities_activity a LEFT JOIN activities_report r ON r.activity_id = a.id
