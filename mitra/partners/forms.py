@@ -21,25 +21,10 @@ from .models import (
     PartnerStatus,
 )
 from .phones import whatsapp_normalize
+from .services import SCALAR_FIELDS
 
-PARTNER_FIELDS = [
-    "code",
-    "name",
-    "category",
-    "status",
-    "segments",
-    "areas",
-    "description",
-    "contact_name",
-    "whatsapp",
-    "email",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "website",
-    "member_count",
-    "public_contact_opt_in",
-]
+# The partner's own fields (as services.SCALAR_FIELDS) with its segments and areas.
+PARTNER_FIELDS = [*SCALAR_FIELDS[:4], "segments", "areas", *SCALAR_FIELDS[4:]]
 
 
 class PartnerForm(forms.ModelForm):

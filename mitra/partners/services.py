@@ -263,14 +263,7 @@ def agreement_create(
         agreement.document.name = store_upload(document, folder="agreements")
         agreement.document_name = document.name or ""
     agreement.save()
-    for item in items:
-        Deliverable.objects.create(
-            agreement=agreement,
-            metric=item.metric,
-            target=item.target,
-            theme_id=item.theme_id,
-            segment_id=item.segment_id,
-        )
+    _deliverables_create(agreement=agreement, items=items)
     return agreement
 
 
@@ -303,15 +296,20 @@ def agreement_update(
         if wanted != have:
             for old in existing:
                 old.delete()
-            for item in items:
-                Deliverable.objects.create(
-                    agreement=agreement,
-                    metric=item.metric,
-                    target=item.target,
-                    theme_id=item.theme_id,
-                    segment_id=item.segment_id,
-                )
+            _deliverables_create(agreement=agreement, items=items)
     return agreement
+
+
+def _deliverables_create(*, agreement: Agreement, items: list[DeliverableData]) -> None:
+    # One save per row (not bulk_create) so each deliverable gets its history record.
+    for item in items:
+        Deliverable.objects.create(
+            agreement=agreement,
+            metric=item.metric,
+            target=item.target,
+            theme_id=item.theme_id,
+            segment_id=item.segment_id,
+        )
 
 
 # --- Coordinator invitations --------------------------------------------------------------
