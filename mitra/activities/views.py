@@ -57,10 +57,10 @@ def _detail_or_404(membership: Membership, activity_id: int) -> Any:
 
 
 def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> HttpResponse:
-    if isinstance(exc, NotFoundError):
-        raise Http404
-    if isinstance(exc, PermissionDeniedError):
-        return HttpResponse(exc.message, status=403)
+    """A refused action goes back as a message; not-found and not-allowed become 404/403
+    in DomainErrorMiddleware, as on every page."""
+    if isinstance(exc, NotFoundError | PermissionDeniedError):
+        raise exc
     messages.error(request, exc.message)
     return redirect(fallback)
 

@@ -8,13 +8,10 @@ the denominators (voters per area), targets and pace, the weekly trend and the g
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -43,6 +40,7 @@ from mitra.accounts.permissions import Right, has_right
 from mitra.activities import selectors as activity_selectors
 from mitra.activities.models import Activity, ActivityStatus, OnlinePost
 from mitra.activities.selectors import ActivityFilters
+from mitra.checkin.models import CheckIn
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.elections.models import Election, Programme, Segment, Stage, Theme
 from mitra.elections.selectors import current_programme
@@ -668,18 +666,6 @@ class Dashboard:
         return round(1000 * self.totals["attendance_raw"] / self.voters_total, 2)
 
 
-@functools.cache
-def _checkin_model() -> Any:
-    """The attendance app's CheckIn model once its table exists (None until then)."""
-    try:
-        model = apps.get_model("checkin", "CheckIn")
-    except LookupError:
-        return None
-    if model._meta.db_table not in connection.introspection.table_names():
-        return None
-    return model
-
-
 def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
     return [
         {**r, "attendance_raw": r["attendance"], "attendance": suppress(r["attendance"], threshold)}
@@ -777,7 +763,7 @@ class _Counts:
     start: datetime.date
     partners_active: int
     status_counts: list[tuple[str, str, int]]
-    checkins: int | None
+    checkins: int
     kelurahan_total: int
 
 
@@ -814,11 +800,7 @@ def _dashboard_counts(
     statuses = ActivityStatus.choices
     for i, (value, _label) in enumerate(statuses):
         annotations[f"status_{i}"] = _count(filtered.filter(status=value))
-    model = _checkin_model()
-    if model is not None:
-        annotations["checkins"] = _count(
-            model.objects.filter(activity_id__in=filtered.values("pk"))
-        )
+    annotations["checkins"] = _count(CheckIn.objects.filter(activity_id__in=filtered.values("pk")))
     row = (
         Programme.objects.filter(pk=programme.pk).annotate(**annotations).values(*annotations).get()
     )
@@ -833,7 +815,7 @@ def _dashboard_counts(
             (value, str(label), row[f"status_{i}"] or 0)
             for i, (value, label) in enumerate(statuses)
         ],
-        checkins=int(row["checkins"] or 0) if model is not None else None,
+        checkins=int(row["checkins"] or 0),
         kelurahan_total=row["kelurahan_total"] or 0,
     )
 

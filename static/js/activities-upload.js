@@ -39,7 +39,7 @@
           resolve(false);
         }
       };
-      xhr.onerror = function () { status.textContent = file.name + ": " + (form.getAttribute("data-offline") || "koneksi terputus, coba lagi"); resolve(false); };
+      xhr.onerror = function () { status.textContent = file.name + ": " + form.getAttribute("data-offline"); resolve(false); };
       xhr.send(data);
     });
   }

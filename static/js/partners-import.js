@@ -38,7 +38,7 @@
       });
       xhr.addEventListener("error", function () {
         button.disabled = false;
-        text.textContent = xhr.statusText || "Error";
+        text.textContent = form.dataset.offline || xhr.statusText;
       });
       xhr.send(new FormData(form));
     });
