@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mitra.elections.models import ThemeSegmentTarget
 from mitra.offices.models import OfficeScoped
 
 
@@ -64,7 +65,7 @@ class TargetMetric(models.TextChoices):
     TURNOUT = "turnout", _("Partisipasi pemilih (%)")
 
 
-class Target(OfficeScoped):
+class Target(OfficeScoped, ThemeSegmentTarget):
     """A programme target set by staff: e.g. reach 5,000 first-time voters, 90 % turnout."""
 
     programme = models.ForeignKey(
@@ -74,22 +75,6 @@ class Target(OfficeScoped):
         verbose_name=_("program"),
     )
     metric = models.CharField(_("ukuran"), max_length=30, choices=TargetMetric.choices)
-    segment = models.ForeignKey(
-        "elections.Segment",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("segmen"),
-    )
-    theme = models.ForeignKey(
-        "elections.Theme",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("tema"),
-    )
     value = models.PositiveIntegerField(_("target"))
     note = models.CharField(_("keterangan"), max_length=200, blank=True)
 

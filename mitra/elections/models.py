@@ -131,3 +131,28 @@ class Segment(OfficeScoped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThemeSegmentTarget(models.Model):
+    """Base for targets that may be narrowed to one theme and/or one segment
+    (programme targets, agreement deliverables)."""
+
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tema"),
+    )
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("segmen"),
+    )
+
+    class Meta:
+        abstract = True

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mitra.elections.models import ThemeSegmentTarget
 from mitra.offices.models import OfficeScoped
 
 
@@ -198,27 +199,11 @@ class DeliverableMetric(models.TextChoices):
     POSTS = "online_posts", _("Unggahan media sosial")
 
 
-class Deliverable(models.Model):
+class Deliverable(ThemeSegmentTarget):
     """One agreed target: e.g. at least 3 activities on a theme, or 500 people of a segment."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="deliverables")
     metric = models.CharField(_("ukuran"), max_length=30, choices=DeliverableMetric.choices)
-    theme = models.ForeignKey(
-        "elections.Theme",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("tema"),
-    )
-    segment = models.ForeignKey(
-        "elections.Segment",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("segmen"),
-    )
     target = models.PositiveIntegerField(_("target"))
 
     history = HistoricalRecords()
