@@ -23,3 +23,6 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
 AXES_ENABLED = True
 # One process: the memory cache forgets revoked tokens as Redis would, so tests run with it.
 API_TOKEN_CACHE_SECONDS = 60
+# Likewise the dashboard's figure cache: every test that writes after a read checks that
+# the write reaches the next page.
+ANALYTICS_CACHE_SECONDS = 600

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
+from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.spreadsheets import read_table
 from mitra.elections.models import Election, Programme, Segment, Theme
@@ -247,6 +248,7 @@ def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
         )
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
+    figure_cache.figures_changed(office_id)  # bulk writes send no model signals
     return len(batch.rows)
 
 

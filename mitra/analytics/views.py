@@ -11,17 +11,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
+from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.spreadsheets import template_response
 from mitra.elections.selectors import current_programme, programme_of_office
@@ -169,6 +173,34 @@ def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = _dashboard_member(request)
+    can_export = has_right(membership, Right.EXPORT)
+    can_manage = has_right(membership, Right.MANAGE_PROGRAMME)
+    # Everything the page's figures and links depend on besides the office's records
+    # (whose changes replace the cache's generation): what is asked, by whom, in which
+    # language, on which day.
+    parts = (
+        "dashboard",
+        sorted(request.GET.lists()),
+        get_language(),
+        timezone.localdate().isoformat(),
+        selectors.small_cell_threshold(membership=membership, office=membership.office),
+        can_export,
+        can_manage,
+    )
+    content = figure_cache.cached(
+        membership.office_id,
+        parts,
+        lambda: _dashboard_content(request, can_export=can_export, can_manage=can_manage),
+    )
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {"content": mark_safe(content)},  # noqa: S308 — rendered by the template below
+    )
+
+
+def _dashboard_content(request: HttpRequest, *, can_export: bool, can_manage: bool) -> str:
     d, form = _board(request)
     query = urlencode(d.filters.as_query())
     chart_names = ["segment", "theme", "method", "partner", "status", "trend"]
@@ -180,9 +212,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             a.code,
         ),
     )
-    return render(
-        request,
-        "analytics/dashboard.html",
+    return render_to_string(
+        "analytics/_dashboard.html",
         {
             "d": d,
             "form": form,
@@ -191,9 +222,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "map_svg": _map(d, query),
             "ranked_areas": ranked,
             "area_table": _area_table(d, ranked, query),
-            "can_export": has_right(request.membership, Right.EXPORT),  # type: ignore[attr-defined]
-            "can_manage": has_right(request.membership, Right.MANAGE_PROGRAMME),  # type: ignore[attr-defined]
+            "can_export": can_export,
+            "can_manage": can_manage,
         },
+        request=request,
     )
 
 
@@ -486,14 +518,29 @@ def public_summary(request: HttpRequest) -> HttpResponseBase:
     office = public_office()
     if office is None:
         raise Http404
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return exports.summary_table(_public_summary(office)).response(
+            request.GET["format"], filename="ringkasan-program"
+        )
+    content = figure_cache.cached(
+        office.pk,
+        ("summary", get_language()),  # the same for every visitor
+        lambda: render_to_string(
+            "analytics/_summary.html", {"s": _public_summary(office)}, request=request
+        ),
+    )
+    return render(
+        request,
+        "analytics/summary.html",
+        {"content": mark_safe(content)},  # noqa: S308 — rendered by the template above
+    )
+
+
+def _public_summary(office: Any) -> selectors.PublicSummary:
     summary = selectors.public_summary(office=office)
     if summary is None:
         raise Http404
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return exports.summary_table(summary).response(
-            request.GET["format"], filename="ringkasan-program"
-        )
-    return render(request, "analytics/summary.html", {"s": summary, "office": office})
+    return summary
 
 
 @login_required

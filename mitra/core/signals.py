@@ -1,4 +1,5 @@
-"""Drop the cached home page when what it shows changes (see core.views.home)."""
+"""Drop cached pages when what they show changes: the home page (see core.views.home)
+here, the analytics dashboard in `figure_cache`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ def _changed(**_kwargs: Any) -> None:
 
 
 def connect() -> None:
+    from . import figure_cache
+
+    figure_cache.connect()
     for sender in ("portal.Article", "activities.Activity", "elections.Stage"):
         post_save.connect(_changed, sender=sender, dispatch_uid=f"home-cache-save-{sender}")
         post_delete.connect(_changed, sender=sender, dispatch_uid=f"home-cache-delete-{sender}")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from mitra.core import figure_cache
 from mitra.offices.models import Office
 
 from .context import DEMO_OFFICE_SLUG, DemoContext
@@ -41,6 +42,7 @@ def _run(ctx: DemoContext, function_name: str) -> None:
         started = time.monotonic()
         step(ctx)
         ctx.say(f"  {module_name.split('.')[1]:<11} {time.monotonic() - started:6.1f} s")
+    figure_cache.figures_changed(None)  # the steps write in bulk, without model signals
 
 
 @transaction.atomic

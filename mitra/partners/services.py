@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.services import membership_grant, user_create
+from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Segment, Theme
@@ -877,6 +878,7 @@ def partner_import_confirm(*, membership: Membership, batch_id: int) -> dict[str
     batch.result = counts
     batch.rows = []  # the personal data in the sheet is not kept once written
     batch.save(update_fields=["status", "confirmed_at", "result", "rows"])
+    figure_cache.figures_changed(office_id)  # bulk writes send no model signals
     return counts
 
 

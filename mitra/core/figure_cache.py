@@ -1,0 +1,164 @@
+"""The dashboard, computed once per change of what it shows and kept until the next one.
+
+Every office has a generation token in the shared cache; any write to a record the
+dashboard reads (activities, reports, posts, check-ins, partners, agreements, targets,
+voter counts, the programme's elections, stages, themes and segments, the office itself)
+replaces its office's token, and a write to what all offices share (regions, their
+boundaries) replaces the global token. Cached pages are keyed by both tokens, so a write
+makes every earlier copy unreachable at once: nothing is ever served from before it.
+
+Bulk writes skip the model signals, so the services that use them call `figures_changed`
+themselves (voter counts, past turnout, regions and boundaries, the partner import).
+
+On only with a cache that every server process shares (Redis): `ANALYTICS_CACHE_SECONDS`
+(default 900 with Redis, 0 without, which computes every page afresh). The lifetime bounds
+what a lost invalidation (the cache unreachable during a write) could leave behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import operator
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+GLOBAL = "all"
+
+# Where each model keeps its office (the models that have `office_id` need no entry).
+_OFFICE_OF: dict[str, Callable[[Any], int]] = {
+    "offices.Office": operator.attrgetter("pk"),
+    "activities.Report": operator.attrgetter("activity.office_id"),
+    "activities.OnlinePost": operator.attrgetter("activity.office_id"),
+    "elections.Stage": operator.attrgetter("election.office_id"),
+    "elections.Theme": operator.attrgetter("programme.office_id"),
+    "partners.Deliverable": operator.attrgetter("agreement.office_id"),
+}
+# The records the dashboard reads, per office; regions are shared by all offices.
+OFFICE_MODELS = (
+    "offices.Office",
+    "activities.Activity",
+    "activities.Method",
+    "activities.Report",
+    "activities.OnlinePost",
+    "checkin.CheckIn",
+    "partners.Partner",
+    "partners.Agreement",
+    "partners.Deliverable",
+    "elections.Programme",
+    "elections.Election",
+    "elections.Stage",
+    "elections.Theme",
+    "elections.Segment",
+    "analytics.Target",
+)  # voter counts and past turnout are written only in bulk: their import calls us
+GLOBAL_MODELS = ("regions.Region",)
+
+
+def enabled() -> bool:
+    return cache_seconds() > 0
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "ANALYTICS_CACHE_SECONDS", 0))
+
+
+def _generation_key(scope: int | str) -> str:
+    return f"analytics:generation:{scope}"
+
+
+def _generations(office_id: int) -> str:
+    """The global and the office's tokens, created on first use (a lost token is replaced
+    by a new one, never by an old value: no earlier copy becomes reachable again)."""
+    keys = [_generation_key(GLOBAL), _generation_key(office_id)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return "-".join(str(found[key]) for key in keys)
+
+
+def _replace_generation(scope: int | str) -> None:
+    try:
+        cache.set(_generation_key(scope), uuid.uuid4().hex, timeout=None)
+    except Exception:  # a cache outage must not fail the write; copies expire on their own
+        logger.exception("could not forget the cached figures of %s", scope)
+
+
+def figures_changed(office_id: int | None) -> None:
+    """Forget the office's cached figures (None: every office's), now and after the commit:
+    a page computed in between from the old rows is then unreachable too."""
+    if not enabled():
+        return
+    scope: int | str = GLOBAL if office_id is None else office_id
+    _replace_generation(scope)
+    transaction.on_commit(lambda: _replace_generation(scope))
+
+
+def cached(office_id: int, parts: tuple[Any, ...], compute: Callable[[], str]) -> str:
+    """`compute()`'s text for these parts, from the cache while nothing changed."""
+    if not enabled():
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    try:
+        key = f"analytics:page:{office_id}:{_generations(office_id)}:{digest}"
+        text = cache.get(key)
+    except Exception:  # without the cache the page is computed, as when it is off
+        logger.exception("figure cache unavailable")
+        return compute()
+    if text is None:
+        text = compute()
+        try:
+            cache.set(key, text, timeout=cache_seconds())
+        except Exception:
+            logger.exception("figure cache unavailable")
+    return str(text)
+
+
+def _office_of(instance: Any) -> int | None:
+    label = instance._meta.label
+    try:
+        if label in _OFFICE_OF:
+            return int(_OFFICE_OF[label](instance))
+        return int(instance.office_id)
+    except (ObjectDoesNotExist, AttributeError, TypeError):
+        return None  # not traceable (e.g. a parent already gone): forget every office's
+
+
+def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if not enabled() or kwargs.get("raw"):  # fixtures loading
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed fires before and after a change: the "post_" call is enough
+    if sender._meta.label in GLOBAL_MODELS:
+        figures_changed(None)
+    else:
+        figures_changed(_office_of(instance))
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    for label in (*OFFICE_MODELS, *GLOBAL_MODELS):
+        model = apps.get_model(label)
+        uid = f"analytics-figures-{label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    activity = apps.get_model("activities.Activity")
+    for relation in ("segments", "themes", "elections"):
+        m2m_changed.connect(
+            _changed,
+            sender=getattr(activity, relation).through,
+            dispatch_uid=f"analytics-figures-activity-{relation}",
+        )
