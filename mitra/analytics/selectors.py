@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
@@ -520,7 +521,7 @@ def target_rows(
         elif target.metric == TargetMetric.REACH:
             actual, unit = sum(facts.attendance[pk] for pk in ids), _("orang")
         else:
-            actual, unit = len(ids), _("kegiatan")
+            actual, unit = len(ids), npgettext("count", "kegiatan", "kegiatan", value)
         pace = (
             scoring.Pace(actual=actual, target=value, expected=expected, days_left=days_left)
             if actual is not None

@@ -107,6 +107,10 @@ def test_filters_and_counts(client, staff_member, registry, categories, segments
     assert _names(client.get(url, {"q": "gamma"})) == ["Gamma Pemuda"]
     partial = client.get(url, {"q": "alpha"}, headers={"hx-request": "true"})
     assert "<h1>" not in partial.content.decode()
+    assert "<b>3</b> mitra" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"  # English counts agree in number
+    assert "<b>3</b> partners" in client.get(url).content.decode()
+    assert "<b>1</b> partner<" in client.get(url, {"q": "gamma"}).content.decode()
 
 
 def test_list_queries_do_not_grow_with_the_page(client, staff_member, office, categories, segments):
