@@ -5,10 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _manage(*args: str, env_file: str | None = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """manage.py in a fresh process; `env_file=None` leaves MITRA_ENV_FILE unset."""
     test_only = {
         "DEBUG",
         "SECRET_KEY",
@@ -17,7 +20,10 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
     clean = {k: v for k, v in os.environ.items() if k not in test_only}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", MITRA_ENV_FILE="", **env)
+    clean.pop("MITRA_ENV_FILE", None)
+    if env_file is not None:
+        clean["MITRA_ENV_FILE"] = env_file
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=clean,
@@ -33,6 +39,13 @@ def test_production_refuses_to_start_without_secret_key():
     result = _manage("check")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bare_checkout_runs_management_commands_as_development():
+    if (ROOT / ".env").is_file():
+        pytest.skip("this checkout has a .env: it is configured, not bare")
+    result = _manage("makemigrations", "--check", "--dry-run", env_file=None)
+    assert result.returncode == 0, result.stderr
 
 
 def test_development_has_a_default_secret_key():
