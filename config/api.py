@@ -5,7 +5,6 @@ from mitra.analytics.api import router as analytics_router
 from mitra.checkin.api import router as checkin_router
 from mitra.core.api import create_api
 from mitra.partners.api import router as partners_router
-from mitra.portal.api import router as portal_router
 from mitra.regions.api import router as regions_router
 
 api = create_api()
@@ -13,5 +12,4 @@ api.add_router("", regions_router)
 api.add_router("", partners_router)
 api.add_router("", activities_router)
 api.add_router("", checkin_router)
-api.add_router("", portal_router)
 api.add_router("", analytics_router)

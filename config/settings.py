@@ -202,7 +202,7 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     # Uploads live outside the web root and are served only through views that check
-    # permission (see mitra.core.files).
+    # permission (see mitra.core.uploads).
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("MEDIA_ROOT", default=VAR_DIR / "media")},

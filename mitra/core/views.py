@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.elections.selectors import current_programme, programme_countdown
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 from mitra.portal.selectors import home_sections
 
 # The home page is the same for every anonymous visitor of one language on one day (the
@@ -44,8 +44,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _home_context() -> dict[str, object]:
-    office = public_office()
+def _home_context(request: HttpRequest) -> dict[str, object]:
+    office = request_public_office(request)
     programme = current_programme(office=office) if office else None
     countdown = programme_countdown(programme=programme) if programme else None
     context: dict[str, object] = {"office": office, "programme": programme, "countdown": countdown}
@@ -57,11 +57,11 @@ def _home_context() -> dict[str, object]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not shared_page_allowed(request):
-        return render(request, "core/home.html", _home_context())
+        return render(request, "core/home.html", _home_context(request))
     version = cache.get(HOME_VERSION_KEY, 0)
     key = f"core:home:{version}:{get_language()}:{timezone.localdate().isoformat()}"
     html = cache.get(key)
     if html is None:
-        html = render_shareable(request, "core/home.html", _home_context())
+        html = render_shareable(request, "core/home.html", _home_context(request))
         cache.set(key, html, HOME_CACHE_SECONDS)
     return HttpResponse(personalise(request, html))

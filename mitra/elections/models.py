@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import datetime
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.offices.models import OfficeScoped
@@ -36,9 +33,6 @@ class Programme(OfficeScoped):
 
     def __str__(self) -> str:
         return self.name
-
-    def days_to_voting(self, today: datetime.date | None = None) -> int:
-        return (self.voting_day - (today or timezone.localdate())).days
 
 
 class Election(OfficeScoped):

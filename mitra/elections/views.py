@@ -20,9 +20,7 @@ from .forms import StageForm
 @login_required
 def stage_list(request: HttpRequest) -> HttpResponse:
     membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
-    programme = selectors.current_programme(office=membership.office)
-    if programme is None:
-        raise Http404(_("Kantor ini belum memiliki program."))
+    programme = selectors.programme_of_office(office=membership.office)
     table = selectors.programme_stage_table(programme=programme)
     return render(request, "elections/stages.html", {"programme": programme, "table": table})
 

@@ -1,4 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Field
+from django.forms import Field as FormField
+from django.http import HttpRequest
+from django.utils.text import capfirst
+
+from mitra.core.uploads import IMAGE_KINDS, CheckedFileField, store_upload
 
 from .models import Office
 
@@ -8,3 +20,21 @@ class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "region"]
     raw_id_fields = ["region"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        if db_field.name == "logo":  # judged by content, like every other upload
+            return CheckedFileField(
+                kinds=sorted(IMAGE_KINDS),
+                required=False,
+                label=capfirst(db_field.verbose_name),
+                widget=AdminFileWidget,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Office, form: Any, change: bool) -> None:
+        upload = form.cleaned_data.get("logo")
+        if isinstance(upload, UploadedFile):  # stored under a random name, as uploads are
+            obj.logo = store_upload(upload, folder="offices/logo")  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -4,6 +4,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 
+from mitra.core.uploads import file_response
+
 from .models import Office
 
 
@@ -13,4 +15,4 @@ def logo(request: HttpRequest, slug: str) -> FileResponse:
     office = get_object_or_404(Office, slug=slug)
     if not office.logo:
         raise Http404
-    return FileResponse(office.logo.open("rb"))
+    return file_response(office.logo)

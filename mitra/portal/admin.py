@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField, store_upload
 
@@ -12,7 +13,7 @@ from .models import Article, Material, MaterialVersion, Tag
 
 
 class ArticleAdminForm(forms.ModelForm):
-    image_upload = CheckedFileField(kinds=sorted(IMAGE_KINDS), required=False, label="Gambar")
+    image_upload = CheckedFileField(kinds=sorted(IMAGE_KINDS), required=False, label=_("Gambar"))
 
     class Meta:
         model = Article
@@ -50,7 +51,7 @@ class TagAdmin(admin.ModelAdmin):
 
 class MaterialVersionForm(forms.ModelForm):
     upload = CheckedFileField(
-        kinds=["pdf", "jpeg", "png", "webp", "mp4", "pptx"], required=False, label="Berkas"
+        kinds=["pdf", "jpeg", "png", "webp", "mp4", "pptx"], required=False, label=_("Berkas")
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 
 from . import selectors
 from .models import Article
@@ -17,7 +17,7 @@ from .models import Article
 
 class LatestArticlesFeed(Feed):
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> object:
-        return public_office()
+        return request_public_office(request)
 
     def title(self, office: object) -> str:
         return _("Berita %(office)s") % {"office": office or "Mitra Pemilu"}
@@ -31,7 +31,8 @@ class LatestArticlesFeed(Feed):
     def items(self, office: object) -> list[Article]:
         if office is None:
             return []
-        return list(selectors.public_articles(office=office)[:20])  # type: ignore[arg-type]
+        articles = selectors.public_articles(office=office).prefetch_related("tags")  # type: ignore[arg-type]
+        return list(articles[:20])
 
     def item_title(self, item: Article) -> str:
         return item.title

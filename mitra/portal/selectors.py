@@ -13,18 +13,11 @@ from mitra.accounts.models import Membership
 from mitra.activities.models import Activity, ActivityStatus, Report
 from mitra.elections.models import Programme, Theme
 from mitra.offices.models import Office
+from mitra.offices.selectors import public_office_id_query
 from mitra.partners.models import Partner
-from mitra.regions.models import Region, RegionLevel
+from mitra.regions.models import Region
 
 from .models import Article, Material, MaterialVersion
-
-
-def _public_office_q() -> Q:
-    """Rows of the office the public site speaks for, without a separate query for it."""
-    if settings.MITRA_PUBLIC_OFFICE:
-        return Q(office__slug=settings.MITRA_PUBLIC_OFFICE)
-    return Q(office_id=Subquery(Office.objects.order_by("pk").values("pk")[:1]))
-
 
 # --- News ---------------------------------------------------------------------------------
 
@@ -41,7 +34,7 @@ class ArticleHead:
 def article_head(*, slug: str) -> ArticleHead | None:
     row = (
         Article.objects.visible()
-        .filter(_public_office_q(), slug=slug)
+        .filter(office_id=Subquery(public_office_id_query()), slug=slug)
         .values_list("id", "updated_at", "view_count")
         .first()
     )
@@ -49,11 +42,11 @@ def article_head(*, slug: str) -> ArticleHead | None:
 
 
 def public_articles(*, office: Office, query: str = "", tag: str = "") -> QuerySet[Article]:
+    """Visible articles, newest first; callers that show tags prefetch them (cards do not)."""
     articles = (
         Article.objects.visible()
         .filter(office=office)
         .select_related("author")
-        .prefetch_related("tags")
         .order_by("-published_at", "-pk")
     )
     if query:
@@ -78,7 +71,6 @@ def office_articles(*, membership: Membership, query: str = "") -> QuerySet[Arti
     articles = (
         Article.objects.filter(office_id=membership.office_id)
         .select_related("author")
-        .prefetch_related("tags")
         .order_by("-published_at", "-pk")
     )
     if query:
@@ -88,7 +80,7 @@ def office_articles(*, membership: Membership, query: str = "") -> QuerySet[Arti
 
 def office_article(*, membership: Membership, pk: int) -> Article | None:
     """One article of the member's office (None for another office's: 404)."""
-    return office_articles(membership=membership).filter(pk=pk).first()
+    return office_articles(membership=membership).prefetch_related("tags").filter(pk=pk).first()
 
 
 def latest_articles(*, office: Office, limit: int = 3) -> list[Article]:
@@ -124,12 +116,6 @@ def partner_directory(
             Q(areas__code=kecamatan) | Q(areas__parent_id=kecamatan)
         ).distinct()
     return partners
-
-
-def office_kecamatan(*, office: Office) -> QuerySet[Region]:
-    return Region.objects.filter(parent_id=office.region_id, level=RegionLevel.KECAMATAN).order_by(
-        "name"
-    )
 
 
 # --- Materials ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import markdown
@@ -42,7 +42,6 @@ from .models import (
     MaterialVersion,
     Tag,
     ViewFlush,
-    article_cache_key,
 )
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -81,41 +80,6 @@ def markdown_render(*, text: str) -> str:
 # --- Articles -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def article_create(
-    *,
-    membership: Membership,
-    title: str,
-    slug: str,
-    lead: str,
-    body: str,
-    published_at: Any | None = None,
-    status: str = ArticleStatus.DRAFT,
-    tags: Iterable[str] = (),
-    image: Any | None = None,
-    image_alt: str = "",
-) -> Article:
-    require(membership, Right.MANAGE_CONTENT)
-    published_at = published_at or timezone.now()
-    if status == ArticleStatus.PUBLISHED and published_at > timezone.now():
-        status = ArticleStatus.SCHEDULED
-    article = Article.objects.create(
-        office=membership.office,
-        title=title,
-        slug=slug,
-        lead=lead,
-        body=body,
-        published_at=published_at,
-        status=status,
-        author=membership.user,
-        image=store_upload(image, folder="portal/articles") if image else "",
-        image_alt=image_alt,
-    )
-    if tags:
-        article.tags.set(tags_ensure(office_id=membership.office_id, names=tags))
-    return article
-
-
 class ArticleError(DomainError):
     """An article rule refused the change."""
 
@@ -139,6 +103,13 @@ def _free_slug(*, office_id: int, wanted: str, title: str, article_id: int | Non
     return slug
 
 
+def _status_at(status: str, published_at: datetime) -> str:
+    """A "published" article whose time is still to come is "scheduled"."""
+    if status == ArticleStatus.PUBLISHED and published_at > timezone.now():
+        return ArticleStatus.SCHEDULED
+    return status
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -157,49 +128,38 @@ def article_save(
     """Create an article of the member's office, or change one of its articles (`article_id`).
 
     A new image (already content-checked by the form) replaces the old; none keeps it.
-    "Published" with a future time becomes "scheduled", as in `article_create`.
+    No publication time means now for a new article and unchanged for an existing one.
     """
     require(membership, Right.MANAGE_CONTENT)
     if status not in ArticleStatus.values:
         raise ArticleError(_("Status berita tidak dikenal."), code="status")
     tags = [t.strip()[:60] for t in tags if t.strip()]
     if article_id is None:
-        slug = _free_slug(office_id=membership.office_id, wanted=slug, title=title, article_id=None)
-        return article_create(
-            membership=membership,
-            title=title,
-            slug=slug,
-            lead=lead,
-            body=body,
-            published_at=published_at,
-            status=status,
-            tags=tags,
-            image=image,
-            image_alt=image_alt,
+        article = Article(office=membership.office, author=membership.user)
+    else:
+        found = (
+            Article.objects.select_for_update()
+            .filter(office_id=membership.office_id, pk=article_id)
+            .first()
         )
-    article = (
-        Article.objects.select_for_update()
-        .filter(office_id=membership.office_id, pk=article_id)
-        .first()
-    )
-    if article is None:
-        raise NotFoundError(_("Berita tidak ditemukan."), code="not_found")
-    old_slug = article.slug
-    article.slug = _free_slug(
+        if found is None:
+            raise NotFoundError(_("Berita tidak ditemukan."), code="not_found")
+        article = found
+    new_slug = _free_slug(
         office_id=membership.office_id,
         wanted=slug or article.slug,
         title=title,
         article_id=article.pk,
     )
-    published_at = published_at or article.published_at
-    if status == ArticleStatus.PUBLISHED and published_at > timezone.now():
-        status = ArticleStatus.SCHEDULED
+    if article.pk is not None and new_slug != article.slug:
+        article.drop_cached_page()  # the old address's cached page goes too
+    article.slug = new_slug
+    published_at = published_at or article.published_at  # a new article's default: now
     article.title, article.lead, article.body = title, lead, body
-    article.status, article.published_at, article.image_alt = status, published_at, image_alt
+    article.status, article.published_at = _status_at(status, published_at), published_at
+    article.image_alt = image_alt
     if image:
         article.image = store_upload(image, folder="portal/articles")
-    if old_slug != article.slug:  # the old address's cached page goes too
-        cache.delete_many([article_cache_key(old_slug, code) for code, _n in settings.LANGUAGES])
     article.save()
     article.tags.set(tags_ensure(office_id=membership.office_id, names=tags))
     return article
@@ -374,24 +334,6 @@ def view_counts_flush() -> int:
 
 
 # --- Materials ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def material_version_add(
-    *, membership: Membership, material: Material, file: Any, notes: str = ""
-) -> MaterialVersion:
-    """Add the next version of a material (the file must come from a CheckedFileField)."""
-    require(membership, Right.MANAGE_CONTENT)
-    locked = Material.objects.select_for_update().get(pk=material.pk, office=membership.office)
-    last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return MaterialVersion.objects.create(
-        material=locked,
-        number=last + 1,
-        file=store_upload(file, folder="portal/materials"),
-        original_name=getattr(file, "name", "")[:200],
-        size=getattr(file, "size", 0) or 0,
-        notes=notes,
-    )
 
 
 def material_download_record(*, version: MaterialVersion) -> None:

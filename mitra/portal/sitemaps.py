@@ -42,10 +42,7 @@ class ArticleSitemap(Sitemap):
         if office is None:
             return []
         return list(
-            selectors.public_articles(office=office)
-            .select_related(None)
-            .prefetch_related(None)
-            .only("slug", "updated_at")
+            selectors.public_articles(office=office).select_related(None).only("slug", "updated_at")
         )
 
     def lastmod(self, item: Article) -> datetime.datetime:

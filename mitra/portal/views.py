@@ -10,19 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from mitra.accounts.models import Membership
-from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
@@ -35,8 +35,9 @@ from mitra.elections.selectors import (
     programme_timeline,
 )
 from mitra.offices.models import Office
-from mitra.offices.selectors import public_office
-from mitra.partners.models import PartnerCategory
+from mitra.offices.selectors import request_public_office
+from mitra.partners.selectors import category_list
+from mitra.regions.selectors import kecamatan_of
 
 from . import selectors, services
 from .bots import counts_as_view
@@ -54,16 +55,13 @@ def absolute_url(path: str) -> str:
 
 
 def _office(request: HttpRequest) -> Office:
-    office = getattr(request, "_mitra_public_office", None) or public_office()
+    office = request_public_office(request)
     if office is None:
         raise Http404
-    request._mitra_public_office = office  # type: ignore[attr-defined]
     return office
 
 
 def _can_preview(request: HttpRequest) -> bool:
-    if not request.user.is_authenticated:
-        return False
     return has_right(getattr(request, "membership", None), Right.MANAGE_CONTENT)
 
 
@@ -102,12 +100,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     key = article_cache_key(slug, get_language())
     entry = cache.get(key) if cacheable else None
     if entry is None:
-        head = selectors.article_head(slug=slug)
-        if head is None:
+        office = request_public_office(request)
+        item = selectors.public_article(office=office, slug=slug) if office else None
+        if item is None:
             return _article_preview(request, slug)
-        item = selectors.public_article(office=_office(request), slug=slug)
-        if item is None:  # unpublished between the two reads
-            raise Http404
         entry = {"id": item.pk, "html": _render_article(request, item)}
         if cacheable:
             cache.set(key, entry, ARTICLE_CACHE_SECONDS)
@@ -163,13 +159,26 @@ def _article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@cache_control(public=True, max_age=3600)
 def article_image(request: HttpRequest, slug: str) -> HttpResponseBase:
-    office = _office(request)
-    item = selectors.public_article(office=office, slug=slug)
+    """A visible article's image (cached publicly); staff previews also get drafts' images."""
+    office = request_public_office(request)
+    item = selectors.public_article(office=office, slug=slug) if office else None
+    if item is not None:
+        if not item.image:
+            raise Http404
+        response = file_response(item.image)
+        patch_cache_control(response, public=True, max_age=3600)
+        return response
+    if not _can_preview(request):
+        raise Http404
+    office = request.membership.office  # type: ignore[attr-defined]
+    item = selectors.public_article(office=office, slug=slug, preview=True)
     if item is None or not item.image:
         raise Http404
-    return file_response(item.image)
+    response = file_response(item.image)
+    # Like the preview page: only for this person, and fetched afresh after each edit.
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Timeline, how to vote ----------------------------------------------------------------
@@ -235,9 +244,9 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "page_query": urlencode(params),
-            "categories": PartnerCategory.objects.filter(office=office),
+            "categories": category_list(office_id=office.pk),
             "segments": office_segments(office=office),
-            "kecamatan_list": selectors.office_kecamatan(office=office),
+            "kecamatan_list": kecamatan_of(city_code=office.region_id),
             "canonical": absolute_url(request.path),
         },
     )
@@ -261,7 +270,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         theme=filters["theme"],
         segment=filters["segment"],
     )
-    kecamatan_list = list(selectors.office_kecamatan(office=office))
+    kecamatan_list = list(kecamatan_of(city_code=office.region_id))
     svg = kecamatan_map(regions=kecamatan_list, counts=result.per_kecamatan)
     table = [(k, result.per_kecamatan.get(k.code, 0)) for k in kecamatan_list]
     return render(
@@ -354,10 +363,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def _content_manager(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership or not has_right(membership, Right.MANAGE_CONTENT):
-        raise PermissionDenied(_("Anda tidak memiliki izin untuk tindakan ini."))
-    return membership  # type: ignore[return-value]
+    return require(request_membership(request), Right.MANAGE_CONTENT)
 
 
 @login_required
@@ -403,7 +409,7 @@ def _article_page(
             except NotFoundError:
                 raise Http404 from None
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form.add_error("slug" if exc.code == "slug_taken" else None, exc.message)
             else:
                 messages.success(request, _("Berita tersimpan."))
                 return redirect("portal:staff_article_edit", saved.pk)

@@ -16,12 +16,5 @@ def region_children(*, parent: str | None) -> QuerySet[Region]:
 
 
 def kecamatan_of(*, city_code: str) -> QuerySet[Region]:
-    return Region.objects.children_of(city_code).kecamatan()
-
-
-def kelurahan_of(*, city_code: str) -> QuerySet[Region]:
-    return Region.objects.within(city_code).kelurahan().select_related("parent")
-
-
-def boundaries_available(*, city_code: str, level: int) -> bool:
-    return Region.objects.within(city_code).filter(level=level, boundary__isnull=False).exists()
+    """The kecamatan of a city or regency, by name."""
+    return Region.objects.children_of(city_code).kecamatan().order_by("name")
