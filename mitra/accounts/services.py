@@ -23,7 +23,8 @@ class AccountError(DomainError):
     pass
 
 
-def _token_hash(key: str) -> str:
+def token_hash(key: str) -> str:
+    """What is stored of a secret token (API keys, invitation links): its SHA-256."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -69,7 +70,7 @@ def membership_grant(
 def api_token_create(*, user: User, name: str = "") -> str:
     """Create a token and return its secret once; only a hash is stored."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(key), prefix=key[:8])
+    ApiToken.objects.create(user=user, name=name, key_hash=token_hash(key), prefix=key[:8])
     return key
 
 
@@ -81,18 +82,6 @@ def _token_touch(token_id: int, last_used_at: datetime.datetime | None) -> datet
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
         return now
     return None
-
-
-def api_token_authenticate(*, key: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    _token_touch(token.pk, token.last_used_at)
-    return token.user
 
 
 def api_token_member(*, key: str) -> tuple[User, Membership | None] | None:
@@ -107,7 +96,7 @@ def api_token_member(*, key: str) -> tuple[User, Membership | None] | None:
     planning the query. A user without any membership costs a second query (the plain
     token lookup).
     """
-    key_hash = _token_hash(key)
+    key_hash = token_hash(key)
     value = tokens.cached(key_hash)
     if value is not None:
         user, membership = tokens.instances(value)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import DatabaseError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -68,7 +66,3 @@ def create_api() -> NinjaAPI:
         )
 
     return api
-
-
-def problem(detail: str, code: str) -> dict[str, Any]:
-    return {"detail": detail, "code": code}

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -103,7 +104,8 @@ def template_response(
     """An XLSX with the expected header row, example rows and an optional notes sheet."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Data"
+    # Sheet names are for people only: read_table takes the first sheet, whatever its name.
+    sheet.title = pgettext("nama lembar kerja", "Data")
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -114,7 +116,7 @@ def template_response(
             14, len(title) + 4
         )
     if notes:
-        guide = workbook.create_sheet("Petunjuk")
+        guide = workbook.create_sheet(pgettext("nama lembar kerja", "Petunjuk"))
         for line in notes.splitlines():
             guide.append([line])
     buffer = io.BytesIO()

@@ -57,19 +57,24 @@ def sniff_kind(file: File, kinds: Iterable[str]) -> str | None:
     return None
 
 
-def validate_upload(
-    file: UploadedFile, *, kinds: Iterable[str], max_bytes: int | None = None
-) -> str:
-    """Check size and content; return the detected kind or raise a ValidationError."""
-    kinds = list(kinds)
+def check_size(file: UploadedFile, *, max_bytes: int | None = None) -> None:
+    """Refuse a file over the limit (UPLOAD_MAX_BYTES unless given), naming both sizes."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    names = ", ".join(KINDS[k][0] for k in kinds)
     if file.size is not None and file.size > limit:
         raise forms.ValidationError(
             _("Berkas terlalu besar (%(size)s). Batasnya %(limit)s.")
             % {"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
             code="file_too_large",
         )
+
+
+def validate_upload(
+    file: UploadedFile, *, kinds: Iterable[str], max_bytes: int | None = None
+) -> str:
+    """Check size and content; return the detected kind or raise a ValidationError."""
+    kinds = list(kinds)
+    names = ", ".join(KINDS[k][0] for k in kinds)
+    check_size(file, max_bytes=max_bytes)
     if not file.size:
         raise forms.ValidationError(_("Berkas kosong."), code="file_empty")
     kind = sniff_kind(file, kinds)

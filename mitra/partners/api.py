@@ -222,7 +222,7 @@ def list_partners(request: HttpRequest, query: Query[PartnerQuery]) -> dict[str,
     )
     qs = selectors.partner_list(membership=membership, filters=filters)
     ids = list(qs.values_list("pk", flat=True)[query.offset : query.offset + query.limit])
-    rows = selectors.partner_page_rows(Partner(pk=pk) for pk in ids)
+    rows = selectors.partner_page_rows(ids)
     return {"count": qs.count(), "items": [_partner_out(p, membership) for p in rows]}
 
 

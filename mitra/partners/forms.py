@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.uploads import CheckedFileField
+from mitra.core.uploads import CheckedFileField, check_size
 from mitra.elections.models import Segment, Theme
+from mitra.offices.models import Office
 from mitra.regions.models import Region
 
 from .models import (
@@ -21,10 +22,27 @@ from .models import (
     PartnerStatus,
 )
 from .phones import whatsapp_normalize
-from .services import SCALAR_FIELDS
+from .services import COORDINATOR_FIELDS
 
-# The partner's own fields (as services.SCALAR_FIELDS) with its segments and areas.
-PARTNER_FIELDS = [*SCALAR_FIELDS[:4], "segments", "areas", *SCALAR_FIELDS[4:]]
+# In the order the form shows them.
+PARTNER_FIELDS = [
+    "code",
+    "name",
+    "category",
+    "status",
+    "segments",
+    "areas",
+    "description",
+    "contact_name",
+    "whatsapp",
+    "email",
+    "instagram",
+    "facebook",
+    "tiktok",
+    "website",
+    "member_count",
+    "public_contact_opt_in",
+]
 
 
 class PartnerForm(forms.ModelForm):
@@ -53,8 +71,8 @@ class PartnerForm(forms.ModelForm):
             .order_by("code")
         )
         self.fields["areas"].widget.attrs["size"] = 10
-        if coordinator:
-            for name in ["code", "name", "category", "status", "public_contact_opt_in"]:
+        if coordinator:  # the commission's fields are not theirs to change (or to see here)
+            for name in [n for n in self.fields if n not in COORDINATOR_FIELDS]:
                 del self.fields[name]
 
     def clean_whatsapp(self) -> str:
@@ -132,18 +150,34 @@ class AgreementForm(forms.ModelForm):
         """Model validation (constraints) is the service's job."""
 
 
+Choices = list[tuple[Any, str]]
+_EMPTY_CHOICE = ("", "---------")  # what a ModelChoiceField offers for "none"
+
+
+def deliverable_form_kwargs(*, office: Office) -> dict[str, Choices]:
+    """The theme and segment choices of the office, loaded once for every form of the formset
+    (model choice fields would query them again for each form)."""
+    themes = Theme.objects.filter(programme__office=office)
+    segments = Segment.objects.filter(office=office).order_by("order")
+    return {
+        "themes": [_EMPTY_CHOICE, *((t.pk, str(t)) for t in themes)],
+        "segments": [_EMPTY_CHOICE, *((s.pk, str(s)) for s in segments)],
+    }
+
+
 class DeliverableForm(forms.Form):
     metric = forms.ChoiceField(label=_("Ukuran"), choices=DeliverableMetric.choices)
-    theme = forms.ModelChoiceField(label=_("Tema"), queryset=Theme.objects.none(), required=False)
-    segment = forms.ModelChoiceField(
-        label=_("Segmen"), queryset=Segment.objects.none(), required=False
+    # Cleaned to the chosen id, or None.
+    theme = forms.TypedChoiceField(label=_("Tema"), coerce=int, empty_value=None, required=False)
+    segment = forms.TypedChoiceField(
+        label=_("Segmen"), coerce=int, empty_value=None, required=False
     )
     target = forms.IntegerField(label=_("Target"), min_value=0, required=False)
 
-    def __init__(self, *args: Any, office: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, themes: Choices, segments: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.objects.filter(programme__office=office)  # type: ignore[attr-defined]
-        self.fields["segment"].queryset = Segment.objects.filter(office=office).order_by("order")  # type: ignore[attr-defined]
+        self.fields["theme"].choices = themes  # type: ignore[attr-defined]
+        self.fields["segment"].choices = segments  # type: ignore[attr-defined]
 
 
 DeliverableFormSet = forms.formset_factory(DeliverableForm, extra=3, can_delete=True)
@@ -196,13 +230,6 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        from django.conf import settings
-        from django.template.defaultfilters import filesizeformat
-
         file = self.cleaned_data["file"]
-        if file.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar. Batasnya %(limit)s.")
-                % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
-            )
+        check_size(file)
         return file

@@ -39,9 +39,6 @@ class PartnerStatus(models.TextChoices):
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
-    def of_office(self, office_id: int) -> PartnerQuerySet:
-        return self.filter(office_id=office_id)
-
     def active(self) -> PartnerQuerySet:
         return self.filter(status=PartnerStatus.ACTIVE)
 

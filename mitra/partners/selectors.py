@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
-from mitra.core.errors import NotFoundError, PermissionDeniedError
-from mitra.elections.models import Segment
+from mitra.core.errors import NotFoundError
 from mitra.regions.models import Region
 
 from .models import (
@@ -26,13 +26,13 @@ from .models import (
     Partner,
     PartnerCategory,
     PartnerInvitation,
-    PartnerStatus,
 )
 
+_M = TypeVar("_M", bound=Model)
 
-def _not_found() -> NotFoundError:
-    from django.utils.translation import gettext as _
 
+def not_found() -> NotFoundError:
+    """The one refusal for a partner, agreement or batch outside the membership's reach."""
     return NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
 
 
@@ -58,7 +58,7 @@ def partner_agreement_status(
     return AgreementStatus.NONE
 
 
-def _agreement_exists(today: datetime.date, condition: Q) -> Exists:
+def _agreement_exists(condition: Q) -> Exists:
     return Exists(Agreement.objects.filter(condition, partner_id=OuterRef("pk")))
 
 
@@ -66,10 +66,10 @@ def _status_flags(today: datetime.date) -> dict[str, Exists]:
     in_force = Q(signed_on__isnull=False, valid_from__lte=today, valid_until__gte=today)
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
     return {
-        "_ag_active": _agreement_exists(today, in_force & Q(valid_until__gt=soon)),
-        "_ag_in_force": _agreement_exists(today, in_force),
-        "_ag_live": _agreement_exists(today, Q(valid_until__gte=today)),
-        "_ag_any": _agreement_exists(today, Q()),
+        "_ag_active": _agreement_exists(in_force & Q(valid_until__gt=soon)),
+        "_ag_in_force": _agreement_exists(in_force),
+        "_ag_live": _agreement_exists(Q(valid_until__gte=today)),
+        "_ag_any": _agreement_exists(Q()),
     }
 
 
@@ -87,26 +87,21 @@ def _status_q(status: str) -> Q:
 # --- Who sees which partners ------------------------------------------------------------
 
 
-def partner_visible(*, membership: Membership | None) -> QuerySet[Partner]:
-    """Every partner the membership may read: the office's for KPU roles, one for coordinators."""
+def partners_within_reach(*, membership: Membership | None, right: Right) -> QuerySet[Partner]:
+    """The office's partners for holders of `right`, a coordinator's own one, else none."""
     if membership is None:
         return Partner.objects.none()
     qs = Partner.objects.filter(office_id=membership.office_id)
-    if has_right(membership, Right.VIEW_ALL_PARTNERS):
+    if has_right(membership, right):
         return qs
     if membership.is_coordinator and membership.partner_id:
         return qs.filter(pk=membership.partner_id)
     return qs.none()
 
 
-def partner_editable(*, membership: Membership | None) -> QuerySet[Partner]:
-    if membership is None:
-        return Partner.objects.none()
-    if has_right(membership, Right.MANAGE_PARTNERS):
-        return Partner.objects.filter(office_id=membership.office_id)
-    if membership.is_coordinator and membership.partner_id:
-        return Partner.objects.filter(office_id=membership.office_id, pk=membership.partner_id)
-    return Partner.objects.none()
+def partner_visible(*, membership: Membership | None) -> QuerySet[Partner]:
+    """Every partner the membership may read: the office's for KPU roles, one for coordinators."""
+    return partners_within_reach(membership=membership, right=Right.VIEW_ALL_PARTNERS)
 
 
 @dataclass
@@ -118,17 +113,6 @@ class PartnerFilters:
     status: str = ""
     agreement_status: str = ""
     today: datetime.date = field(default_factory=timezone.localdate)
-
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.q
-            or self.category
-            or self.segment
-            or self.kecamatan
-            or self.status
-            or self.agreement_status
-        )
 
 
 def partner_filter(qs: QuerySet[Partner], filters: PartnerFilters) -> QuerySet[Partner]:
@@ -169,11 +153,10 @@ def partner_list(
     return qs.order_by("name", "id")
 
 
-def partner_page_rows(partners: Iterable[Partner]) -> list[Partner]:
+def partner_page_rows(partner_ids: Iterable[int]) -> list[Partner]:
     """Load what one page of the list shows, in a fixed number of queries."""
-    ids = [p.pk for p in partners]
     rows = list(
-        Partner.objects.filter(pk__in=ids)
+        Partner.objects.filter(pk__in=list(partner_ids))
         .select_related("category")
         .prefetch_related(
             "segments",
@@ -212,9 +195,16 @@ def partner_counts(*, membership: Membership | None, filters: PartnerFilters) ->
     return {"total": total, "by_category": by_category, "by_agreement_status": aggregates}
 
 
+def _first_or_not_found(qs: QuerySet[_M], pk: int) -> _M:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
 def partner_get(*, membership: Membership | None, pk: int) -> Partner:
     """One partner with what its page shows; 404 for records outside the membership's reach."""
-    partner = (
+    partner = _first_or_not_found(
         partner_visible(membership=membership)
         .select_related("category")
         .prefetch_related(
@@ -229,56 +219,41 @@ def partner_get(*, membership: Membership | None, pk: int) -> Partner:
                     )
                 ),
             ),
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        pk,
     )
-    if partner is None:
-        raise _not_found()
     partner.agreement_status = partner_agreement_status(  # type: ignore[attr-defined]
         partner.agreements.all()
     )
     return partner
 
 
+def partner_get_plain(*, membership: Membership | None, pk: int) -> Partner:
+    """One partner without its related rows (for pages that show its name and contacts)."""
+    return _first_or_not_found(partner_visible(membership=membership), pk)
+
+
 def partner_get_editable(*, membership: Membership | None, pk: int) -> Partner:
     """A partner the membership may change: 403 for read-only roles, 404 outside their reach."""
-    if not has_right(membership, Right.MANAGE_PARTNERS) and not (
-        membership is not None and membership.is_coordinator
-    ):
-        from django.utils.translation import gettext as _
-
-        raise PermissionDeniedError(
-            _("Anda tidak memiliki izin untuk tindakan ini."), code="permission_denied"
-        )
-    partner = partner_editable(membership=membership).filter(pk=pk).first()
-    if partner is None:
-        raise _not_found()
-    return partner
+    if membership is None or not membership.is_coordinator:
+        require(membership, Right.MANAGE_PARTNERS)
+    return _first_or_not_found(
+        partners_within_reach(membership=membership, right=Right.MANAGE_PARTNERS), pk
+    )
 
 
 def agreement_get(*, membership: Membership | None, pk: int) -> Agreement:
     """An agreement whose partner the membership may read (coordinators: their own)."""
-    agreement = (
-        Agreement.objects.select_related("partner")
-        .filter(partner__in=partner_visible(membership=membership), pk=pk)
-        .first()
+    return _first_or_not_found(
+        Agreement.objects.select_related("partner").filter(
+            partner__in=partner_visible(membership=membership)
+        ),
+        pk,
     )
-    if agreement is None:
-        raise _not_found()
-    return agreement
 
 
 def category_list(*, office_id: int) -> QuerySet[PartnerCategory]:
     return PartnerCategory.objects.filter(office_id=office_id).order_by("order", "name")
-
-
-def segment_list(*, office_id: int) -> QuerySet[Segment]:
-    return Segment.objects.filter(office_id=office_id).order_by("order", "name")
-
-
-def kecamatan_list(*, region_code: str) -> QuerySet[Region]:
-    return Region.objects.children_of(region_code).kecamatan().order_by("name")
 
 
 def invitation_list(*, membership: Membership, partner: Partner) -> QuerySet[PartnerInvitation]:
@@ -295,7 +270,7 @@ def import_batch_get(*, membership: Membership | None, pk: int) -> ImportBatch:
             pk=pk, office_id=membership.office_id, created_by_id=membership.user_id
         ).first()
     if batch is None:
-        raise _not_found()
+        raise not_found()
     return batch
 
 
@@ -312,44 +287,72 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-def _describe_changes(record: Any, previous: Any) -> list[tuple[str, str, str]]:
+def _m2m_snapshots(records: Sequence[Any]) -> dict[tuple[int, str], list[Any]]:
+    """The related ids in the records' many-to-many snapshots: one query per field."""
+    snapshots: dict[tuple[int, str], list[Any]] = {}
+    if not records:
+        return snapshots
+    history_model = type(records[0])
+    history_ids = [r.history_id for r in records]
+    for m2m_field in history_model._history_m2m_fields:
+        column = f"{m2m_field.m2m_reverse_field_name()}_id"  # segment_id, region_id
+        snapshot_model = getattr(history_model, m2m_field.name).model
+        rows = snapshot_model.objects.filter(history_id__in=history_ids).values_list(
+            "history_id", column
+        )
+        for history_id, related_id in rows:
+            snapshots.setdefault((history_id, m2m_field.name), []).append(related_id)
+    for related_ids in snapshots.values():
+        related_ids.sort()
+    return snapshots
+
+
+def _describe_changes(
+    record: Any, previous: Any, snapshots: dict[tuple[int, str], list[Any]]
+) -> list[tuple[str, str, str]]:
     if previous is None:
         return []
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+    m2m_names = [f.name for f in getattr(record, "_history_m2m_fields", [])]
+    # diff_against would query both snapshots of every many-to-many field for each record;
+    # the page shows only how many there were, so compare the snapshots loaded up front.
+    delta = record.diff_against(previous, excluded_fields=m2m_names, foreign_keys_are_objs=False)
+    changed: list[tuple[str, Any, Any]] = [(c.field, c.old, c.new) for c in delta.changes]
+    for name in m2m_names:
+        old_ids = snapshots.get((previous.history_id, name), [])
+        new_ids = snapshots.get((record.history_id, name), [])
+        if old_ids != new_ids:
+            changed.append((name, len(old_ids), len(new_ids)))
+    changed.sort(key=lambda change: change[0])  # by field name, as diff_against orders them
     model = record.instance_type
     changes = []
-    for change in delta.changes:
+    for name, old, new in changed:
         try:
-            label = str(model._meta.get_field(change.field).verbose_name)
+            label = str(model._meta.get_field(name).verbose_name)
         except FieldDoesNotExist:
-            label = change.field
-        old, new = change.old, change.new
-        if isinstance(old, list) or isinstance(new, list):
-            old = len(old or [])
-            new = len(new or [])
+            label = name
         changes.append((label, "" if old is None else str(old), "" if new is None else str(new)))
     return changes
 
 
 def partner_history(
     *, membership: Membership | None, pk: int, limit: int = 200
-) -> list[HistoryEntry]:
-    """Who changed what and when, for the partner, its agreements and their deliverables."""
+) -> tuple[Partner, list[HistoryEntry]]:
+    """The partner and who changed what and when, for it, its agreements and deliverables.
+
+    A fixed number of queries, however long the history.
+    """
     require(membership, Right.MANAGE_PARTNERS)
-    partner = partner_get(membership=membership, pk=pk)
+    partner = partner_get_plain(membership=membership, pk=pk)
     records: list[Any] = list(
         Partner.history.filter(id=partner.pk).select_related("history_user")[:limit]
     )
+    snapshots = _m2m_snapshots(records)
+    agreement_records = Agreement.history.filter(partner_id=partner.pk)
+    records += list(agreement_records.select_related("history_user")[:limit])
     records += list(
-        Agreement.history.filter(partner_id=partner.pk).select_related("history_user")[:limit]
-    )
-    agreement_ids = set(
-        Agreement.history.filter(partner_id=partner.pk).values_list("id", flat=True)
-    )
-    records += list(
-        Deliverable.history.filter(agreement_id__in=agreement_ids).select_related("history_user")[
-            :limit
-        ]
+        Deliverable.history.filter(agreement_id__in=agreement_records.values("id")).select_related(
+            "history_user"
+        )[:limit]
     )
     records.sort(key=lambda r: (r.history_date, r.history_id))
     previous_of: dict[int, Any] = {}
@@ -376,13 +379,10 @@ def partner_history(
                 subject=subject,
                 reason=record.history_change_reason or "",
                 changes=(
-                    _describe_changes(record, previous_of[id(record)])
+                    _describe_changes(record, previous_of[id(record)], snapshots)
                     if record.history_type == "~"
                     else []
                 ),
             )
         )
-    return entries
-
-
-STATUS_CHOICES = PartnerStatus.choices
+    return partner, entries

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
-from mitra.accounts.services import membership_grant, user_create
+from mitra.accounts.services import membership_grant, token_hash, user_create
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
@@ -44,6 +44,7 @@ from .models import (
     PartnerStatus,
 )
 from .phones import whatsapp_normalize
+from .selectors import not_found, partner_get_editable
 
 
 class PartnerError(DomainError):
@@ -66,26 +67,19 @@ COORDINATOR_FIELDS = frozenset(
         "areas",
     }
 )
-SCALAR_FIELDS = (
-    "code",
-    "name",
-    "category",
-    "status",
-    "description",
-    "contact_name",
-    "whatsapp",
-    "email",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "website",
-    "member_count",
-    "public_contact_opt_in",
-)
 
 
-def _not_found() -> NotFoundError:
-    return NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
+def field_labels(names: Iterable[str]) -> list[str]:
+    """What people call the partner's fields (their verbose names), for messages."""
+    labels = []
+    for name in names:  # "category" and "category_id" alike
+        try:
+            field = Partner._meta.get_field(name)
+        except FieldDoesNotExist:
+            labels.append(name)
+        else:
+            labels.append(str(getattr(field, "verbose_name", name)))
+    return labels
 
 
 def partner_code_for(name: str) -> str:
@@ -147,8 +141,6 @@ def partner_create(*, membership: Membership, data: dict[str, Any]) -> Partner:
 @transaction.atomic
 def partner_update(*, membership: Membership, pk: int, data: dict[str, Any]) -> Partner:
     """Change a partner; coordinators reach only their own and only their own fields."""
-    from .selectors import partner_get_editable
-
     partner = partner_get_editable(membership=membership, pk=pk)
     data = dict(data)
     if not has_right(membership, Right.MANAGE_PARTNERS):
@@ -156,7 +148,7 @@ def partner_update(*, membership: Membership, pk: int, data: dict[str, Any]) -> 
         if refused:
             raise PartnerError(
                 _("Koordinator tidak dapat mengubah: %(fields)s")
-                % {"fields": ", ".join(sorted(refused))},
+                % {"fields": ", ".join(sorted(field_labels(refused)))},
                 code="field_not_allowed",
             )
     if "name" in data:
@@ -223,16 +215,15 @@ def _check_deliverables(
             raise PartnerError(_("Ukuran luaran tidak dikenal."), code="unknown_metric")
         if item.target is None or item.target < 0:
             raise PartnerError(_("Target luaran harus angka positif."), code="bad_target")
-        if (
-            item.theme_id
-            and not Theme.objects.filter(pk=item.theme_id, programme__office_id=office_id).exists()
-        ):
-            raise PartnerError(_("Tema tidak dikenal."), code="unknown_theme")
-        if (
-            item.segment_id
-            and not Segment.objects.filter(pk=item.segment_id, office_id=office_id).exists()
-        ):
-            raise PartnerError(_("Segmen tidak dikenal."), code="unknown_segment")
+    # One query per kind for all the rows, not one per row.
+    theme_ids = {item.theme_id for item in deliverables if item.theme_id}
+    known = Theme.objects.filter(pk__in=theme_ids, programme__office_id=office_id).count()
+    if theme_ids and known != len(theme_ids):
+        raise PartnerError(_("Tema tidak dikenal."), code="unknown_theme")
+    segment_ids = {item.segment_id for item in deliverables if item.segment_id}
+    known = Segment.objects.filter(pk__in=segment_ids, office_id=office_id).count()
+    if segment_ids and known != len(segment_ids):
+        raise PartnerError(_("Segmen tidak dikenal."), code="unknown_segment")
     return list(deliverables)
 
 
@@ -256,7 +247,7 @@ def agreement_create(
     require(membership, Right.MANAGE_PARTNERS)
     partner = Partner.objects.filter(pk=partner_id, office_id=membership.office_id).first()
     if partner is None:
-        raise _not_found()
+        raise not_found()
     _check_agreement_dates(data)
     items = _check_deliverables(office_id=membership.office_id, deliverables=deliverables)
     agreement = Agreement(office_id=partner.office_id, partner=partner, **data)
@@ -280,7 +271,7 @@ def agreement_update(
     require(membership, Right.MANAGE_PARTNERS)
     agreement = Agreement.objects.filter(pk=pk, office_id=membership.office_id).first()
     if agreement is None:
-        raise _not_found()
+        raise not_found()
     merged = {"valid_from": agreement.valid_from, "valid_until": agreement.valid_until, **data}
     _check_agreement_dates(merged)
     for name, value in data.items():
@@ -316,10 +307,6 @@ def _deliverables_create(*, agreement: Agreement, items: list[DeliverableData]) 
 # --- Coordinator invitations --------------------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("partners:invitation_accept", args=[token])
 
@@ -333,13 +320,13 @@ def invitation_message(*, partner: Partner, url: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, membership: Membership, partner_id: int, email: str, send: bool = True
+    *, membership: Membership, partner_id: int, email: str
 ) -> tuple[PartnerInvitation, str]:
     """Create a single-use link (returned once; only its hash is kept) and email it."""
     require(membership, Right.MANAGE_PARTNERS)
     partner = Partner.objects.filter(pk=partner_id, office_id=membership.office_id).first()
     if partner is None:
-        raise _not_found()
+        raise not_found()
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -350,27 +337,27 @@ def invitation_create(
         office_id=partner.office_id,
         partner=partner,
         email=email,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         created_by=membership.user,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
-    if send:
-        url = invitation_url(token)
-        subject = _("Undangan koordinator mitra: %(partner)s") % {"partner": partner.name}
-        body = invitation_message(partner=partner, url=url)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        )
+    url = invitation_url(token)
+    subject = _("Undangan koordinator mitra: %(partner)s") % {"partner": partner.name}
+    body = invitation_message(partner=partner, url=url)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return invitation, token
 
 
-def invitation_find(*, token: str) -> PartnerInvitation:
-    """The usable invitation behind a token, or a clear refusal."""
-    invitation = (
-        PartnerInvitation.objects.select_related("partner", "office")
-        .filter(token_hash=_token_hash(token))
-        .first()
-    )
+def invitation_find(*, token: str, lock: bool = False) -> PartnerInvitation:
+    """The usable invitation behind a token, or a clear refusal.
+
+    With `lock` (inside a transaction) the row stays locked until it ends, and what is
+    checked is the row as it is once locked.
+    """
+    invitations = PartnerInvitation.objects.select_related("partner", "office")
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise NotFoundError(_("Tautan undangan tidak dikenal."), code="unknown_invitation")
     if invitation.accepted_at is not None:
@@ -385,11 +372,9 @@ def invitation_accept(
     *, token: str, password: str, full_name: str = "", current_user: User | None = None
 ) -> User:
     """Create the coordinator's account (or attach the signed-in one) and give the role."""
-    invitation = invitation_find(token=token)
-    # Lock the row so two clicks on the same link cannot both succeed.
-    PartnerInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    if PartnerInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=False).exists():
-        raise PartnerError(_("Tautan undangan sudah dipakai."), code="invitation_used")
+    # Locked so two clicks on the same link cannot both succeed: the second waits, then
+    # finds the invitation used.
+    invitation = invitation_find(token=token, lock=True)
     if current_user is not None and current_user.is_authenticated:
         if current_user.email.lower() != invitation.email:
             raise PartnerError(
@@ -777,7 +762,7 @@ def partner_import_confirm(*, membership: Membership, batch_id: int) -> dict[str
         .first()
     )
     if batch is None:
-        raise _not_found()
+        raise not_found()
     if batch.status != ImportStatus.PREVIEW:
         raise PartnerError(_("Impor ini sudah diproses."), code="already_confirmed")
     office_id = membership.office_id

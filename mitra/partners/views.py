@@ -33,8 +33,9 @@ from .forms import (
     ImportForm,
     InvitationForm,
     PartnerForm,
+    deliverable_form_kwargs,
 )
-from .models import AgreementStatus, Deliverable, Partner, PartnerStatus
+from .models import INVITATION_DAYS, Agreement, AgreementStatus, Deliverable, Partner
 from .phones import whatsapp_link
 
 PAGE_SIZE = 50
@@ -76,7 +77,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts["total"]  # already counted; saves a second COUNT(*)
     page = paginator.get_page(request.GET.get("halaman"))
-    rows = selectors.partner_page_rows(Partner(pk=pk) for pk in page.object_list)
+    rows = selectors.partner_page_rows(page.object_list)
     categories = [
         (c, counts["by_category"].get(c.pk, 0))
         for c in selectors.category_list(office_id=membership.office_id)
@@ -126,9 +127,7 @@ class PartnerExporter(Exporter):
     def rows(self) -> Iterable[Sequence[Any]]:
         ids = list(self.partner_ids)
         for start in range(0, len(ids), 1000):
-            for p in selectors.partner_page_rows(
-                Partner(pk=pk) for pk in ids[start : start + 1000]
-            ):
+            for p in selectors.partner_page_rows(ids[start : start + 1000]):
                 row = [
                     p.code,
                     p.name,
@@ -220,8 +219,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
-    entries = selectors.partner_history(membership=membership, pk=pk)
-    partner = selectors.partner_get(membership=membership, pk=pk)
+    partner, entries = selectors.partner_history(membership=membership, pk=pk)
     return render(request, "partners/history.html", {"partner": partner, "entries": entries})
 
 
@@ -259,20 +257,17 @@ def _deliverables(formset: Any) -> list[services.DeliverableData]:
             services.DeliverableData(
                 metric=data["metric"],
                 target=data["target"],
-                theme_id=data["theme"].pk if data.get("theme") else None,
-                segment_id=data["segment"].pk if data.get("segment") else None,
+                theme_id=data.get("theme"),
+                segment_id=data.get("segment"),
             )
         )
     return items
 
 
 def _agreement_page(
-    request: HttpRequest, *, partner: Partner, agreement_pk: int | None = None
+    request: HttpRequest, *, partner: Partner, agreement: Agreement | None = None
 ) -> HttpResponse:
     membership = request_membership(request)
-    agreement = (
-        selectors.agreement_get(membership=membership, pk=agreement_pk) if agreement_pk else None
-    )
     initial = [
         {"metric": d.metric, "theme": d.theme_id, "segment": d.segment_id, "target": d.target}
         for d in (Deliverable.objects.filter(agreement=agreement) if agreement else [])
@@ -282,7 +277,7 @@ def _agreement_page(
         request.POST or None,
         initial=initial,
         prefix="luaran",
-        form_kwargs={"office": membership.office},
+        form_kwargs=deliverable_form_kwargs(office=membership.office),
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "document"}
@@ -321,7 +316,7 @@ def _agreement_page(
 def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
-    partner = selectors.partner_get(membership=membership, pk=pk)
+    partner = selectors.partner_get_plain(membership=membership, pk=pk)
     return _agreement_page(request, partner=partner)
 
 
@@ -331,7 +326,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
     agreement = selectors.agreement_get(membership=membership, pk=pk)
-    return _agreement_page(request, partner=agreement.partner, agreement_pk=agreement.pk)
+    return _agreement_page(request, partner=agreement.partner, agreement=agreement)
 
 
 @login_required
@@ -351,9 +346,13 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
-    partner = selectors.partner_get(membership=membership, pk=pk)
+    partner = selectors.partner_get_plain(membership=membership, pk=pk)
     form = InvitationForm(request.POST or None, initial={"email": partner.email})
-    context: dict[str, Any] = {"form": form, "partner": partner}
+    context: dict[str, Any] = {
+        "form": form,
+        "partner": partner,
+        "invitation_days": INVITATION_DAYS,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             _invitation, token = services.invitation_create(
@@ -481,12 +480,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get(membership=membership, pk=pk)
     show = request.GET.get("tampil", "")
     rows = [r for r in batch.preview if not show or r["status"] == show]
+    shown = [
+        {**row, "changed": services.field_labels(row["changed"])} for row in rows[:PREVIEW_ROWS]
+    ]
     return render(
         request,
         "partners/import_preview.html",
         {
             "batch": batch,
-            "rows": rows[:PREVIEW_ROWS],
+            "rows": shown,
             "hidden": max(0, len(rows) - PREVIEW_ROWS),
             "show": show,
             "writable": batch.counts.get("new", 0) + batch.counts.get("update", 0),
@@ -522,6 +524,3 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     services.partner_import_cancel(membership=membership, batch_id=pk)
     messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))
     return redirect("partners:import")
-
-
-STATUS_LABELS = dict(PartnerStatus.choices)

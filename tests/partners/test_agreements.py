@@ -202,3 +202,42 @@ def test_agreement_end_before_start_is_refused(client, staff_member, partner):
     )
     assert response.status_code == 200
     assert "tidak boleh sebelum" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_agreement_page_loads_theme_and_segment_choices_once(
+    client, staff_member, partner, programme
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.elections.models import Segment, Theme
+
+    theme = ThemeFactory(programme=programme)
+    client.force_login(staff_member.user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("partners:agreement_create", args=[partner.pk]))
+    assert response.status_code == 200
+    assert f'value="{theme.pk}"' in response.content.decode()
+    for model in (Theme, Segment):
+        table = f'FROM "{model._meta.db_table}"'
+        assert len([q for q in queries if table in q["sql"]]) == 1, model
+
+
+@pytest.mark.django_db
+def test_deliverables_of_another_office_are_refused(staff_member, partner, programme):
+    from mitra.partners.services import DeliverableData, PartnerError, agreement_create
+
+    mine, foreign = ThemeFactory(programme=programme), ThemeFactory()
+    with pytest.raises(PartnerError) as refused:
+        agreement_create(
+            membership=staff_member,
+            partner_id=partner.pk,
+            data={"number": "PKS/X", "valid_from": TODAY, "valid_until": TODAY},
+            deliverables=[
+                DeliverableData(metric="activities_count", target=1, theme_id=mine.pk),
+                DeliverableData(metric="reach", target=5, theme_id=foreign.pk),
+            ],
+        )
+    assert refused.value.code == "unknown_theme"
+    assert not Agreement.objects.exists()

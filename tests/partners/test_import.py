@@ -225,3 +225,26 @@ def test_ten_thousand_rows_import_in_seconds(staff_member, categories, segments,
             f"confirm {confirmed - previewed:.2f} s, re-preview {repeated - confirmed:.2f} s"
         )
     assert confirmed - started < 30
+
+
+def test_preview_names_the_changed_fields_as_people_know_them(client, staff_member, categories):
+    PartnerFactory(office=staff_member.office, name="Sanggar Tanpa Kode", contact_name="Pak Ujang")
+    client.force_login(staff_member.user)
+    columns = ["nama", "kode", "narahubung", "jumlah_anggota"]
+    row = {"nama": "Sanggar Tanpa Kode", "narahubung": "Ibu Ani", "jumlah_anggota": "9"}
+    response = _upload(client, sheet_csv([row], columns=columns))
+    page = client.get(response["Location"]).content.decode()
+    assert "narahubung, jumlah anggota (dinyatakan)" in page
+    assert "contact_name" not in page and "member_count" not in page
+
+
+def test_an_oversized_sheet_is_refused_with_its_size_and_the_limit(
+    client, staff_member, categories, settings
+):
+    settings.UPLOAD_MAX_BYTES = 100
+    client.force_login(staff_member.user)
+    response = _upload(client, sheet_csv([_row(n) for n in range(1, 4)]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Berkas terlalu besar (" in html and "Batasnya 100" in html
+    assert not ImportBatch.objects.exists()

@@ -108,3 +108,26 @@ def test_new_coordinator_sees_only_their_own_organisation(
     assert client.get(reverse("partners:list")).url == reverse("partners:detail", args=[partner.pk])
     assert client.get(reverse("partners:detail", args=[partner.pk])).status_code == 200
     assert client.get(reverse("partners:detail", args=[sibling_partner.pk])).status_code == 404
+
+
+def test_invitation_page_states_how_long_the_link_lasts(
+    client, staff_member, partner, django_capture_on_commit_callbacks
+):
+    from mitra.partners.models import INVITATION_DAYS
+
+    response, _link = _invite(client, staff_member, partner, django_capture_on_commit_callbacks)
+    assert f"Tautan berlaku {INVITATION_DAYS} hari" in response.content.decode()
+
+
+def test_a_used_invitation_cannot_be_accepted_again(
+    client, staff_member, partner, django_capture_on_commit_callbacks
+):
+    from mitra.partners.services import PartnerError, invitation_accept
+
+    _response, link = _invite(client, staff_member, partner, django_capture_on_commit_callbacks)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    invitation_accept(token=token, password="Kuat-Sekali-2026", full_name="Koordinator")
+    with pytest.raises(PartnerError) as refused:
+        invitation_accept(token=token, password="Kuat-Sekali-2026", full_name="Lagi")
+    assert refused.value.code == "invitation_used"
+    assert Membership.objects.filter(role="coordinator").count() == 1

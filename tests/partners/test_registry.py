@@ -227,7 +227,7 @@ def test_history_records_agreement_changes_and_deletions(staff_member, partner):
     )
     agreement_update(membership=staff_member, pk=agreement.pk, data={"number": "PKS/1-A"})
     partner_update(membership=staff_member, pk=partner.pk, data={"contact_name": "Pak Dadang"})
-    entries = partner_history(membership=staff_member, pk=partner.pk)
+    _partner, entries = partner_history(membership=staff_member, pk=partner.pk)
     subjects = [(e.action, e.subject) for e in entries]
     assert ("~", "perjanjian kerja sama PKS/1-A") in subjects
     assert ("+", "perjanjian kerja sama PKS/1") in subjects
@@ -276,3 +276,65 @@ def test_api_create_validates_the_phone(client, staff_member, categories):
     )
     assert response.status_code == 201
     assert response.json()["whatsapp"] == "+6281234567890"
+
+
+def test_history_page_queries_do_not_grow_with_the_records(client, staff_member, partner, segments):
+    from mitra.partners.services import agreement_update
+
+    agreement = AgreementFactory(partner=partner)
+    client.force_login(staff_member.user)
+    url = reverse("partners:history", args=[partner.pk])
+
+    def change(times: int) -> None:
+        for n in range(times):
+            # Alternate one and two segments so every record also changes a many-to-many field.
+            partner_update(
+                membership=staff_member,
+                pk=partner.pk,
+                data={
+                    "contact_name": f"Narahubung {n}",
+                    "segments": [s.pk for s in segments[: n % 2 + 1]],
+                },
+            )
+            agreement_update(membership=staff_member, pk=agreement.pk, data={"notes": f"{n}"})
+
+    change(5)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert response.status_code == 200
+    change(10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    html = response.content.decode()
+    assert "segmen" in html and "narahubung" in html and "catatan" in html
+
+
+def test_history_counts_many_to_many_changes(staff_member, partner, segments):
+    from mitra.partners.selectors import partner_history
+
+    partner_update(membership=staff_member, pk=partner.pk, data={"segments": [segments[0].pk]})
+    partner_update(
+        membership=staff_member, pk=partner.pk, data={"segments": [s.pk for s in segments]}
+    )
+    _partner, entries = partner_history(membership=staff_member, pk=partner.pk)
+    changed = [c for e in entries for c in e.changes]
+    assert ("segmen", "1", "2") in changed
+
+
+def test_coordinator_refusal_names_the_fields_as_people_know_them(coordinator_member, partner):
+    with pytest.raises(PartnerError) as refused:
+        partner_update(
+            membership=coordinator_member, pk=partner.pk, data={"name": "X", "category": 1}
+        )
+    assert refused.value.code == "field_not_allowed"
+    assert "kategori, nama organisasi" in refused.value.message
+    assert "category" not in refused.value.message
+
+
+def test_detail_page_links_the_whatsapp_number(client, staff_member, partner):
+    partner.whatsapp = "+6281234567890"
+    partner.save()
+    client.force_login(staff_member.user)
+    html = client.get(reverse("partners:detail", args=[partner.pk])).content.decode()
+    assert 'href="https://wa.me/6281234567890"' in html

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
+
+from mitra.partners.phones import whatsapp_link
 
 register = template.Library()
 
@@ -34,9 +34,4 @@ def facebook_url(value: str) -> str:
 
 @register.filter
 def whatsapp_url(value: str) -> str:
-    return "https://wa.me/" + re.sub(r"\D", "", value)
-
-
-@register.filter
-def handle(value: str) -> str:
-    return "@" + _handle(value) if not _is_url(value) else value
+    return whatsapp_link(value)
