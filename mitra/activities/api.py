@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from mitra.accounts.models import Membership
+from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
-from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.errors import NotFoundError
 from mitra.elections.models import Election, Segment, Theme
 from mitra.elections.selectors import current_programme
 from mitra.partners.models import Partner
@@ -163,15 +164,6 @@ class ReportIn(Schema):
     posts: list[PostIn] = Field(default_factory=list)
 
 
-def _member(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not membership:
-        raise PermissionDeniedError(
-            _("Anda tidak memiliki izin untuk tindakan ini."), code="permission_denied"
-        )
-    return membership  # type: ignore[return-value]
-
-
 def _filters(membership: Membership, f: FilterIn) -> selectors.ActivityFilters:
     office_id = membership.office_id
 
@@ -199,9 +191,8 @@ def _detail(membership: Membership, activity_id: int) -> dict[str, Any]:
     if a is None:
         raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
     data = ActivityOut.of(a)
-    report = getattr(a, "report", None) if hasattr(a, "report") else None
     data["elections"] = [e.pk for e in a.elections.all()]
-    data["report"] = report
+    data["report"] = getattr(a, "report", None)  # None when missing: see views.activity_detail
     data["transitions"] = list(selectors.activity_transitions(activity=a))
     return data
 
@@ -209,7 +200,7 @@ def _detail(membership: Membership, activity_id: int) -> dict[str, Any]:
 @router.get("/activities", response=ActivityPage, auth=authenticated)
 def list_activities(request: HttpRequest, filters: Query[FilterIn]) -> dict[str, Any]:
     """Activities the caller may see (staff: the office's; coordinator: own partner's)."""
-    membership = _member(request)
+    membership = request_membership(request)
     qs = selectors.activity_list(membership=membership, filters=_filters(membership, filters))
     qs = qs.order_by("-starts_at", "-pk")
     items = list(qs[filters.offset : filters.offset + filters.limit])
@@ -222,7 +213,7 @@ def list_activities(request: HttpRequest, filters: Query[FilterIn]) -> dict[str,
     auth=authenticated,
 )
 def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    return _detail(_member(request), activity_id)
+    return _detail(request_membership(request), activity_id)
 
 
 @router.post(
@@ -232,7 +223,7 @@ def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
 )
 def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, dict[str, Any]]:
     """Propose an activity (draft). Coordinators always propose for their own partner."""
-    membership = _member(request)
+    membership = request_membership(request)
     office = membership.office
     programme = current_programme(office=office)
     if programme is None:
@@ -274,7 +265,7 @@ ACTION_RESPONSES = {200: ActivityDetailOut, 400: Problem, 403: Problem, 404: Pro
 
 
 def _act(request: HttpRequest, activity_id: int, name: str, comment: str = "") -> dict[str, Any]:
-    membership = _member(request)
+    membership = request_membership(request)
     services.activity_act(
         membership=membership, activity_id=activity_id, action=name, comment=comment
     )
@@ -309,7 +300,7 @@ def cancel(request: HttpRequest, activity_id: int, payload: CommentIn) -> dict[s
 @router.post("/activities/{activity_id}/report", response=ACTION_RESPONSES, auth=authenticated)
 def submit_report(request: HttpRequest, activity_id: int, payload: ReportIn) -> dict[str, Any]:
     """Submit the report's figures and online posts (photos: upload on the report page)."""
-    membership = _member(request)
+    membership = request_membership(request)
     services.report_submit(
         membership=membership,
         activity_id=activity_id,

@@ -49,7 +49,7 @@ class ActivityExporter(Exporter):
 
     def rows(self) -> Iterable[Sequence[Any]]:
         for a in self._chunks():
-            report = getattr(a, "report", None) if hasattr(a, "report") else None
+            report = getattr(a, "report", None)  # a missing report raises an AttributeError
             kel = a.kelurahan
             yield [
                 a.pk,

@@ -59,38 +59,24 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
+# Approved and everything after it except cancellation: the activity will take place (or
+# did), so it is shown publicly and takes attendance.
+APPROVED_OR_LATER = (
+    ActivityStatus.APPROVED,
+    ActivityStatus.HELD,
+    ActivityStatus.REPORTED,
+    ActivityStatus.REPORT_RETURNED,
+    ActivityStatus.VERIFIED,
+)
+
+
 class ActivityQuerySet(models.QuerySet["Activity"]):
-    def of_office(self, office_id: int) -> ActivityQuerySet:
-        return self.filter(office_id=office_id)
-
-    def of_partner(self, partner_id: int) -> ActivityQuerySet:
-        return self.filter(partner_id=partner_id)
-
     def verified(self) -> ActivityQuerySet:
         """Activities whose report was verified: the only ones that count as reach."""
         return self.filter(status=ActivityStatus.VERIFIED)
 
     def public(self) -> ActivityQuerySet:
-        return self.filter(
-            is_public=True,
-            status__in=[
-                ActivityStatus.APPROVED,
-                ActivityStatus.HELD,
-                ActivityStatus.REPORTED,
-                ActivityStatus.REPORT_RETURNED,
-                ActivityStatus.VERIFIED,
-            ],
-        )
-
-    def between(
-        self, start: datetime.datetime | None, end: datetime.datetime | None
-    ) -> ActivityQuerySet:
-        qs = self
-        if start is not None:
-            qs = qs.filter(starts_at__gte=start)
-        if end is not None:
-            qs = qs.filter(starts_at__lt=end)
-        return qs
+        return self.filter(is_public=True, status__in=APPROVED_OR_LATER)
 
 
 class Activity(OfficeScoped):

@@ -144,6 +144,28 @@ def activity_detail(*, membership: Membership | None, activity_id: int) -> Activ
     )
 
 
+def activity_is_visible(*, membership: Membership | None, activity_id: int) -> bool:
+    return activities_visible(membership=membership).filter(pk=activity_id).exists()
+
+
+def activity_evidence(
+    *, membership: Membership | None, activity_id: int, evidence_id: int
+) -> Evidence | None:
+    """One photo of an activity the member may see (one query; serving images stays cheap)."""
+    return Evidence.objects.filter(
+        pk=evidence_id,
+        activity_id=activity_id,
+        activity__in=activities_visible(membership=membership),
+    ).first()
+
+
+def activity_report(*, membership: Membership | None, activity_id: int) -> Report | None:
+    """The report of an activity the member may see, if there is one (one query)."""
+    return Report.objects.filter(
+        activity_id=activity_id, activity__in=activities_visible(membership=membership)
+    ).first()
+
+
 def activity_transitions(*, activity: Activity) -> QuerySet[Transition]:
     return activity.transitions.select_related("actor").order_by("at", "pk")
 
@@ -161,10 +183,6 @@ def office_methods(*, office: Office | int, active_only: bool = True) -> QuerySe
 class ReviewQueue:
     proposals: Sequence[Activity]
     reports: Sequence[Activity]
-
-    @property
-    def count(self) -> int:
-        return len(self.proposals) + len(self.reports)
 
 
 def review_queue(*, membership: Membership | None, limit: int = 200) -> ReviewQueue:
@@ -188,16 +206,6 @@ def review_queue(*, membership: Membership | None, limit: int = 200) -> ReviewQu
     return ReviewQueue(proposals, reports)
 
 
-def queue_count(*, membership: Membership | None) -> int:
-    if not has_right(membership, Right.REVIEW_ACTIVITIES):
-        return 0
-    return (
-        activities_visible(membership=membership)
-        .filter(status__in=[S.SUBMITTED, S.REPORTED])
-        .count()
-    )
-
-
 def overdue_activities(*, today: datetime.date | None = None) -> QuerySet[Activity]:
     """All offices' activities whose report is overdue (ended more than 3 days ago)."""
     today = today or timezone.localdate()
@@ -217,7 +225,9 @@ def overdue_reports(
     *, membership: Membership | None, today: datetime.date | None = None
 ) -> list[OverdueRow]:
     """The staff's overdue list, with a WhatsApp click-to-chat link to the partner."""
-    from .services import reminder_text, whatsapp_link
+    from mitra.partners.phones import whatsapp_link
+
+    from .services import reminder_text
 
     today = today or timezone.localdate()
     qs = (
@@ -235,7 +245,8 @@ def overdue_reports(
             OverdueRow(
                 activity=activity,
                 days_overdue=days,
-                whatsapp_url=whatsapp_link(phone=phone, text=reminder_text(activity, days)),
+                # Stored numbers are E.164 already; without one there is no one to message.
+                whatsapp_url=whatsapp_link(phone, reminder_text(activity, days)) if phone else "",
                 reminders=[r.days_overdue for r in activity.reminders.all()],
             )
         )
@@ -253,8 +264,10 @@ def calendar_activities(
     filters: ActivityFilters | None = None,
 ) -> dict[datetime.date, list[Activity]]:
     """Activities by local start day within [start, end)."""
+    # A cell shows only time, title and status: no related rows to load.
+    visible = activities_visible(membership=membership)
     qs = (
-        activity_list(membership=membership, filters=filters)
+        activities_filter(visible, filters or ActivityFilters())
         .filter(starts_at__gte=_day_start(start), starts_at__lt=_day_start(end))
         .order_by("starts_at", "pk")
     )
@@ -388,13 +401,6 @@ def reach_by(
     ]
 
 
-def status_counts(*, membership: Membership | None) -> dict[str, int]:
-    rows = activities_visible(membership=membership).values("status").annotate(n=Count("pk"))
-    counts = dict.fromkeys(S.values, 0)
-    counts.update({r["status"]: r["n"] for r in rows})
-    return counts
-
-
 def age_bands(*, office: Office | int) -> dict[str, tuple[int | None, int | None]]:
     """Age limits of the report's bands, from the office's segments (configurable data)."""
     office_id = office if isinstance(office, int) else office.pk
@@ -415,6 +421,22 @@ def partner_activities(*, membership: Membership | None, partner: Partner) -> Qu
     return activity_list(membership=membership).filter(partner_id=partner.pk).order_by("-starts_at")
 
 
+def _deliverable_done(metric: str, activities: QuerySet[Activity]) -> int:
+    """The verified work a metric counts, as `reach_totals` would give it (1–2 queries)."""
+    ids = activities.values("pk")
+    if metric == DeliverableMetric.REACH:
+        attendance = Report.objects.filter(activity_id__in=ids).aggregate(
+            n=Coalesce(Sum("attendance_total"), 0)
+        )["n"]
+        online = OnlinePost.objects.filter(activity_id__in=ids).aggregate(
+            n=Coalesce(Sum("reach"), 0)
+        )["n"]
+        return int(attendance + online)
+    if metric == DeliverableMetric.POSTS:
+        return OnlinePost.objects.filter(activity_id__in=ids).count()
+    return activities.count()  # ACTIVITIES, and any metric this page does not know yet
+
+
 def partner_progress(*, partner: Partner, agreement: Agreement) -> list[dict[str, Any]]:
     """Progress against one agreement's deliverables.
 
@@ -429,13 +451,8 @@ def partner_progress(*, partner: Partner, agreement: Agreement) -> list[dict[str
             date_from=agreement.valid_from,
             date_to=agreement.valid_until,
         )
-        totals = reach_totals(office=partner.office_id, filters=filters, partner=partner)
-        done_by_metric: dict[str, int] = {
-            DeliverableMetric.ACTIVITIES: totals["activities"],
-            DeliverableMetric.REACH: totals["attendance_total"] + totals["online_reach"],
-            DeliverableMetric.POSTS: totals["online_posts"],
-        }
-        done = done_by_metric.get(str(deliverable.metric), totals["activities"])
+        activities = counted_activities(office=partner.office_id, filters=filters, partner=partner)
+        done = _deliverable_done(str(deliverable.metric), activities)
         target = deliverable.target
         rows.append(
             {

@@ -9,7 +9,6 @@ another office or partner: their existence is not revealed).
 from __future__ import annotations
 
 import datetime
-import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from .models import (
     Transition,
 )
 from .photos import distance_km, read_photo
+from .selectors import AWAITING_REPORT, activities_visible
 
 S = ActivityStatus
 
@@ -206,13 +207,7 @@ def activity_access(
     *, membership: Membership | None, activity_id: int, lock: bool = False
 ) -> Activity:
     """The activity if the member may reach it (own office; coordinators own partner), else 404."""
-    if not membership:
-        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
-    qs = Activity.objects.filter(pk=activity_id, office_id=membership.office_id)
-    if membership.role == Role.COORDINATOR:
-        qs = qs.filter(partner_id=membership.partner_id)  # type: ignore[misc]
-    elif not has_right(membership, Right.VIEW_ALL_PARTNERS):
-        qs = qs.none()
+    qs = activities_visible(membership=membership).filter(pk=activity_id)
     if lock:
         qs = qs.select_for_update(of=("self",))
     activity = qs.select_related("partner", "method", "kelurahan", "programme").first()
@@ -364,6 +359,15 @@ def can_edit(membership: Membership | None, activity: Activity) -> bool:
     return activity.status in EDITABLE.get(Role(membership.role), set())
 
 
+def can_report(membership: Membership | None, activity: Activity) -> bool:
+    """Whether `report_submit` would accept a report now (its figures aside)."""
+    return (
+        has_right(membership, Right.PROPOSE_ACTIVITIES)
+        and activity.status in AWAITING_REPORT
+        and activity.starts_at <= timezone.now()
+    )
+
+
 @transaction.atomic
 def activity_update(*, membership: Membership, activity_id: int, data: ActivityInput) -> Activity:
     require(membership, Right.PROPOSE_ACTIVITIES)
@@ -504,7 +508,7 @@ def report_submit(
     """
     require(membership, Right.PROPOSE_ACTIVITIES)
     activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.APPROVED, S.HELD, S.REPORT_RETURNED}, _("dilaporkan"))
+    _expect(activity, AWAITING_REPORT, _("dilaporkan"))
     _require_started(activity)
     figures = {
         "attendance_total": attendance_total,
@@ -669,16 +673,6 @@ def evidence_delete(*, membership: Membership, activity_id: int, evidence_id: in
 # --- Reminders -----------------------------------------------------------------------------
 
 
-def whatsapp_link(*, phone: str, text: str) -> str:
-    """A click-to-chat link (wa.me) with a prefilled message; empty without a number."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits:
-        return ""
-    return f"https://wa.me/{digits}?text={urllib.parse.quote(text)}"
-
-
 def reminder_text(activity: Activity, days_overdue: int) -> str:
     return _(
         "Pengingat dari %(office)s: laporan kegiatan “%(title)s” (%(date)s) sudah terlambat "
@@ -688,7 +682,7 @@ def reminder_text(activity: Activity, days_overdue: int) -> str:
         "title": activity.title,
         "date": timezone.localdate(activity.starts_at).strftime("%d-%m-%Y"),
         "days": days_overdue,
-        "url": f"{settings.SITE_URL.rstrip('/')}/kegiatan/{activity.pk}/laporan/",
+        "url": settings.SITE_URL.rstrip("/") + reverse("activities:report", args=[activity.pk]),
     }
 
 

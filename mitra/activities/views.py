@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import (
     Http404,
     HttpRequest,
@@ -18,8 +21,10 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
@@ -27,6 +32,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import file_response
+from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
 from mitra.offices.selectors import public_office
 
@@ -43,7 +49,7 @@ from .forms import (
     parse_day,
 )
 from .ical import ical_feed
-from .models import MAX_PHOTOS, ActivityStatus
+from .models import APPROVED_OR_LATER, MAX_PHOTOS, REPORT_DUE_DAYS, ActivityStatus, Method
 
 S = ActivityStatus
 PAGE_SIZE = 50
@@ -63,6 +69,13 @@ def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> H
         raise exc
     messages.error(request, exc.message)
     return redirect(fallback)
+
+
+def _form_error(form: forms.Form, exc: DomainError) -> None:
+    """A refusal shown on the form; not-found and not-allowed go on to DomainErrorMiddleware."""
+    if isinstance(exc, NotFoundError | PermissionDeniedError):
+        raise exc
+    form.add_error(None, exc.message)
 
 
 @login_required
@@ -153,7 +166,15 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Daftar ini untuk staf KPU."))
     rows = selectors.overdue_reports(membership=membership)
-    return render(request, "activities/overdue.html", {"rows": rows})
+    return render(
+        request,
+        "activities/overdue.html",
+        {
+            "rows": rows,
+            "report_due_days": REPORT_DUE_DAYS,
+            "reminder_steps": services.REMINDER_STEPS,
+        },
+    )
 
 
 @login_required
@@ -235,33 +256,34 @@ def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     activity = _detail_or_404(membership, pk)
-    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
     return render(
         request,
         "activities/detail.html",
         {
             "activity": activity,
-            "report": report,
+            # A missing reverse one-to-one raises a subclass of AttributeError: getattr's
+            # default covers it.
+            "report": getattr(activity, "report", None),
             "transitions": selectors.activity_transitions(activity=activity),
             "actions": _actions(membership, activity),
             "can_edit": services.can_edit(membership, activity),
-            "can_report": has_right(membership, Right.PROPOSE_ACTIVITIES)
-            and activity.status in (S.APPROVED, S.HELD, S.REPORT_RETURNED)
-            and activity.starts_at <= timezone.now(),
+            "can_report": services.can_report(membership, activity),
+            "takes_attendance": activity.status in APPROVED_OR_LATER,
             "comment_form": CommentForm(),
             "bands": selectors.age_bands(office=membership.office_id),
         },
     )
 
 
+# Lazy: built at import, translated in the language of each request that shows one.
 DONE = {
-    "submit": _("Kegiatan diajukan."),
-    "approve": _("Kegiatan disetujui."),
-    "return": _("Kegiatan dikembalikan ke mitra."),
-    "held": _("Kegiatan ditandai terlaksana."),
-    "cancel": _("Kegiatan dibatalkan."),
-    "verify": _("Laporan diverifikasi."),
-    "report_return": _("Laporan dikembalikan ke mitra."),
+    "submit": gettext_lazy("Kegiatan diajukan."),
+    "approve": gettext_lazy("Kegiatan disetujui."),
+    "return": gettext_lazy("Kegiatan dikembalikan ke mitra."),
+    "held": gettext_lazy("Kegiatan ditandai terlaksana."),
+    "cancel": gettext_lazy("Kegiatan dibatalkan."),
+    "verify": gettext_lazy("Laporan diverifikasi."),
+    "report_return": gettext_lazy("Laporan dikembalikan ke mitra."),
 }
 
 
@@ -276,7 +298,7 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
     except DomainError as exc:
-        return _domain_response(request, exc, request.path.rsplit("/aksi/", 1)[0] + "/")
+        return _domain_response(request, exc, reverse("activities:detail", args=[pk]))
     messages.success(request, str(DONE[action]))
     if request.POST.get("next") == "queue":
         return redirect("activities:queue")
@@ -290,7 +312,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _detail_or_404(membership, pk)
     if not has_right(membership, Right.PROPOSE_ACTIVITIES):
         raise PermissionDenied(_("Anda tidak dapat melapor."))
-    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
+    report = getattr(activity, "report", None)
     bands = selectors.age_bands(office=membership.office_id)
     form = ReportForm(
         request.POST or None,
@@ -309,9 +331,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.figures(),
             )
         except DomainError as exc:
-            if isinstance(exc, NotFoundError):
-                raise Http404 from exc
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Laporan terkirim. Terima kasih!"))
             return redirect("activities:detail", pk)
@@ -335,7 +355,8 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload one photo (XHR with progress, or a plain form post without JavaScript)."""
     membership = request_membership(request)
-    _detail_or_404(membership, pk)  # another partner's activity: 404 before anything else
+    if not selectors.activity_is_visible(membership=membership, activity_id=pk):
+        raise Http404  # another partner's activity: 404 before anything else
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -350,7 +371,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         if isinstance(exc, NotFoundError):
-            raise Http404 from exc
+            raise  # DomainErrorMiddleware answers 404
         if wants_json:
             return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status_code)
         messages.error(request, exc.message)
@@ -359,7 +380,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse(
             {
                 "id": evidence.pk,
-                "url": f"/kegiatan/{pk}/foto/{evidence.pk}/",
+                "url": reverse("activities:photo", args=[pk, evidence.pk]),
                 "date_mismatch": evidence.date_mismatch,
                 "place_mismatch": evidence.place_mismatch,
             },
@@ -376,7 +397,7 @@ def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespons
     try:
         services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
     except DomainError as exc:
-        return _domain_response(request, exc, f"/kegiatan/{pk}/laporan/")
+        return _domain_response(request, exc, reverse("activities:report", args=[pk]))
     return redirect("activities:report", pk)
 
 
@@ -384,8 +405,9 @@ def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespons
 @require_GET
 def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
     membership = request_membership(request)
-    activity = _detail_or_404(membership, pk)
-    evidence = next((e for e in activity.evidence.all() if e.pk == evidence_id), None)
+    evidence = selectors.activity_evidence(
+        membership=membership, activity_id=pk, evidence_id=evidence_id
+    )
     if evidence is None:
         raise Http404
     return file_response(evidence.file, download_name=f"kegiatan-{pk}-{evidence_id}.jpg")
@@ -395,8 +417,7 @@ def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseB
 @require_GET
 def sheet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     membership = request_membership(request)
-    activity = _detail_or_404(membership, pk)
-    report = getattr(activity, "report", None) if hasattr(activity, "report") else None
+    report = selectors.activity_report(membership=membership, activity_id=pk)
     if report is None or not report.attendance_sheet:
         raise Http404
     return file_response(report.attendance_sheet, download_name=f"daftar-hadir-{pk}")
@@ -428,12 +449,40 @@ def method_list(request: HttpRequest) -> HttpResponse:
         try:
             services.method_save(membership=membership, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Metode tersimpan."))
             return redirect("activities:methods")
     methods = selectors.office_methods(office=membership.office_id, active_only=False)
     return render(request, "activities/methods.html", {"form": form, "methods": methods})
+
+
+def _catalogue_edit(
+    request: HttpRequest,
+    *,
+    item: Method | Theme,
+    form_class: type[MethodForm] | type[ThemeForm],
+    save: Callable[[dict[str, Any]], object],
+    title: str,
+    back: str,
+    saved: str,
+) -> HttpResponse:
+    """The edit page of a method or a theme: the form is filled from the item's fields."""
+    initial = model_to_dict(item, fields=list(form_class.base_fields))
+    form = form_class(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(back)
+    return render(
+        request,
+        "activities/catalogue_edit.html",
+        {"form": form, "title": title, "item": item, "back": back},
+    )
 
 
 @login_required
@@ -447,29 +496,14 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if method is None:
         raise Http404
-    initial = {
-        "code": method.code,
-        "name": method.name,
-        "mode": method.mode,
-        "description": method.description,
-        "order": method.order,
-        "is_active": method.is_active,
-    }
-    form = MethodForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.method_save(membership=membership, method_id=method.pk, **form.cleaned_data)
-        except NotFoundError:
-            raise Http404 from None
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Metode tersimpan."))
-            return redirect("activities:methods")
-    return render(
+    return _catalogue_edit(
         request,
-        "activities/catalogue_edit.html",
-        {"form": form, "title": _("Ubah metode"), "item": method, "back": "activities:methods"},
+        item=method,
+        form_class=MethodForm,
+        save=lambda data: services.method_save(membership=membership, method_id=method.pk, **data),
+        title=_("Ubah metode"),
+        back="activities:methods",
+        saved=_("Metode tersimpan."),
     )
 
 
@@ -486,7 +520,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 membership=membership, programme=programme, **form.cleaned_data
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Tema tersimpan."))
             return redirect("activities:themes")
@@ -505,27 +539,14 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     theme = programme_themes(programme=programme).filter(pk=pk).first()
     if theme is None:
         raise Http404
-    initial = {
-        "code": theme.code,
-        "name": theme.name,
-        "description": theme.description,
-        "order": theme.order,
-    }
-    form = ThemeForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_theme_save(
-                membership=membership, programme=programme, theme_id=theme.pk, **form.cleaned_data
-            )
-        except NotFoundError:
-            raise Http404 from None
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Tema tersimpan."))
-            return redirect("activities:themes")
-    return render(
+    return _catalogue_edit(
         request,
-        "activities/catalogue_edit.html",
-        {"form": form, "title": _("Ubah tema"), "item": theme, "back": "activities:themes"},
+        item=theme,
+        form_class=ThemeForm,
+        save=lambda data: services.programme_theme_save(
+            membership=membership, programme=programme, theme_id=theme.pk, **data
+        ),
+        title=_("Ubah tema"),
+        back="activities:themes",
+        saved=_("Tema tersimpan."),
     )

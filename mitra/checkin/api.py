@@ -255,7 +255,7 @@ def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]
     programme: Programme = point.activity.programme
     form = SelfCheckinForm(
         _form_data(payload),
-        city_code=point.office.region_id,
+        city=point.office.region,
         voting_day=programme.voting_day.strftime("%d-%m-%Y"),
     )
     if not form.is_valid():

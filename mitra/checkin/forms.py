@@ -19,6 +19,12 @@ def _yes_no(value: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
+def _city_label(city: Region) -> str:
+    """How residents name their city: "Kota Bandung" is "Bandung"; a regency keeps
+    "Kabupaten" so it is not mistaken for the city of the same name."""
+    return city.name.removeprefix("Kota ")
+
+
 class SelfCheckinForm(forms.Form):
     age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, widget=forms.RadioSelect)
     gender = forms.ChoiceField(
@@ -39,16 +45,16 @@ class SelfCheckinForm(forms.Form):
     consent = forms.BooleanField(required=False)
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: Any, city_code: str, voting_day: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, city: Region, voting_day: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kelurahan = (
-            Region.objects.kelurahan().filter(code__startswith=f"{city_code}.").order_by("name")
+            Region.objects.kelurahan().filter(code__startswith=f"{city.code}.").order_by("name")
         )
         self.regions = {r.code: r for r in kelurahan}
         self.fields["kelurahan"].choices = [  # type: ignore[attr-defined]
             ("", _("— pilih kelurahan —")),
             *[(r.code, r.name) for r in self.regions.values()],
-            (OUTSIDE, _("Luar Bandung / luar kota")),
+            (OUTSIDE, _("Luar %(city)s / luar kota") % {"city": _city_label(city)}),
         ]
         self.fields["pledge"].label = _("Saya akan memilih pada %(day)s.") % {"day": voting_day}
         self.fields["consent"].label = _(

@@ -40,7 +40,12 @@ def point_by_token(*, token: str) -> CheckinPoint | None:
         return None
     return (
         CheckinPoint.objects.select_related(
-            "activity", "activity__programme", "activity__partner", "activity__kelurahan", "office"
+            "activity",
+            "activity__programme",
+            "activity__partner",
+            "activity__kelurahan",
+            "office",
+            "office__region",  # the self check-in form names the city
         )
         .filter(token=token, activity__status__in=CHECKIN_STATUSES)
         .first()

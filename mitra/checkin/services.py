@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
-from mitra.activities.models import Activity, ActivityStatus
+from mitra.activities.models import APPROVED_OR_LATER, Activity
 from mitra.activities.selectors import activities_visible
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.offices.models import Office
@@ -47,9 +47,8 @@ from .models import (
     RegistrationStatus,
 )
 
-S = ActivityStatus
 # Activities that may take attendance (approved and later; never drafts or cancelled ones).
-CHECKIN_STATUSES = (S.APPROVED, S.HELD, S.REPORTED, S.REPORT_RETURNED, S.VERIFIED)
+CHECKIN_STATUSES = APPROVED_OR_LATER
 # A scan time this far ahead of the server's clock is taken as the server's time.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Self check-in and registration posts per IP address, activity and minute.
@@ -278,7 +277,8 @@ def _send_ticket(registration: Registration, *, promoted: bool = False) -> None:
     send_mail(subject, body, None, [registration.email], fail_silently=True)
 
 
-def _confirmed_count(activity_id: int) -> int:
+def confirmed_count(activity_id: int) -> int:
+    """Confirmed registrations (the waiting list not included), as capacity counts them."""
     return Registration.objects.filter(
         activity_id=activity_id, status=RegistrationStatus.CONFIRMED
     ).count()
@@ -305,7 +305,7 @@ def registration_create(
             raise CheckinError(
                 _("Centang persetujuan bila Anda mengisi nama atau kontak."), code="consent"
             )
-        full = point.capacity is not None and _confirmed_count(activity.pk) >= point.capacity
+        full = point.capacity is not None and confirmed_count(activity.pk) >= point.capacity
         position = None
         if full:
             last = Registration.objects.filter(
@@ -330,7 +330,7 @@ def registration_create(
 def _promote_waiting(point: CheckinPoint) -> list[Registration]:
     """Move the waiting list up while there is room (the caller holds the activity's lock)."""
     promoted: list[Registration] = []
-    room = None if point.capacity is None else point.capacity - _confirmed_count(point.activity_id)
+    room = None if point.capacity is None else point.capacity - confirmed_count(point.activity_id)
     waiting = Registration.objects.filter(
         activity_id=point.activity_id, status=RegistrationStatus.WAITING
     ).order_by("position", "pk")

@@ -105,7 +105,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
         form = SelfCheckinForm(
             request.POST or None,
             initial={"nonce": uuid.uuid4().hex},
-            city_code=point.office.region_id,
+            city=point.office.region,
             voting_day=_voting_day(point),
         )
         if request.method == "POST":
@@ -153,8 +153,9 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 return redirect("checkin:ticket", registration.secret)
-    counts = selectors.checkin_counts(activity_id=point.activity_id)
-    full = point.capacity is not None and counts["confirmed"] >= point.capacity
+    full = point.capacity is not None and services.confirmed_count(point.activity_id) >= (
+        point.capacity
+    )
     return render(
         request,
         "checkin/register.html",
