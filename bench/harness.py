@@ -106,6 +106,19 @@ def bench_member(email: str, office: Any, *, role: str = "staff", superuser: boo
     return user
 
 
+def member_session(
+    email: str, office: Any, *, role: str = "staff", superuser: bool = False
+) -> dict[str, str]:
+    """`bench_member`, then the headers of a logged-in session of that account."""
+    bench_member(email, office, role=role, superuser=superuser)
+    return session_headers(email)
+
+
+def state_headers(key: str) -> Callable[[BenchEnv], dict[str, str]]:
+    """A scenario's `headers`: those its setup stored in `env.state[key]["headers"]`."""
+    return lambda env: dict(env.state[key]["headers"])
+
+
 def session_headers(email: str) -> dict[str, str]:
     """The Cookie header of a fresh logged-in session of the user `email` (no login form)."""
     from django.conf import settings
@@ -156,8 +169,8 @@ def busiest_office_session(model: Any, email: str) -> dict[str, Any]:
 
     row = model.objects.values("office_id").annotate(n=Count("pk")).order_by("-n").first()
     assert row is not None, f"no {model._meta.verbose_name_plural}: build the demo first"
-    bench_member(email, Office.objects.get(pk=row["office_id"]))
-    return {"office": row["n"], "total": model.objects.count(), "headers": session_headers(email)}
+    headers = member_session(email, Office.objects.get(pk=row["office_id"]))
+    return {"office": row["n"], "total": model.objects.count(), "headers": headers}
 
 
 @dataclass
@@ -179,7 +192,7 @@ class StaffListRows:
             env.state[self.key] = busiest_office_session(apps.get_model(self.model), self.email)
 
     def headers(self, env: BenchEnv) -> dict[str, str]:
-        return dict(env.state[self.key]["headers"])
+        return state_headers(self.key)(env)
 
     def scenario(self, name: str, path: str, target: str, *, verify: bool = True) -> Scenario:
         return Scenario(

@@ -95,8 +95,13 @@ def discover() -> list[Scenario]:
     return found
 
 
+def worker_count(env: dict[str, str]) -> str:
+    """gunicorn's sync workers: BENCH_WORKERS, else two per core."""
+    return str(env.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2))
+
+
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    workers = str(env.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2))
+    workers = worker_count(env)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -224,7 +229,7 @@ def main() -> int:
     lines = [
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}), "
-        f"gunicorn {env.get('BENCH_WORKERS', (os.cpu_count() or 1) * 2)} sync workers, "
+        f"gunicorn {worker_count(env)} sync workers, "
         f"wrk 2 threads, {args.seconds} s per row; database {env['DATABASE_URL'].split(':')[0]}, "
         f"cache {'redis' if env.get('REDIS_URL') else 'local memory'}.",
         "",

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from typing import Any
 
-from bench.harness import BenchEnv, Scenario, WrkResult, bench_member, session_headers
+from bench.harness import BenchEnv, Scenario, WrkResult, member_session, state_headers
 
 BENCH_EMAIL = "bench-analytics@example.org"
 
@@ -28,14 +28,10 @@ def _setup(office_filter: dict[str, Any], key: str, *, superuser: bool = False) 
         office = Office.objects.filter(**office_filter).order_by("pk").first()
         assert office is not None, f"no office for {office_filter}"
         email = f"{key}-{office.slug}-{BENCH_EMAIL}"
-        bench_member(email, office, superuser=superuser)
-        env.state[key] = {"headers": session_headers(email), "office": office}
+        headers = member_session(email, office, superuser=superuser)
+        env.state[key] = {"headers": headers, "office": office}
 
     return setup
-
-
-def _headers(key: str) -> Any:
-    return lambda env: env.state[key]["headers"]
 
 
 def _bare_sql_ms(sql: str, params: list[Any]) -> float:
@@ -130,7 +126,7 @@ SCENARIOS = [
         name="analytics dashboard (city)",
         path="/analitik/",
         setup=_setup({"slug": "kpu-kota-bandung"}, "city"),
-        headers=_headers("city"),
+        headers=state_headers("city"),
         verify=_verify_office("city"),
         connections=1,
         target="< 150 ms server time",
@@ -146,7 +142,7 @@ SCENARIOS = [
         path="/analitik/",
         scale="national",
         setup=_setup({"slug__startswith": "nasional-"}, "national-office"),
-        headers=_headers("national-office"),
+        headers=state_headers("national-office"),
         verify=_verify_office("national-office"),
         connections=1,
         target="< 300 ms, within 2× bare SQL",
@@ -156,7 +152,7 @@ SCENARIOS = [
         path="/analitik/nasional/",
         scale="national",
         setup=_setup({"slug": "kpu-kota-bandung"}, "national-rollup", superuser=True),
-        headers=_headers("national-rollup"),
+        headers=state_headers("national-rollup"),
         verify=_verify_national,
         connections=1,
         target="< 2 s, within 2× bare SQL",

@@ -13,7 +13,7 @@ import datetime
 import os
 from pathlib import Path
 
-from bench.harness import BenchEnv, Scenario, WrkResult
+from bench.harness import BenchEnv, Scenario, WrkResult, bench_member
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "var" / "bench-checkin.txt"
@@ -27,7 +27,6 @@ def setup(env: BenchEnv) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from mitra.accounts.models import Membership, User
     from mitra.accounts.services import api_token_create
     from mitra.activities.models import Activity, Method
     from mitra.activities.services import methods_seed
@@ -71,8 +70,7 @@ def setup(env: BenchEnv) -> None:
             Registration.objects.filter(activity=activity).values_list("secret", flat=True)
         )
         if "token" not in env.state:
-            user, _ = User.objects.get_or_create(email="bench-scanner@example.org")
-            Membership.objects.get_or_create(user=user, office=office, defaults={"role": "staff"})
+            user = bench_member("bench-scanner@example.org", office)
             env.state["token"] = api_token_create(user=user, name="bench")
     CONFIG.write_text("\n".join([str(activity.pk), *secrets]) + "\n")
     RESULT.unlink(missing_ok=True)

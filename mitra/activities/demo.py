@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mitra.accounts.models import Membership, Role
 from mitra.core.uploads import store_upload
-from mitra.demo.context import DemoContext
+from mitra.demo.context import DEMO_SEED, DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
 
 from .models import (
@@ -31,6 +31,7 @@ from .models import (
     Transition,
 )
 from .photos import make_jpeg
+from .selectors import REACH_FIELDS
 from .services import REGULATION_METHODS, evidence_flags, methods_seed
 
 S = ActivityStatus
@@ -246,17 +247,7 @@ def build(ctx: DemoContext) -> None:
             figures = (
                 _report_figures(rng, a.expected_attendance)
                 if not a.is_online
-                else dict.fromkeys(
-                    (
-                        "attendance_total",
-                        "women",
-                        "men",
-                        "first_time_voters",
-                        "young_voters",
-                        "disabilities",
-                    ),
-                    0,
-                )
+                else dict.fromkeys(REACH_FIELDS, 0)  # online: no attendance
             )
             verified = a.status == S.VERIFIED
             reports.append(
@@ -352,13 +343,12 @@ def build_national(ctx: DemoContext) -> None:
     its office's region, with one theme and one target segment."""
     from mitra.elections.models import Programme, Segment, Theme
     from mitra.partners.models import Partner
-    from mitra.regions.models import RegionLevel
 
     offices = ctx.objects.get("national_offices") or []
     if not offices:
         ctx.say("  no national offices: skipped")
         return
-    rng = random.Random(20241127)
+    rng = random.Random(DEMO_SEED)  # its own: the same rows whatever earlier steps drew
     office_ids = [o.pk for o in offices]
     done = set(
         Activity.objects.filter(office_id__in=office_ids)
@@ -403,15 +393,7 @@ def build_national(ctx: DemoContext) -> None:
         "pk", "office_id"
     ):
         segments.setdefault(office_id, []).append(pk)
-    kelurahan: dict[str, list[str]] = {}
-    for code in (
-        Region.objects.filter(
-            level=RegionLevel.KELURAHAN, parent__parent_id__in={o.region_id for o in todo}
-        )
-        .order_by("code")
-        .values_list("code", flat=True)
-    ):
-        kelurahan.setdefault(code[:5], []).append(code)
+    kelurahan = kelurahan_by_city(o.region_id for o in todo)
     statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
     now = timezone.now()
     written = 0

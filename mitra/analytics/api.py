@@ -38,7 +38,7 @@ class FiltersIn(Schema):
             date_to=self.date_to,
             segment_id=self.segment,
             theme_id=self.theme,
-            level=self.level if self.level in selectors.LEVELS else "kecamatan",
+            level=self.level,  # an unknown level reads as "kecamatan"
         )
 
 
@@ -103,7 +103,13 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
 
 @router.get("/analytics/areas", auth=authenticated)
 def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
-    d = selectors.dashboard(membership=_membership(request), filters=params.filters())
+    scope = selectors.dashboard_scope(membership=_membership(request), filters=params.filters())
+    rows = selectors.area_rows(
+        office=scope.office,
+        programme=scope.programme,
+        filters=scope.filters,
+        threshold=scope.threshold,
+    )
     return [
         {
             "code": a.code,
@@ -115,7 +121,7 @@ def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]
             "activities_per_10000": a.activities_per_10000,
             "past_turnout": a.turnout,
         }
-        for a in d.areas
+        for a in rows
     ]
 
 

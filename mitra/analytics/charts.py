@@ -28,7 +28,9 @@ PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 FONT = 'font-family="system-ui, sans-serif"'
 
 
-def _num(value: float, digits: int = 0) -> str:
+def format_number(value: float, digits: int = 0) -> str:
+    """A number as the dashboard writes it (grouped thousands, the language's separators);
+    shared with the gaps' reasons in selectors."""
     return number_format(value, decimal_pos=digits, force_grouping=True)
 
 
@@ -64,7 +66,7 @@ def bar_chart(
             parts.append(
                 f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR}"/>'
             )
-            shown = _num(value, 0 if float(value).is_integer() else 1)
+            shown = format_number(value, 0 if float(value).is_integer() else 1)
             parts.append(
                 f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" fill="{INK}">{shown}</text>'
             )
@@ -107,7 +109,7 @@ def line_chart(
         f' stroke="{GRID}"/>',
         f'<line x1="{left}" y1="{top_pad}" x2="{width - right}" y2="{top_pad}" stroke="{GRID}"/>',
         f'<text x="{left - 6}" y="{top_pad + 4}"'
-        f' text-anchor="end" fill="{MUTED}">{_num(top)}</text>',
+        f' text-anchor="end" fill="{MUTED}">{format_number(top)}</text>',
         f'<text x="{left - 6}" y="{top_pad + inner_h + 4}"'
         f' text-anchor="end" fill="{MUTED}">0</text>',
         '<polyline fill="none" stroke="{}" stroke-width="2.5" points="{}"/>'.format(
@@ -117,7 +119,7 @@ def line_chart(
     for (x, y), (label, value) in zip(coords, points, strict=True):
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{BAR}">'
-            f"<title>{escape(label)}: {_num(value)}</title></circle>"
+            f"<title>{escape(label)}: {format_number(value)}</title></circle>"
         )
     every = max(1, math.ceil(len(points) / 8))
     for i, (label, _value) in enumerate(points):
@@ -199,7 +201,7 @@ def choropleth(
             f'<rect x="{x}" y="{y + 22}" width="18" height="14" fill="{PALETTE[offset + i]}"'
             f' stroke="{MUTED}" stroke-width="0.5"/>'
             f'<text x="{x + 24}" y="{y + 33}" fill="{INK}" font-size="12">'
-            f"{_num(low, 1)}–{_num(bound, 1)}</text>"
+            f"{format_number(low, 1)}–{format_number(bound, 1)}</text>"
         )
         low = bound
         x += 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mitra.demo.context import DemoContext
+from mitra.demo.context import DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
 
 from .models import PastTurnout, Target, TargetMetric, VoterCount
@@ -114,7 +114,6 @@ def build_national(ctx: DemoContext) -> None:
     region (about 80,000 rows), so national dashboards show figures. Offices that already
     have voter counts are skipped, so the step can be re-run."""
     from mitra.elections.models import Election
-    from mitra.regions.models import RegionLevel
 
     offices = ctx.objects.get("national_offices") or []
     if not offices:
@@ -126,15 +125,7 @@ def build_national(ctx: DemoContext) -> None:
         ctx.say("  national voter counts already there")
         return
     elections = list(Election.objects.filter(office_id__in=todo).order_by("pk"))
-    kelurahan: dict[str, list[str]] = {}
-    for code in (
-        Region.objects.filter(
-            level=RegionLevel.KELURAHAN, parent__parent_id__in={o.region_id for o in todo.values()}
-        )
-        .order_by("code")
-        .values_list("code", flat=True)
-    ):
-        kelurahan.setdefault(code[:5], []).append(code)
+    kelurahan = kelurahan_by_city(o.region_id for o in todo.values())
     rng = ctx.rng
     rows: list[VoterCount] = []
     written = 0

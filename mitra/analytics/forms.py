@@ -66,9 +66,19 @@ class FilterForm(forms.Form):
                 field = self.fields[name]
                 field.choices = [("", field.empty_label), *((o.pk, str(o)) for o in objects)]  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            # Said under "Sampai tanggal", which is then left out (see `filters`).
+            self.add_error("date_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
+        return cleaned
+
     def filters(self) -> DashboardFilters:
-        if not self.is_bound or not self.is_valid():
+        """The filters asked for; a field with an error is left out, the others still apply."""
+        if not self.is_bound:
             return DashboardFilters()
+        self.is_valid()  # cleaned_data then holds the valid fields only
         c = self.cleaned_data
         return DashboardFilters(
             election_id=c["election"].pk if c.get("election") else None,

@@ -32,7 +32,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 
@@ -50,10 +49,10 @@ from mitra.partners.models import Deliverable, DeliverableMetric, Partner, Partn
 from mitra.regions.models import Region, RegionLevel
 
 from . import scoring
+from .charts import format_number
 from .models import PastTurnout, Target, TargetMetric, VoterCount
 
 LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
-MEASURES = ("reach", "activities")
 SEGMENT_VOTER_FIELD = {"pemula": "first_time_voters", "perempuan": "voters_women"}
 
 
@@ -93,8 +92,13 @@ class DashboardFilters:
     date_to: datetime.date | None = None
     segment_id: int | None = None
     theme_id: int | None = None
-    level: str = "kecamatan"
+    level: str = "kecamatan"  # a key of LEVELS; anything else reads as "kecamatan"
     measure: str = "reach"  # "reach" per 1,000 voters | "activities" per 10,000 voters
+
+    def __post_init__(self) -> None:
+        # Clamped once here, so every reader of `level` may index LEVELS with it.
+        if self.level not in LEVELS:
+            self.level = "kecamatan"
 
     def activity_filters(self, programme: Programme) -> ActivityFilters:
         return ActivityFilters(
@@ -130,6 +134,17 @@ def reference_day(
 # --- Denominators: voters and past turnout per area --------------------------------------
 
 
+def programme_elections(*, programme: Programme) -> list[tuple[Election, bool]]:
+    """The programme's elections (by voting day, name), each with whether it has voter
+    counts: one query."""
+    elections = (
+        Election.objects.filter(programme=programme)
+        .order_by("voting_day", "name")
+        .annotate(has_counts=Exists(VoterCount.objects.filter(election_id=OuterRef("pk"))))
+    )
+    return [(e, bool(e.has_counts)) for e in elections]  # type: ignore[attr-defined]
+
+
 def voter_election(
     *,
     programme: Programme,
@@ -139,18 +154,16 @@ def voter_election(
     """The election whose voter list is the denominator: the chosen one, else the first
     of the programme's elections that has voter counts (else the first at all).
 
-    `elections_with_counts`: the programme's elections with whether they have voter
-    counts, already read (see `filter_choices`)."""
-    if elections_with_counts is not None:
-        ordered = elections_with_counts  # in the model's order: voting day, name
-        if election_id:
-            return next((e for e, _has in ordered if e.pk == election_id), None)
-        return next((e for e, has in ordered if has), ordered[0][0] if ordered else None)
-    elections = Election.objects.filter(programme=programme).order_by("voting_day", "name")
+    `elections_with_counts`: `programme_elections(programme)` when already read (see
+    `filter_choices`); read here otherwise."""
+    ordered = (
+        programme_elections(programme=programme)
+        if elections_with_counts is None
+        else elections_with_counts
+    )
     if election_id:
-        return elections.filter(pk=election_id).first()
-    with_counts = elections.filter(voter_counts__isnull=False).distinct().first()
-    return with_counts or elections.first()
+        return next((e for e, _has in ordered if e.pk == election_id), None)
+    return next((e for e, has in ordered if has), ordered[0][0] if ordered else None)
 
 
 @dataclass
@@ -159,8 +172,6 @@ class VoterBase:
     voters_men: int
     voters_women: int
     first_time_voters: int | None
-    polling_stations: int | None
-    kelurahan_with_data: int
 
     def for_segment(self, code: str | None) -> int:
         """Voters of the segment where the voter list tells them apart, else all voters."""
@@ -184,8 +195,6 @@ def voters_by_area(*, election: Election | None, level: str) -> dict[str, VoterB
             women=Sum("voters_women"),
             first=Sum("first_time_voters"),
             first_n=Count("first_time_voters"),
-            tps=Sum("polling_stations"),
-            tps_n=Count("polling_stations"),
             n=Count("pk"),
         )
     )
@@ -197,8 +206,6 @@ def voters_by_area(*, election: Election | None, level: str) -> dict[str, VoterB
             voters_women=r["women"],
             # Only when every kelurahan of the area has the figure; a partial sum would mislead.
             first_time_voters=r["first"] if r["first_n"] == r["n"] else None,
-            polling_stations=r["tps"] if r["tps_n"] == r["n"] else None,
-            kelurahan_with_data=r["n"],
         )
     return result
 
@@ -211,9 +218,9 @@ class TurnoutBase:
     city: float | None
 
 
-def past_turnout(*, office: Office | int, level: str) -> TurnoutBase | None:
+def past_turnout(*, office: Office, level: str) -> TurnoutBase | None:
     """The latest past election's turnout per area and for the whole office area."""
-    office_id = office if isinstance(office, int) else office.pk
+    office_id = office.pk
     latest = (
         PastTurnout.objects.filter(office_id=office_id).order_by("-year", "label").values("label")
     )[:1]
@@ -282,7 +289,7 @@ def area_rows(
     threshold: int = 0,
 ) -> list[AreaRow]:
     """One row per kecamatan (or kelurahan) of the office's area, ordered by code."""
-    level = filters.level if filters.level in LEVELS else "kecamatan"
+    level = filters.level
     election = voter_election(programme=programme, election_id=filters.election_id)
     voters = voters_by_area(election=election, level=level)
     turnout = past_turnout(office=office, level=level)
@@ -360,37 +367,6 @@ def area_activities(
 # --- Targets and pace ---------------------------------------------------------------------
 
 
-def programme_start(*, programme: Programme) -> datetime.date:
-    """Start of the programme period: its earliest activity or stage (else 90 days before)."""
-    first_activity, first_stage = (
-        Programme.objects.filter(pk=programme.pk)
-        .annotate(
-            first_activity=Subquery(
-                Activity.objects.filter(programme_id=OuterRef("pk"))
-                .order_by()
-                .values("programme_id")
-                .annotate(m=Min("starts_at"))
-                .values("m")
-            ),
-            first_stage=Subquery(
-                Stage.objects.filter(election__programme_id=OuterRef("pk"))
-                .order_by()
-                .values("election__programme_id")
-                .annotate(m=Min("starts_on"))
-                .values("m")
-            ),
-        )
-        .values_list("first_activity", "first_stage")
-        .get()
-    )
-    candidates = [d for d in (first_stage,) if d]
-    if first_activity:
-        candidates.append(timezone.localdate(first_activity))
-    if not candidates:
-        return programme.voting_day - datetime.timedelta(days=90)
-    return min(candidates)
-
-
 @dataclass
 class TargetRow:
     target: Target
@@ -421,8 +397,8 @@ def _target_label(target: Target) -> str:
 
 @dataclass
 class ActivityFacts:
-    """The counted (verified) activities of a programme as plain facts, read in 3 queries,
-    so many targets and deliverables are measured without one query set each."""
+    """The counted (verified) activities of a programme as plain facts, read once by the
+    dashboard, so many targets and deliverables are measured without one query set each."""
 
     attendance: dict[int, int]
     kelurahan: dict[int, str | None]
@@ -446,59 +422,26 @@ class ActivityFacts:
         ]
 
 
-def activity_facts(*, office: Office, filters: ActivityFilters) -> ActivityFacts:
-    counted = activity_selectors.counted_activities(office=office, filters=filters)
-    attendance: dict[int, int] = {}
-    kelurahan: dict[int, str | None] = {}
-    partner: dict[int, int | None] = {}
-    for pk, people, kel, partner_id in counted.values_list(
-        "pk", "report__attendance_total", "kelurahan_id", "partner_id"
-    ):
-        attendance[pk], kelurahan[pk], partner[pk] = people or 0, kel, partner_id
-    segments: dict[int, set[int]] = defaultdict(set)
-    for pk, sid in Activity.segments.through.objects.filter(
-        activity_id__in=counted.values("pk")
-    ).values_list("activity_id", "segment_id"):
-        segments[pk].add(sid)
-    themes: dict[int, set[int]] = defaultdict(set)
-    for pk, tid in Activity.themes.through.objects.filter(
-        activity_id__in=counted.values("pk")
-    ).values_list("activity_id", "theme_id"):
-        themes[pk].add(tid)
-    return ActivityFacts(attendance, kelurahan, partner, segments, themes)
-
-
-def _target_facts(
-    *, office: Office, programme: Programme, filters: DashboardFilters
-) -> ActivityFacts:
-    # Targets are cumulative: the date filter's start does not apply, its end does.
-    return activity_facts(
-        office=office,
-        filters=ActivityFilters(
-            programme_id=programme.pk, election_id=filters.election_id, date_to=filters.date_to
-        ),
-    )
-
-
 def target_rows(
     *,
-    office: Office,
     programme: Programme,
     filters: DashboardFilters,
+    facts: ActivityFacts,
+    start: datetime.date,
+    kelurahan_total: int,
     today: datetime.date | None = None,
-    facts: ActivityFacts | None = None,
-    start: datetime.date | None = None,
-    kelurahan_total: int | None = None,
 ) -> list[TargetRow]:
-    """Each target with what is done, what should be done by now, and on track or behind."""
+    """Each target with what is done, what should be done by now, and on track or behind.
+
+    `facts`: the counted activities under the targets' filter (see `dashboard`); `start`:
+    the programme's start; `kelurahan_total`: the office's kelurahan (see `_dashboard_counts`).
+    """
     as_of = reference_day(filters=filters, today=today)
-    start = start or programme_start(programme=programme)
     expected = scoring.expected_share(start=start, end=programme.voting_day, today=as_of)
     days_left = (programme.voting_day - as_of).days
     targets = list(Target.objects.filter(programme=programme).select_related("segment", "theme"))
     if not targets:
         return []
-    facts = facts or _target_facts(office=office, programme=programme, filters=filters)
     rows = []
     for target in targets:
         ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
@@ -509,8 +452,6 @@ def target_rows(
             actual, unit = None, "%"
         elif target.metric == TargetMetric.ACTIVITIES_PER_KELURAHAN:
             # Progress: kelurahan that have at least `value` activities, of all kelurahan.
-            if kelurahan_total is None:
-                kelurahan_total = office_areas(office=office, level="kelurahan").count()
             per_kel: dict[str, int] = defaultdict(int)
             for pk in ids:
                 if facts.kelurahan[pk]:
@@ -555,15 +496,14 @@ def deliverable_rollup(
     *,
     office: Office,
     programme: Programme,
-    filters: DashboardFilters | None = None,
-    facts: ActivityFacts | None = None,
-    start: datetime.date | None = None,
-    posts: dict[int, int] | None = None,
+    facts: ActivityFacts,
+    start: datetime.date,
+    posts: dict[int, int],
 ) -> list[DeliverableRollup]:
     """Partner deliverables of the agreements in force during the programme, summed per
-    metric/theme/segment, with the verified work of those partners towards them."""
-    filters = filters or DashboardFilters()
-    start = start or programme_start(programme=programme)
+    metric/theme/segment, with the verified work of those partners towards them.
+
+    `facts` as for `target_rows`; `posts`: online posts per activity of `facts`."""
     deliverables = list(
         Deliverable.objects.filter(
             agreement__office_id=office.pk,
@@ -581,7 +521,6 @@ def deliverable_rollup(
     )
     if not deliverables:
         return []
-    facts = facts or _target_facts(office=office, programme=programme, filters=filters)
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for metric, theme_id, theme, segment_id, segment, partner_id, target in deliverables:
         group = groups.setdefault(
@@ -589,13 +528,6 @@ def deliverable_rollup(
         )
         group[2].add(partner_id)
         group[3] += target
-    if posts is None and any(key[0] == DeliverableMetric.POSTS for key in groups):
-        posts = dict(
-            OnlinePost.objects.filter(activity_id__in=list(facts.attendance))
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values_list("activity_id", "n")
-        )
     labels = dict(DeliverableMetric.choices)
     rows = []
     for (metric, theme_id, segment_id), (theme, segment, partners, target) in sorted(
@@ -605,7 +537,7 @@ def deliverable_rollup(
         if metric == DeliverableMetric.REACH:
             done = sum(facts.attendance[pk] for pk in ids)
         elif metric == DeliverableMetric.POSTS:
-            done = sum((posts or {}).get(pk, 0) for pk in ids)
+            done = sum(posts.get(pk, 0) for pk in ids)
         else:
             done = len(ids)
         rows.append(
@@ -658,7 +590,6 @@ class Dashboard:
     trend: list[WeekRow]
     areas: list[AreaRow]
     threshold: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def reach_per_1000(self) -> float | None:
@@ -685,14 +616,10 @@ class FilterChoices:
 
 
 def filter_choices(*, programme: Programme) -> FilterChoices:
-    elections: list[Election] = list(
-        Election.objects.filter(programme=programme).annotate(
-            has_counts=Exists(VoterCount.objects.filter(election_id=OuterRef("pk")))
-        )
-    )
+    with_counts = programme_elections(programme=programme)
     return FilterChoices(
-        elections=elections,
-        with_counts=[(e, bool(e.has_counts)) for e in elections],  # type: ignore[attr-defined]
+        elections=[e for e, _has in with_counts],
+        with_counts=with_counts,
         segments=list(Segment.objects.filter(office_id=programme.office_id)),
         themes=list(Theme.objects.filter(programme=programme)),
     )
@@ -772,9 +699,9 @@ def _dashboard_counts(
     *, office: Office, programme: Programme, filters: DashboardFilters
 ) -> _Counts:
     """The dashboard's small figures in one statement (one round trip instead of five):
-    the programme's start (as `programme_start`), active partners, the filtered activities
-    per status, their measured check-ins and the office's kelurahan (for
-    activities-per-kelurahan targets)."""
+    the programme's start (its earliest activity or stage, else 90 days before voting day),
+    active partners, the filtered activities per status, their measured check-ins and the
+    office's kelurahan (for activities-per-kelurahan targets)."""
     filtered = activity_selectors.activities_filter(
         Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
     )
@@ -821,6 +748,50 @@ def _dashboard_counts(
     )
 
 
+@dataclass(frozen=True)
+class DashboardScope:
+    """Who reads the dashboard's figures, of which programme, filtered how, with which
+    small-cell threshold: what the area page, the gaps export and the API's areas need
+    without building the whole dashboard."""
+
+    membership: Membership
+    programme: Programme
+    filters: DashboardFilters
+    threshold: int
+
+    @property
+    def office(self) -> Office:
+        return self.membership.office
+
+
+def dashboard_scope(
+    *,
+    membership: Membership | None,
+    filters: DashboardFilters | None = None,
+    programme: Programme | None = None,
+) -> DashboardScope:
+    """The checks of the dashboard (right to read it, the office's programme) and its scope."""
+    membership = require_dashboard(membership)
+    office = membership.office
+    programme = programme or current_programme(office=office)
+    if programme is None or programme.office_id != office.pk:
+        raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
+    return DashboardScope(
+        membership=membership,
+        programme=programme,
+        filters=filters or DashboardFilters(),
+        threshold=small_cell_threshold(membership=membership, office=office),
+    )
+
+
+def _links(through: Any, column: str, ids: QuerySet[Any]) -> dict[int, set[int]]:
+    """Activity id → the ids of its segments (or themes), from an M2M through model."""
+    links: dict[int, set[int]] = defaultdict(set)
+    for pk, other in through.objects.filter(activity_id__in=ids).values_list("activity_id", column):
+        links[pk].add(other)
+    return links
+
+
 def dashboard(
     *,
     membership: Membership | None,
@@ -838,14 +809,10 @@ def dashboard(
     one aggregate query each. The figures are those of `activity_selectors.reach_totals` and
     `reach_by` (tests/analytics pins them).
     """
-    membership = require_dashboard(membership)
-    office = membership.office
-    filters = filters or DashboardFilters()
-    programme = programme or current_programme(office=office)
-    if programme is None or programme.office_id != office.pk:
-        raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
-    threshold = small_cell_threshold(membership=membership, office=office)
-    level = filters.level if filters.level in LEVELS else "kecamatan"
+    scope = dashboard_scope(membership=membership, filters=filters, programme=programme)
+    office, programme, filters = scope.office, scope.programme, scope.filters
+    threshold = scope.threshold
+    level = filters.level
     as_of = reference_day(filters=filters, today=today)
     election = voter_election(
         programme=programme,
@@ -859,6 +826,7 @@ def dashboard(
     start = counts.start
 
     # The counted activities under the targets' filter, in one query, and their M2M rows.
+    # Targets are cumulative: the date filter's start does not apply to them, its end does.
     counted = activity_selectors.counted_activities(
         office=office,
         filters=ActivityFilters(
@@ -879,16 +847,8 @@ def dashboard(
         .values_list(*_FACT_COLUMNS)
     )
     ids = counted.values("pk")
-    segments: dict[int, set[int]] = defaultdict(set)
-    for pk, sid in Activity.segments.through.objects.filter(activity_id__in=ids).values_list(
-        "activity_id", "segment_id"
-    ):
-        segments[pk].add(sid)
-    themes: dict[int, set[int]] = defaultdict(set)
-    for pk, tid in Activity.themes.through.objects.filter(activity_id__in=ids).values_list(
-        "activity_id", "theme_id"
-    ):
-        themes[pk].add(tid)
+    segments = _links(Activity.segments.through, "segment_id", ids)
+    themes = _links(Activity.themes.through, "theme_id", ids)
     online: dict[int, tuple[int, int, int, int]] = {
         r[0]: r[1:]
         for r in OnlinePost.objects.filter(activity_id__in=ids)
@@ -971,7 +931,6 @@ def dashboard(
             threshold,
         ),
         targets=target_rows(
-            office=office,
             programme=programme,
             filters=filters,
             today=today,
@@ -982,7 +941,6 @@ def dashboard(
         deliverables=deliverable_rollup(
             office=office,
             programme=programme,
-            filters=filters,
             facts=facts,
             start=start,
             posts={pk: v[0] for pk, v in online.items()},
@@ -1057,10 +1015,6 @@ class Gap:
     partners: list[PartnerSuggestion] = field(default_factory=list)
 
 
-def _fmt(value: float, digits: int = 0) -> str:
-    return number_format(value, decimal_pos=digits, force_grouping=True)
-
-
 def _reason(
     *,
     area: str,
@@ -1076,28 +1030,28 @@ def _reason(
     who = _("pemilih pemula") if segment.code == "pemula" and voters_are_segment else _("pemilih")
     if segment.code == "perempuan" and voters_are_segment:
         who = _("pemilih perempuan")
-    parts = [f"{area}: {_fmt(voters)} {who}"]
+    parts = [f"{area}: {format_number(voters)} {who}"]
     if activities == 0:
         parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": segment.name.lower()})
     else:
         parts.append(
             _("baru %(n)s kegiatan untuk %(segment)s, %(reached)s orang (%(rate)s per 1.000)")
             % {
-                "n": _fmt(activities),
+                "n": format_number(activities),
                 "segment": segment.name.lower(),
-                "reached": _fmt(reached),
-                "rate": _fmt(1000 * reached / voters, 1) if voters else "–",
+                "reached": format_number(reached),
+                "rate": format_number(1000 * reached / voters, 1) if voters else "–",
             }
         )
     if turnout is not None and base is not None:
         text = _("partisipasi %(year)s %(pct)s %%") % {
             "year": base.year,
-            "pct": _fmt(100 * turnout, 1),
+            "pct": format_number(100 * turnout, 1),
         }
         if base.city is not None:
-            text += " " + _("(kota %(pct)s %%)") % {"pct": _fmt(100 * base.city, 1)}
+            text += " " + _("(kota %(pct)s %%)") % {"pct": format_number(100 * base.city, 1)}
         parts.append(text)
-    parts.append(_("%(days)s hari lagi") % {"days": _fmt(days_left)})
+    parts.append(_("%(days)s hari lagi") % {"days": format_number(days_left)})
     return ", ".join(parts)
 
 
@@ -1191,7 +1145,7 @@ def gaps(
     urgency. Areas without voter figures are left out (nothing to weigh them by).
     """
     filters = filters or DashboardFilters()
-    level = filters.level if filters.level in LEVELS else "kecamatan"
+    level = filters.level
     as_of = reference_day(filters=filters, today=today)
     days_left = (programme.voting_day - as_of).days
     if days_left <= 0:
@@ -1376,10 +1330,8 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
     threshold = office.small_cell_threshold if threshold is None else threshold
     af = ActivityFilters(programme_id=programme.pk)
     counted = activity_selectors.counted_activities(office=office, filters=af)
-    per_area = {
-        r["id"]: r
-        for r in activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
-    }
+    area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
+    per_area = {r["id"]: r for r in area_groups}
     per_theme: dict[str, dict[int, tuple[int, int | str]]] = defaultdict(dict)
     for r in (
         Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
@@ -1408,13 +1360,14 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
                 cells=[by_theme.get(t.pk, (0, 0)) for t in themes],
             )
         )
-    totals = activity_selectors.reach_totals(office=office, filters=af)
+    # Every counted activity is in exactly one group (a kecamatan, or the group of those
+    # without a kelurahan): the totals are the groups' sums, as `reach_totals` counts them.
     return PublicSummary(
         programme=programme,
         themes=themes,
         rows=rows,
-        total_activities=totals["activities"],
-        total_reach=suppress(totals["attendance_total"], threshold) or 0,
+        total_activities=sum(r["activities"] for r in area_groups),
+        total_reach=suppress(sum(r["attendance"] for r in area_groups), threshold) or 0,
         threshold=threshold,
     )
 

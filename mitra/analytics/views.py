@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -40,14 +42,11 @@ TABLES = ("areas", "segment", "theme", "method", "partner", "targets", "trend", 
 
 
 def _dashboard_member(request: HttpRequest) -> Membership:
-    membership = request_membership(request)
-    if not has_right(membership, Right.VIEW_DASHBOARD):
-        raise PermissionDenied(_("Dasbor hanya untuk staf KPU dan pemantau."))
-    return membership
+    """The member reading the dashboard (refused with 403 otherwise); once per request."""
+    return selectors.require_dashboard(request_membership(request))
 
 
-def _board(request: HttpRequest) -> tuple[selectors.Dashboard, FilterForm]:
-    membership = _dashboard_member(request)
+def _board(request: HttpRequest, membership: Membership) -> tuple[selectors.Dashboard, FilterForm]:
     programme = programme_of_office(office=membership.office)
     choices = selectors.filter_choices(programme=programme)
     form = FilterForm(request.GET or None, programme=programme, choices=choices)
@@ -55,6 +54,16 @@ def _board(request: HttpRequest) -> tuple[selectors.Dashboard, FilterForm]:
         membership=membership, filters=form.filters(), programme=programme, choices=choices
     )
     return d, form
+
+
+def _scope(request: HttpRequest, membership: Membership) -> selectors.DashboardScope:
+    """The dashboard's programme, filters and threshold, for pages that show a part of its
+    figures (one area, the gaps) and need not compute the rest."""
+    programme = programme_of_office(office=membership.office)
+    form = FilterForm(request.GET or None, programme=programme)
+    return selectors.dashboard_scope(
+        membership=membership, filters=form.filters(), programme=programme
+    )
 
 
 def _pairs(rows: list[dict[str, Any]]) -> list[tuple[str, Any]]:
@@ -95,9 +104,8 @@ def _chart(d: selectors.Dashboard, name: str, query: str) -> Any:
 
 
 def _map(d: selectors.Dashboard, query: str) -> Any:
-    level = d.filters.level if d.filters.level in selectors.LEVELS else "kecamatan"
     geometries = dict(
-        selectors.office_areas(office=d.office, level=level, with_boundary=True)
+        selectors.office_areas(office=d.office, level=d.filters.level, with_boundary=True)
         .exclude(boundary__isnull=True)
         .values_list("code", "boundary")
     )
@@ -191,7 +199,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     content = figure_cache.cached(
         membership.office_id,
         parts,
-        lambda: _dashboard_content(request, can_export=can_export, can_manage=can_manage),
+        lambda: _dashboard_content(
+            request, membership, can_export=can_export, can_manage=can_manage
+        ),
     )
     return render(
         request,
@@ -200,8 +210,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _dashboard_content(request: HttpRequest, *, can_export: bool, can_manage: bool) -> str:
-    d, form = _board(request)
+def _dashboard_content(
+    request: HttpRequest, membership: Membership, *, can_export: bool, can_manage: bool
+) -> str:
+    d, form = _board(request, membership)
     query = urlencode(d.filters.as_query())
     chart_names = ["segment", "theme", "method", "partner", "status", "trend"]
     ranked = sorted(
@@ -220,7 +232,6 @@ def _dashboard_content(request: HttpRequest, *, can_export: bool, can_manage: bo
             "query": query,
             "charts": {name: _chart(d, name, query) for name in chart_names},
             "map_svg": _map(d, query),
-            "ranked_areas": ranked,
             "area_table": _area_table(d, ranked, query),
             "can_export": can_export,
             "can_manage": can_manage,
@@ -234,7 +245,7 @@ def _dashboard_content(request: HttpRequest, *, can_export: bool, can_manage: bo
 def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
     if name not in CHARTS:
         raise Http404
-    d, _form = _board(request)
+    d, _form = _board(request, _dashboard_member(request))
     svg = _chart(d, name, urlencode(d.filters.as_query()))
     if svg is None:
         raise Http404
@@ -254,12 +265,18 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    d, _form = _board(request)
     if table == "gaps":
+        scope = _scope(request, membership)
         exporter = exports.gaps_table(
-            selectors.gaps(office=d.office, programme=d.programme, filters=d.filters, limit=None)
+            selectors.gaps(
+                office=scope.office,
+                programme=scope.programme,
+                filters=scope.filters,
+                limit=None,
+            )
         )
     else:
+        d, _form = _board(request, membership)
         found = exports.dashboard_table(d, table)
         if found is None:
             raise Http404
@@ -270,41 +287,49 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
 @login_required
 @require_GET
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    d, _form = _board(request)
+    scope = _scope(request, _dashboard_member(request))
     try:
-        region = selectors.area_get(office=d.office, code=code)
+        region = selectors.area_get(office=scope.office, code=code)
     except NotFoundError:
         raise Http404 from None
-    level = "kelurahan" if len(code.split(".")) == 4 else "kecamatan"
-    rows = {a.code: a for a in d.areas}
-    row = rows.get(code)
-    if row is None:
-        filters = selectors.DashboardFilters(**{**d.filters.__dict__, "level": level})
-        row = next(
-            a
-            for a in selectors.area_rows(
-                office=d.office, programme=d.programme, filters=filters, threshold=d.threshold
-            )
-            if a.code == code
+    # The area's figures at its own level, whichever level the dashboard's map shows.
+    level = "kelurahan" if region.level == selectors.LEVELS["kelurahan"] else "kecamatan"
+    row = next(
+        a
+        for a in selectors.area_rows(
+            office=scope.office,
+            programme=scope.programme,
+            filters=dataclasses.replace(scope.filters, level=level),
+            threshold=scope.threshold,
         )
+        if a.code == region.code
+    )
     activities = Paginator(
         selectors.area_activities(
-            office=d.office, programme=d.programme, region=region, filters=d.filters
+            office=scope.office, programme=scope.programme, region=region, filters=scope.filters
         ),
         50,
     ).get_page(request.GET.get("page"))
+    # Each activity with its attendance as shown: small counts hidden as for the areas.
+    listed = [
+        (a, selectors.suppress(_attendance(a), scope.threshold)) for a in activities.object_list
+    ]
     return render(
         request,
         "analytics/area.html",
         {
-            "d": d,
             "region": region,
             "row": row,
             "activities": activities,
-            "query": urlencode(d.filters.as_query()),
-            "threshold": d.threshold,
+            "listed": listed,
+            "query": urlencode(scope.filters.as_query()),
         },
     )
+
+
+def _attendance(activity: Any) -> int | None:
+    report = getattr(activity, "report", None)  # counted activities have one
+    return report.attendance_total if report is not None else None
 
 
 @login_required
@@ -410,13 +435,8 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
-    try:
-        batch = selectors.figures_import_get(membership=membership, pk=pk)
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except NotFoundError:
-        raise Http404 from None
+    # Refusals and unknown batches become 403 and 404 in DomainErrorMiddleware.
+    batch = selectors.figures_import_get(membership=request_membership(request), pk=pk)
     total = sum(r.get("voters_total") or r.get("registered") or 0 for r in batch.rows)
     return render(request, "analytics/import_preview.html", {"batch": batch, "total": total})
 
@@ -441,6 +461,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Targets ------------------------------------------------------------------------------
 
 
+def _service_error(form: forms.Form, exc: DomainError) -> None:
+    """A target service's refusal under the field it is about (its code names the field,
+    e.g. "value"), else above the form."""
+    form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
@@ -460,7 +486,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 note=c.get("note", ""),
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _service_error(form, exc)
         else:
             messages.success(request, _("Target tersimpan."))
             return redirect("analytics:targets")
@@ -491,7 +517,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFoundError:
             raise Http404 from None
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _service_error(form, exc)
         else:
             messages.success(request, _("Target tersimpan."))
             return redirect("analytics:targets")

@@ -168,7 +168,11 @@ def build_national(ctx: DemoContext) -> None:
         ],
         batch_size=500,
     )
-    offices = list(Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX).order_by("pk"))
+    offices = list(
+        Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX)
+        .select_related("region")  # each election below is named after its office's region
+        .order_by("pk")
+    )
     have_programme = set(
         Programme.objects.filter(office__in=offices).values_list("office_id", flat=True)
     )
