@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Field
+from django.db.models import Field, URLField
 from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -31,6 +31,8 @@ class OfficeAdmin(admin.ModelAdmin):
                 label=capfirst(db_field.verbose_name),
                 widget=AdminFileWidget,
             )
+        if isinstance(db_field, URLField):
+            kwargs["assume_scheme"] = "https"  # what Django 6 assumes; said now, no warning
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Office, form: Any, change: bool) -> None:
