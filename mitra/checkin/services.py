@@ -14,12 +14,10 @@ Concurrency, the way pretix does it:
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
@@ -33,6 +31,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.activities.models import APPROVED_OR_LATER, Activity
 from mitra.activities.selectors import activities_visible
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.ratelimit import rate_limit_hit
 from mitra.offices.models import Office
 from mitra.regions.models import Region
 
@@ -139,16 +138,8 @@ def checkin_point_update(
 
 
 def rate_limit(*, key: str, limit: int = RATE_LIMIT_PER_MINUTE, period: int = 60) -> None:
-    """Count a hit in a fixed window with the cache's atomic increment; refuse past `limit`."""
-    bucket = int(time.time() // period)
-    cache_key = f"checkin:rl:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=period * 2)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=period * 2)
-        hits = 1
-    if hits > limit:
+    """Refuse past `limit` hits per `period` seconds for `key` (the project's sliding window)."""
+    if not rate_limit_hit(key=f"checkin:{key}", limit=limit, period=period):
         raise RateLimitedError(
             _(
                 "Terlalu banyak percobaan dari jaringan Anda. Silakan tunggu satu menit lalu coba lagi."  # noqa: E501
