@@ -57,6 +57,8 @@ run: setup .env
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v0
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py shell -v0 -c "from mitra.regions.models import Region; raise SystemExit(0 if Region.objects.filter(level=4).count() > 80000 else 1)" \
 		|| DEBUG=$${DEBUG:-true} $(PY) manage.py load_regions
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_boundaries mitra/regions/data/bandung-kecamatan.geojson
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_boundaries mitra/regions/data/bandung-kelurahan.geojson
 	DEBUG=$${DEBUG:-true} $(PY) manage.py demo
 	@echo "Serving Mitra Pemilu at http://127.0.0.1:$(PORT)/"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)

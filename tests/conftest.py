@@ -18,9 +18,8 @@ from tests.factories import (
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Test data the project workspace keeps beside the repository (../shared/data); a clone
-# without it skips the tests that need real boundaries.
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Bandung's boundaries, shipped with the project (mitra/regions/data, MIT-licensed).
+BOUNDARIES = Path(__file__).resolve().parents[1] / "mitra" / "regions" / "data"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,11 +59,8 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def kecamatan_geojson() -> bytes:
-    """Bandung's 30 kecamatan boundaries (GeoJSON bytes) from ../shared/data."""
-    path = SHARED_DATA / "bandung-kecamatan.geojson"
-    if not path.exists():
-        pytest.skip("../shared/data is only present in the project workspace")
-    return path.read_bytes()
+    """Bandung's 30 kecamatan boundaries (GeoJSON bytes) as the project ships them."""
+    return (BOUNDARIES / "bandung-kecamatan.geojson").read_bytes()
 
 
 @pytest.fixture

@@ -1,17 +1,12 @@
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from mitra.regions.models import Region, RegionLevel
 from mitra.regions.services import RegionImportError, boundaries_import, regions_load
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-needs_shared = pytest.mark.skipif(
-    not SHARED_DATA.exists(), reason="../shared/data is only present in the project workspace"
-)
+from tests.conftest import BOUNDARIES
 
 
 @pytest.mark.django_db
@@ -53,14 +48,13 @@ def test_regions_api_without_parent_lists_provinces(client, bandung):
     assert [r["code"] for r in rows] == ["32"]
 
 
-@needs_shared
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("filename", "count"), [("bandung-kecamatan.geojson", 30), ("bandung-kelurahan.geojson", 151)]
 )
 def test_import_boundaries_attaches_every_bandung_polygon(bandung, filename, count):
     out = StringIO()
-    call_command("import_boundaries", str(SHARED_DATA / filename), stdout=out)
+    call_command("import_boundaries", str(BOUNDARIES / filename), stdout=out)
     assert f"{count} boundaries attached" in out.getvalue()
     attached = Region.objects.filter(boundary__isnull=False)
     assert attached.count() == count
