@@ -58,7 +58,8 @@ def _parse_datetime(raw: Any) -> datetime.datetime | None:
         return None
     text = raw.decode(errors="ignore") if isinstance(raw, bytes) else str(raw)
     try:
-        naive = datetime.datetime.strptime(text.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+        # EXIF dates carry no zone: parsed naive here, made aware just below.
+        naive = datetime.datetime.strptime(text.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
     except ValueError:
         return None
     # Cameras write local time without a zone; take it as the office's time zone.
