@@ -40,6 +40,7 @@ from . import selectors, services
 from .exports import ActivityExporter
 from .forms import (
     ActivityForm,
+    ApproachForm,
     CommentForm,
     FilterForm,
     MethodForm,
@@ -550,3 +551,84 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         back="activities:themes",
         saved=_("Tema tersimpan."),
     )
+
+
+# --- Approaches: the programme's grouping of methods ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approach_list(request: HttpRequest) -> HttpResponse:
+    """The programme's approaches with their methods, the methods in none; add one."""
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    form = ApproachForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approach_save(membership=membership, programme=programme, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Pendekatan tersimpan."))
+            return redirect("activities:approaches")
+    return render(
+        request,
+        "activities/approaches.html",
+        {
+            "form": form,
+            "programme": programme,
+            "approaches": selectors.approaches_with_methods(programme=programme),
+            "unmapped": selectors.methods_without_approach(programme=programme),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    approach = selectors.approaches_with_methods(programme=programme).filter(pk=pk).first()
+    if approach is None:
+        raise Http404
+    initial = {
+        "code": approach.code,
+        "name": approach.name,
+        "name_en": approach.name_en,
+        "order": approach.order,
+        "methods": list(approach.methods.all()),
+    }
+    form = ApproachForm(request.POST or None, initial=initial, membership=membership, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approach_save(
+                membership=membership,
+                programme=programme,
+                approach_id=approach.pk,
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Pendekatan tersimpan."))
+            return redirect("activities:approaches")
+    return render(
+        request,
+        "activities/catalogue_edit.html",
+        {
+            "form": form,
+            "title": _("Ubah pendekatan"),
+            "item": approach,
+            "back": "activities:approaches",
+        },
+    )
+
+
+@login_required
+@require_POST
+def approach_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    services.approach_delete(membership=membership, programme=programme, approach_id=pk)
+    messages.success(request, _("Pendekatan dihapus; metodenya kini dihitung sebagai Lainnya."))
+    return redirect("activities:approaches")

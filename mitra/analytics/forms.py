@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.activities.forms import approach_choices, approach_filter
+from mitra.activities.selectors import programme_approaches
 from mitra.elections.models import Election, Programme, Segment, Theme
 
 from .models import TargetMetric
@@ -30,6 +32,7 @@ class FilterForm(forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
     )
+    approach = forms.ChoiceField(required=False, label=_("Pendekatan"), choices=[])
     level = forms.ChoiceField(
         required=False,
         label=_("Tingkat peta"),
@@ -55,6 +58,9 @@ class FilterForm(forms.Form):
         self.fields["election"].queryset = Election.objects.filter(programme=programme)  # type: ignore[attr-defined]
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["approach"].choices = approach_choices(  # type: ignore[attr-defined]
+            programme_approaches(programme=programme)
+        )
         if choices is not None:
             # Options already read (shared with the dashboard): no query (nor server-side
             # cursor) per select when the form renders; validation still uses the querysets.
@@ -86,6 +92,7 @@ class FilterForm(forms.Form):
             date_to=c.get("date_to"),
             segment_id=c["segment"].pk if c.get("segment") else None,
             theme_id=c["theme"].pk if c.get("theme") else None,
+            **approach_filter(c.get("approach")),
             level=c.get("level") or "kecamatan",
             measure=c.get("measure") or "reach",
         )

@@ -6,11 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mitra.accounts.models import Membership
-from mitra.activities.models import Activity, ActivityStatus, Report
+from mitra.activities.models import (
+    Activity,
+    ActivityStatus,
+    Report,
+    approach_links,
+    with_approach,
+)
+from mitra.activities.selectors import OTHER_APPROACH
 from mitra.elections.models import Programme, Theme
 from mitra.offices.models import Office
 from mitra.offices.selectors import public_office_id_query
@@ -161,15 +168,25 @@ def public_material_version(*, office: Office, version_id: int) -> MaterialVersi
 
 
 def public_activities(
-    *, office: Office, kecamatan: str = "", theme: str = "", segment: str = ""
+    *,
+    office: Office,
+    kecamatan: str = "",
+    theme: str = "",
+    segment: str = "",
+    approach: str = "",
 ) -> QuerySet[Activity]:
-    """Approved (and later) public activities of the office, with the filters applied."""
+    """Approved (and later) public activities of the office, with the filters applied.
+
+    `approach`: the code of an approach (in each activity's own programme), or "other"."""
     activities = (
-        Activity.objects.filter(office=office)
-        .public()
+        with_approach(Activity.objects.filter(office=office).public())
         .select_related("partner", "method", "kelurahan", "kelurahan__parent")
         .prefetch_related("themes", "segments")
     )
+    if approach == OTHER_APPROACH:
+        activities = activities.exclude(Exists(approach_links()))
+    elif approach:
+        activities = activities.filter(Exists(approach_links().filter(approach__code=approach)))
     if kecamatan:
         activities = activities.filter(kelurahan__parent_id=kecamatan)
     if theme:
@@ -195,12 +212,15 @@ def activity_calendar(
     kecamatan: str = "",
     theme: str = "",
     segment: str = "",
+    approach: str = "",
     now: datetime.datetime | None = None,
     limit: int = 200,
 ) -> Calendar:
     """Upcoming activities first (soonest first), then recent past ones; counts per kecamatan."""
     now = now or timezone.now()
-    activities = public_activities(office=office, kecamatan=kecamatan, theme=theme, segment=segment)
+    activities = public_activities(
+        office=office, kecamatan=kecamatan, theme=theme, segment=segment, approach=approach
+    )
     upcoming = list(activities.filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
     past = list(activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:limit])
     per_kecamatan: dict[str, int] = {}
