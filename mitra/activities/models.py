@@ -106,9 +106,7 @@ def localized_name(name: str | None, name_en: str | None) -> str:
 class ApproachMethod(models.Model):
     """A method's place in one approach of a programme (at most one per programme)."""
 
-    programme = models.ForeignKey(
-        "elections.Programme", on_delete=models.CASCADE, related_name="+"
-    )
+    programme = models.ForeignKey("elections.Programme", on_delete=models.CASCADE, related_name="+")
     approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="links")
     method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="approach_links")
 
@@ -243,10 +241,6 @@ class Activity(OfficeScoped):
 
     objects = ActivityQuerySet.as_manager()
 
-    # Set by `with_approach` (or read once by `approach_label`).
-    approach_name: str | None
-    approach_name_en: str | None
-
     class Meta:
         ordering = ["-starts_at", "-pk"]
         indexes = [
@@ -272,13 +266,15 @@ class Activity(OfficeScoped):
 
     @property
     def approach_label(self) -> str:
-        """The approach's name (from `with_approach`), "other" for none."""
+        """The approach's name (annotated by `with_approach`, else read once), or "other"."""
         if not hasattr(self, "approach_name"):
             link = ApproachMethod.objects.filter(
                 programme_id=self.programme_id, method_id=self.method_id
             ).values_list("approach__name", "approach__name_en")
-            self.approach_name, self.approach_name_en = link.first() or (None, None)
-        return localized_name(self.approach_name, self.approach_name_en)
+            name, name_en = link.first() or (None, None)
+            setattr(self, "approach_name", name)  # noqa: B010 — as `with_approach` sets it
+            setattr(self, "approach_name_en", name_en)  # noqa: B010
+        return localized_name(getattr(self, "approach_name"), getattr(self, "approach_name_en"))  # noqa: B009
 
     @property
     def organiser_name(self) -> str:

@@ -131,9 +131,11 @@ def activity_list(
 ) -> QuerySet[Activity]:
     """The staff / coordinator list: constant number of queries whatever the page size."""
     qs = activities_filter(activities_visible(membership=membership), filters or ActivityFilters())
-    return with_approach(qs).select_related(
-        "partner", "method", "kelurahan", "kelurahan__parent"
-    ).prefetch_related("themes", "segments")
+    return (
+        with_approach(qs)
+        .select_related("partner", "method", "kelurahan", "kelurahan__parent")
+        .prefetch_related("themes", "segments")
+    )
 
 
 def activity_detail(*, membership: Membership | None, activity_id: int) -> Activity | None:
@@ -442,9 +444,7 @@ def approach_options(*, programme: Programme | None) -> list[dict[str, str]]:
     then "other"."""
     if programme is None:
         return []
-    options = [
-        {"code": a.code, "name": a.label} for a in programme_approaches(programme=programme)
-    ]
+    options = [{"code": a.code, "name": a.label} for a in programme_approaches(programme=programme)]
     return [*options, {"code": OTHER_APPROACH, "name": localized_name(None, None)}]
 
 

@@ -274,9 +274,7 @@ def approach_save(
     ApproachMethod.objects.filter(programme=programme, method_id__in=ids).exclude(
         approach=approach
     ).delete()
-    have = set(
-        ApproachMethod.objects.filter(approach=approach).values_list("method_id", flat=True)
-    )
+    have = set(ApproachMethod.objects.filter(approach=approach).values_list("method_id", flat=True))
     ApproachMethod.objects.bulk_create(
         [
             ApproachMethod(programme=programme, approach=approach, method_id=pk)

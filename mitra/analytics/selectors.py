@@ -990,7 +990,9 @@ class ApproachMap:
             return method_id not in self.of_method
         return True
 
-    def rows(self, pairs: list[tuple[int, int]], attendance: dict[int, int]) -> list[dict[str, Any]]:
+    def rows(
+        self, pairs: list[tuple[int, int]], attendance: dict[int, int]
+    ) -> list[dict[str, Any]]:
         """`activity_selectors.reach_by_approach`'s rows from (method id, activity) pairs."""
         counts: dict[int | None, tuple[int, int]] = {}
         for method_id, pk in pairs:
