@@ -31,7 +31,7 @@ from .models import (
     Transition,
 )
 from .photos import make_jpeg
-from .selectors import REACH_FIELDS
+from .selectors import REACH_FIELDS, approaches_with_methods
 from .services import REGULATION_METHODS, evidence_flags, methods_seed
 
 S = ActivityStatus
@@ -84,6 +84,20 @@ TITLES = {
     "media-kreatif": "Lomba video pendek pemilih pemula",
     "media-lainnya": "Podcast suara warga",
 }
+# The approaches each partner kind carries (codes of services.DEFAULT_APPROACHES): arts and
+# culture groups perform, education groups teach, youth and media groups discuss and post.
+KIND_APPROACHES = {
+    "pemuda": ["diskusi-komunitas", "media-sosial"],
+    "seni": ["seni-budaya"],
+    "budaya": ["seni-budaya"],
+    "pendidikan": ["edukasi"],
+    "keagamaan": ["diskusi-komunitas", "edukasi"],
+    "disabilitas": ["edukasi", "diskusi-komunitas"],
+    "perempuan": ["diskusi-komunitas", "edukasi"],
+    "mahasiswa": ["diskusi-komunitas", "media-sosial"],
+    "media": ["media-sosial"],
+    "lainnya": ["diskusi-komunitas", "seni-budaya"],
+}
 VENUES = [
     "Balai RW",
     "Aula kelurahan",
@@ -124,6 +138,27 @@ def _report_figures(rng: random.Random, expected: int) -> dict[str, int]:
     }
 
 
+def _method_picker(ctx: DemoContext, methods: list[Method]) -> Any:
+    """Each activity's method: every method once first, then one of the approaches its
+    organiser's kind carries (the office's own activities go over all four), in turn."""
+    programme = ctx.objects["programme"]
+    kind_of = {c.pk: c.code for c in ctx.objects.get("categories", [])}
+    in_approach = {
+        a.code: list(a.methods.all()) for a in approaches_with_methods(programme=programme)
+    }
+    in_approach = {code: found for code, found in in_approach.items() if found}
+
+    def pick(number: int, partner: Any) -> Method:
+        if number < len(methods) or not in_approach:
+            return methods[number % len(methods)]
+        kinds = KIND_APPROACHES.get(kind_of.get(partner.category_id, ""), []) if partner else []
+        codes = [c for c in kinds if c in in_approach] or list(in_approach)
+        options = in_approach[codes[(number // 8) % len(codes)]]
+        return options[(number // 3) % len(options)]
+
+    return pick
+
+
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     office = ctx.objects["office"]
@@ -146,12 +181,13 @@ def build(ctx: DemoContext) -> None:
         )
     }
     reviewer = staff.user if staff else None
+    method_for = _method_picker(ctx, methods)
 
     activities: list[Activity] = []
     for number in range(CITY_ACTIVITIES):
-        method = methods[number % len(methods)]  # every method, evenly
         # About one in eight is organised by the office itself.
         partner = None if number % 8 == 0 else partners[number % len(partners)]
+        method = method_for(number, partner)
         status = _pick_status(rng) if number >= len(PATHS) else list(PATHS)[number]
         starts = _random_start(rng)
         online = method.mode == MethodMode.INDIRECT and method.code in (

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,7 +290,13 @@ def approach_save(
 def approach_delete(*, membership: Membership, programme: Programme, approach_id: int) -> None:
     """Remove an approach; its methods are then counted under "other"."""
     _programme_of(membership, programme)
-    deleted, _rows = Approach.objects.filter(programme=programme, pk=approach_id).delete()
+    try:
+        deleted, _rows = Approach.objects.filter(programme=programme, pk=approach_id).delete()
+    except RestrictedError:
+        raise ActivityError(
+            _("Pendekatan ini dipakai oleh target program; hapus atau ubah targetnya dahulu."),
+            code="approach_in_use",
+        ) from None
     if not deleted:
         raise NotFoundError(_("Pendekatan tidak ditemukan."), code="not_found")
 

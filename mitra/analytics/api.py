@@ -101,6 +101,7 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
                 "label": t.label,
                 "segment_id": t.target.segment_id,
                 "theme_id": t.target.theme_id,
+                "approach_id": t.target.approach_id,
                 "actual": t.actual,
                 "value": t.value,
                 "expected": t.pace.expected_value if t.pace else None,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.activities.forms import approach_choices, approach_filter
+from mitra.activities.models import Approach
 from mitra.activities.selectors import programme_approaches
 from mitra.elections.models import Election, Programme, Segment, Theme
 
@@ -126,6 +127,12 @@ class TargetForm(forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
     )
+    approach = forms.ModelChoiceField(
+        queryset=Approach.objects.none(),
+        required=False,
+        label=_("Pendekatan"),
+        empty_label=_("Semua"),
+    )
     value = forms.IntegerField(label=_("Target"), min_value=1)
     note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
 
@@ -133,6 +140,7 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["approach"].queryset = programme_approaches(programme=programme)  # type: ignore[attr-defined]
 
 
 class TargetEditForm(forms.Form):

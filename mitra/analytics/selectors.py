@@ -387,7 +387,7 @@ class TargetRow:
 def office_target(*, membership: Membership, pk: int) -> Target | None:
     """One target of the member's office (None for another office's: 404, nothing revealed)."""
     return (
-        Target.objects.select_related("segment", "theme", "programme")
+        Target.objects.select_related("segment", "theme", "approach", "programme")
         .filter(office_id=membership.office_id, pk=pk)
         .first()
     )
@@ -399,6 +399,8 @@ def _target_label(target: Target) -> str:
         parts.append(target.segment.name)
     if target.theme_id and target.theme:
         parts.append(target.theme.name)
+    if target.approach_id and target.approach:
+        parts.append(target.approach.label)
     return " · ".join(parts)
 
 
@@ -412,6 +414,7 @@ class ActivityFacts:
     partner: dict[int, int | None]
     segments: dict[int, set[int]]
     themes: dict[int, set[int]]
+    approach: dict[int, int | None] = field(default_factory=dict)  # None: "other"
 
     def matching(
         self,
@@ -419,6 +422,7 @@ class ActivityFacts:
         segment_id: int | None = None,
         theme_id: int | None = None,
         partners: set[int] | None = None,
+        approach_id: int | None = None,
     ) -> list[int]:
         return [
             pk
@@ -426,6 +430,7 @@ class ActivityFacts:
             if (segment_id is None or segment_id in self.segments.get(pk, ()))
             and (theme_id is None or theme_id in self.themes.get(pk, ()))
             and (partners is None or self.partner[pk] in partners)
+            and (approach_id is None or self.approach.get(pk) == approach_id)
         ]
 
 
@@ -446,12 +451,18 @@ def target_rows(
     as_of = reference_day(filters=filters, today=today)
     expected = scoring.expected_share(start=start, end=programme.voting_day, today=as_of)
     days_left = (programme.voting_day - as_of).days
-    targets = list(Target.objects.filter(programme=programme).select_related("segment", "theme"))
+    targets = list(
+        Target.objects.filter(programme=programme).select_related("segment", "theme", "approach")
+    )
     if not targets:
         return []
     rows = []
     for target in targets:
-        ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
+        ids = facts.matching(
+            segment_id=target.segment_id,
+            theme_id=target.theme_id,
+            approach_id=target.approach_id,
+        )
         actual: int | None
         value = target.value
         unit = ""
@@ -866,15 +877,16 @@ def dashboard(
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
     attendance = {r[0]: r[9] or 0 for r in rows}
+    approaches = approach_map(programme=programme)
     facts = ActivityFacts(
         attendance=attendance,
         kelurahan={r[0]: r[2] for r in rows},
         partner={r[0]: r[4] for r in rows},
         segments=segments,
         themes=themes,
+        approach={r[0]: approaches.of_method.get(r[6]) for r in rows},
     )
 
-    approaches = approach_map(programme=programme)
     # The dashboard's filter: a subset of the rows above.
     shown = [
         r

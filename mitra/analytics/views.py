@@ -499,6 +499,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 value=c["value"],
                 segment=c.get("segment"),
                 theme=c.get("theme"),
+                approach=c.get("approach"),
                 note=c.get("note", ""),
             )
         except DomainError as exc:
@@ -506,7 +507,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Target tersimpan."))
             return redirect("analytics:targets")
-    rows = Target.objects.filter(programme=programme).select_related("segment", "theme")
+    rows = Target.objects.filter(programme=programme).select_related("segment", "theme", "approach")
     return render(
         request, "analytics/targets.html", {"form": form, "targets": rows, "programme": programme}
     )

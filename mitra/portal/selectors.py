@@ -21,7 +21,7 @@ from mitra.activities.selectors import OTHER_APPROACH
 from mitra.elections.models import Programme, Theme
 from mitra.offices.models import Office
 from mitra.offices.selectors import public_office_id_query
-from mitra.partners.models import Partner
+from mitra.partners.models import Partner, PartnerCategory, PartnerStatus
 from mitra.regions.models import Region
 
 from .models import Article, Material, MaterialVersion
@@ -123,6 +123,25 @@ def partner_directory(
             Q(areas__code=kecamatan) | Q(areas__parent_id=kecamatan)
         ).distinct()
     return partners
+
+
+@dataclass(frozen=True)
+class PartnerKind:
+    code: str
+    name: str
+    partners: int
+
+
+def partner_kinds(*, office: Office) -> list[PartnerKind]:
+    """Every partner category (kind) of the office with its number of active partners, as
+    the directory lists them (kinds without partners too, with 0): one query."""
+    rows = (
+        PartnerCategory.objects.filter(office=office)
+        .annotate(n=Count("partners", filter=Q(partners__status=PartnerStatus.ACTIVE)))
+        .order_by("order", "name")
+        .values_list("code", "name", "n")
+    )
+    return [PartnerKind(code=code, name=name, partners=n) for code, name, n in rows]
 
 
 # --- Materials ----------------------------------------------------------------------------

@@ -246,6 +246,7 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_query": urlencode(params),
             "categories": category_list(office_id=office.pk),
+            "kinds": selectors.partner_kinds(office=office),
             "segments": office_segments(office=office),
             "kecamatan_list": kecamatan_of(city_code=office.region_id),
             "canonical": absolute_url(request.path),
