@@ -405,7 +405,7 @@ class ApproachForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Metode yang dipilih pindah ke pendekatan ini; metode tanpa pendekatan "
-            "dihitung sebagai \u201cLainnya\u201d."
+            "dihitung sebagai “Lainnya”."
         ),
     )
 
