@@ -22,6 +22,8 @@ from mitra.regions.models import Region
 from .models import (
     Activity,
     ActivityStatus,
+    Approach,
+    ApproachMethod,
     Evidence,
     Method,
     MethodMode,
@@ -32,7 +34,7 @@ from .models import (
 )
 from .photos import make_jpeg
 from .selectors import REACH_FIELDS, approaches_with_methods
-from .services import REGULATION_METHODS, evidence_flags, methods_seed
+from .services import DEFAULT_APPROACHES, REGULATION_METHODS, evidence_flags, methods_seed
 
 S = ActivityStatus
 CITY_ACTIVITIES = 300
@@ -414,6 +416,7 @@ def build_national(ctx: DemoContext) -> None:
     programmes = dict(
         Programme.objects.filter(office_id__in=todo_ids).values_list("office_id", "pk")
     )
+    _national_approaches(programmes)
     themes: dict[int, list[int]] = {}
     for pk, programme_id in Theme.objects.filter(programme_id__in=programmes.values()).values_list(
         "pk", "programme_id"
@@ -490,3 +493,46 @@ def _write_national(batch: list[Activity], theme_ids: list[int], segment_ids: li
         Activity.themes.through.objects.bulk_create(rows, batch_size=BATCH)
         Activity.segments.through.objects.bulk_create(segment_rows, batch_size=BATCH)
         Report.objects.bulk_create(reports, batch_size=BATCH)
+
+
+def _national_approaches(programmes: dict[int, int]) -> None:
+    """The four default approaches of each national programme (written in bulk, so the
+    programmes' creation signal never ran), with the regulation's methods in them."""
+    Approach.objects.bulk_create(
+        [
+            Approach(
+                office_id=office_id,
+                programme_id=programme_id,
+                code=code,
+                name=name,
+                name_en=name_en,
+                order=order,
+            )
+            for office_id, programme_id in programmes.items()
+            for order, (code, name, name_en, _codes) in enumerate(DEFAULT_APPROACHES, start=1)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    approach_of = {
+        (programme_id, code): pk
+        for pk, programme_id, code in Approach.objects.filter(
+            programme_id__in=programmes.values()
+        ).values_list("pk", "programme_id", "code")
+    }
+    default_of = {m: code for code, _n, _e, codes in DEFAULT_APPROACHES for m in codes}
+    ApproachMethod.objects.bulk_create(
+        [
+            ApproachMethod(
+                programme_id=programmes[office_id],
+                approach_id=approach_of[(programmes[office_id], default_of[code])],
+                method_id=pk,
+            )
+            for pk, office_id, code in Method.objects.filter(
+                office_id__in=list(programmes)
+            ).values_list("pk", "office_id", "code")
+            if code in default_of and (programmes[office_id], default_of[code]) in approach_of
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
