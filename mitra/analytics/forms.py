@@ -59,8 +59,9 @@ class FilterForm(forms.Form):
         self.fields["election"].queryset = Election.objects.filter(programme=programme)  # type: ignore[attr-defined]
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        approaches = choices.approaches if choices is not None else None
         self.fields["approach"].choices = approach_choices(  # type: ignore[attr-defined]
-            programme_approaches(programme=programme)
+            programme_approaches(programme=programme) if approaches is None else approaches
         )
         if choices is not None:
             # Options already read (shared with the dashboard): no query (nor server-side

@@ -632,6 +632,7 @@ class FilterChoices:
     segments: list[Segment]
     themes: list[Theme]
     with_counts: list[tuple[Election, bool]] | None = None
+    approaches: list[Any] | None = None  # the programme's approaches, when read
 
 
 def filter_choices(*, programme: Programme) -> FilterChoices:
@@ -641,6 +642,7 @@ def filter_choices(*, programme: Programme) -> FilterChoices:
         with_counts=with_counts,
         segments=list(Segment.objects.filter(office_id=programme.office_id)),
         themes=list(Theme.objects.filter(programme=programme)),
+        approaches=list(activity_selectors.programme_approaches(programme=programme)),
     )
 
 
@@ -877,7 +879,9 @@ def dashboard(
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
     attendance = {r[0]: r[9] or 0 for r in rows}
-    approaches = approach_map(programme=programme)
+    approaches = approach_map(
+        programme=programme, approaches=choices.approaches if choices else None
+    )
     facts = ActivityFacts(
         attendance=attendance,
         kelurahan={r[0]: r[2] for r in rows},
@@ -1014,9 +1018,12 @@ class ApproachMap:
         return activity_selectors.approach_rows(approaches=self.approaches, counts=counts)
 
 
-def approach_map(*, programme: Programme) -> ApproachMap:
+def approach_map(*, programme: Programme, approaches: list[Any] | None = None) -> ApproachMap:
+    """`approaches`: the programme's, when already read (see `filter_choices`)."""
+    if approaches is None:
+        approaches = list(activity_selectors.programme_approaches(programme=programme))
     return ApproachMap(
-        approaches=list(activity_selectors.programme_approaches(programme=programme)),
+        approaches=approaches,
         of_method=activity_selectors.method_approaches(programme=programme),
     )
 
