@@ -50,7 +50,14 @@ from .forms import (
     parse_day,
 )
 from .ical import ical_feed
-from .models import APPROVED_OR_LATER, MAX_PHOTOS, REPORT_DUE_DAYS, ActivityStatus, Method
+from .models import (
+    APPROVED_OR_LATER,
+    MAX_PHOTOS,
+    REPORT_DUE_DAYS,
+    ActivityStatus,
+    Approach,
+    Method,
+)
 
 S = ActivityStatus
 PAGE_SIZE = 50
@@ -461,16 +468,18 @@ def method_list(request: HttpRequest) -> HttpResponse:
 def _catalogue_edit(
     request: HttpRequest,
     *,
-    item: Method | Theme,
-    form_class: type[MethodForm] | type[ThemeForm],
+    item: Method | Theme | Approach,
+    form_class: type[MethodForm] | type[ThemeForm] | type[ApproachForm],
     save: Callable[[dict[str, Any]], object],
     title: str,
     back: str,
     saved: str,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The edit page of a method or a theme: the form is filled from the item's fields."""
+    """The edit page of a method, a theme or an approach: the form is filled from the
+    item's fields."""
     initial = model_to_dict(item, fields=list(form_class.base_fields))
-    form = form_class(request.POST or None, initial=initial, editing=True)
+    form = form_class(request.POST or None, initial=initial, editing=True, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -591,36 +600,17 @@ def approach_edit(request: HttpRequest, pk: int) -> HttpResponse:
     approach = selectors.approaches_with_methods(programme=programme).filter(pk=pk).first()
     if approach is None:
         raise Http404
-    initial = {
-        "code": approach.code,
-        "name": approach.name,
-        "name_en": approach.name_en,
-        "order": approach.order,
-        "methods": list(approach.methods.all()),
-    }
-    form = ApproachForm(request.POST or None, initial=initial, membership=membership, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.approach_save(
-                membership=membership,
-                programme=programme,
-                approach_id=approach.pk,
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Pendekatan tersimpan."))
-            return redirect("activities:approaches")
-    return render(
+    return _catalogue_edit(
         request,
-        "activities/catalogue_edit.html",
-        {
-            "form": form,
-            "title": _("Ubah pendekatan"),
-            "item": approach,
-            "back": "activities:approaches",
-        },
+        item=approach,
+        form_class=ApproachForm,
+        form_kwargs={"membership": membership},
+        save=lambda data: services.approach_save(
+            membership=membership, programme=programme, approach_id=approach.pk, **data
+        ),
+        title=_("Ubah pendekatan"),
+        back="activities:approaches",
+        saved=_("Pendekatan tersimpan."),
     )
 
 

@@ -3,6 +3,8 @@ that staff edit, and the filter they give the activity list and the API."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -166,7 +168,9 @@ def test_approaches_page_lists_groups_and_saves_a_new_one(client, staff_member, 
 
     edukasi = Approach.objects.get(programme=programme, code="edukasi")
     edit = reverse("activities:approach_edit", args=[edukasi.pk])
-    assert client.get(edit).status_code == 200
+    form = client.get(edit).content.decode()
+    assert re.search(rf'value="{methods["seminar"].pk}"[^>]*checked', form)  # its methods
+    assert not re.search(rf'value="{methods["diskusi"].pk}"[^>]*checked', form)
     client.post(edit, {"name": "Edukasi", "name_en": "", "order": 3, "methods": []})
     assert "edukasi" not in _grouping(programme).values()
 
