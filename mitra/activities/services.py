@@ -196,6 +196,19 @@ def _link_default_methods(*, programme: Programme, methods: Iterable[Method]) ->
     )
 
 
+def _approach_create(
+    *, programme: Programme, code: str, name: str, name_en: str, order: int
+) -> Approach:
+    return Approach.objects.create(
+        office_id=programme.office_id,
+        programme=programme,
+        code=code,
+        name=name,
+        name_en=name_en,
+        order=order,
+    )
+
+
 @transaction.atomic
 def approaches_seed(*, programme: Programme) -> list[Approach]:
     """Give a programme without approaches the commission's four, with the office's
@@ -205,14 +218,7 @@ def approaches_seed(*, programme: Programme) -> list[Approach]:
     if existing:
         return existing
     approaches = [
-        Approach.objects.create(
-            office_id=programme.office_id,
-            programme=programme,
-            code=code,
-            name=name,
-            name_en=name_en,
-            order=order,
-        )
+        _approach_create(programme=programme, code=code, name=name, name_en=name_en, order=order)
         for order, (code, name, name_en, _codes) in enumerate(DEFAULT_APPROACHES, start=1)
     ]
     _link_default_methods(
@@ -260,13 +266,8 @@ def approach_save(
     else:
         if Approach.objects.filter(programme=programme, code=code).exists():
             raise ActivityError(_("Kode pendekatan sudah dipakai."), code="approach_code_taken")
-        approach = Approach.objects.create(
-            office_id=programme.office_id,
-            programme=programme,
-            code=code,
-            name=name,
-            name_en=name_en,
-            order=order,
+        approach = _approach_create(
+            programme=programme, code=code, name=name, name_en=name_en, order=order
         )
     ids = [m.pk for m in chosen]
     ApproachMethod.objects.filter(programme=programme, approach=approach).exclude(
