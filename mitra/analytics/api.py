@@ -176,6 +176,8 @@ def summary(
     s = selectors.public_summary(office=office, approach=approach) if office else None
     if s is None:
         raise NotFoundError(_("Belum ada program."), code="not_found")
+    if approach and approach not in {r["code"] for r in s.by_approach} | {"other"}:
+        raise NotFoundError(_("Pendekatan tidak ditemukan."), code="not_found")
     return {
         "programme": s.programme.name,
         "activities": s.total_activities,

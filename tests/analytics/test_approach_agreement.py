@@ -107,6 +107,7 @@ def test_dashboard_summary_export_and_api_agree_on_counts_per_approach_also_filt
     assert summary["activities"] == art["activities"]
     assert summary["reach"] == art["attendance"]
     assert client.get(reverse("analytics:summary"), {"pendekatan": "tidak-ada"}).status_code == 404
+    assert client.get("/api/v1/analytics/summary", {"approach": "tidak-ada"}).status_code == 404
 
 
 def test_the_demo_speaks_the_commissions_vocabulary(demo):
