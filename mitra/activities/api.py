@@ -41,6 +41,7 @@ class ActivityOut(Schema):
     partner_name: str | None = None
     method: str
     method_mode: str
+    approach: str = Field(description='code of the programme\'s approach, or "other"')
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     kelurahan: str | None = None
@@ -64,6 +65,7 @@ class ActivityOut(Schema):
             "partner_name": a.partner.name if a.partner else None,
             "method": a.method.code,
             "method_mode": a.method.mode,
+            "approach": getattr(a, "approach_code", None) or selectors.OTHER_APPROACH,
             "starts_at": a.starts_at,
             "ends_at": a.ends_at,
             "kelurahan": kel.code if kel else None,
@@ -110,6 +112,9 @@ class ActivityPage(Schema):
 class FilterIn(Schema):
     partner: int | None = None
     method: str | None = Field(None, description="method code")
+    approach: str | None = Field(
+        None, description='code of an approach of the current programme, or "other"'
+    )
     theme: str | None = Field(None, description="theme code")
     segment: str | None = Field(None, description="segment code")
     kecamatan: str | None = Field(None, description="Kemendagri code of a kecamatan")
@@ -173,9 +178,17 @@ def _filters(membership: Membership, f: FilterIn) -> selectors.ActivityFilters:
         obj = model.objects.filter(code=code, **extra).values_list("pk", flat=True).first()
         return obj if obj is not None else -1
 
+    approach = (
+        selectors.approach_filter_fields(
+            programme=current_programme(office=membership.office), code=f.approach
+        )
+        if f.approach
+        else {}
+    )
     return selectors.ActivityFilters(
         partner_id=f.partner,
         method_id=lookup(Method, f.method, office_id=office_id),
+        **approach,
         theme_id=lookup(Theme, f.theme, programme__office_id=office_id),
         segment_id=lookup(Segment, f.segment, office_id=office_id),
         kecamatan=f.kecamatan or "",

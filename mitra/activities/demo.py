@@ -22,6 +22,8 @@ from mitra.regions.models import Region
 from .models import (
     Activity,
     ActivityStatus,
+    Approach,
+    ApproachMethod,
     Evidence,
     Method,
     MethodMode,
@@ -31,8 +33,8 @@ from .models import (
     Transition,
 )
 from .photos import make_jpeg
-from .selectors import REACH_FIELDS
-from .services import REGULATION_METHODS, evidence_flags, methods_seed
+from .selectors import REACH_FIELDS, approaches_with_methods
+from .services import DEFAULT_APPROACHES, REGULATION_METHODS, evidence_flags, methods_seed
 
 S = ActivityStatus
 CITY_ACTIVITIES = 300
@@ -84,6 +86,20 @@ TITLES = {
     "media-kreatif": "Lomba video pendek pemilih pemula",
     "media-lainnya": "Podcast suara warga",
 }
+# The approaches each partner kind carries (codes of services.DEFAULT_APPROACHES): arts and
+# culture groups perform, education groups teach, youth and media groups discuss and post.
+KIND_APPROACHES = {
+    "pemuda": ["diskusi-komunitas", "media-sosial"],
+    "seni": ["seni-budaya"],
+    "budaya": ["seni-budaya"],
+    "pendidikan": ["edukasi"],
+    "keagamaan": ["diskusi-komunitas", "edukasi"],
+    "disabilitas": ["edukasi", "diskusi-komunitas"],
+    "perempuan": ["diskusi-komunitas", "edukasi"],
+    "mahasiswa": ["diskusi-komunitas", "media-sosial"],
+    "media": ["media-sosial"],
+    "lainnya": ["diskusi-komunitas", "seni-budaya"],
+}
 VENUES = [
     "Balai RW",
     "Aula kelurahan",
@@ -124,6 +140,27 @@ def _report_figures(rng: random.Random, expected: int) -> dict[str, int]:
     }
 
 
+def _method_picker(ctx: DemoContext, methods: list[Method]) -> Any:
+    """Each activity's method: every method once first, then one of the approaches its
+    organiser's kind carries (the office's own activities go over all four), in turn."""
+    programme = ctx.objects["programme"]
+    kind_of = {c.pk: c.code for c in ctx.objects.get("categories", [])}
+    in_approach = {
+        a.code: list(a.methods.all()) for a in approaches_with_methods(programme=programme)
+    }
+    in_approach = {code: found for code, found in in_approach.items() if found}
+
+    def pick(number: int, partner: Any) -> Method:
+        if number < len(methods) or not in_approach:
+            return methods[number % len(methods)]
+        kinds = KIND_APPROACHES.get(kind_of.get(partner.category_id, ""), []) if partner else []
+        codes = [c for c in kinds if c in in_approach] or list(in_approach)
+        options = in_approach[codes[(number // 8) % len(codes)]]
+        return options[(number // 3) % len(options)]
+
+    return pick
+
+
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     office = ctx.objects["office"]
@@ -146,12 +183,13 @@ def build(ctx: DemoContext) -> None:
         )
     }
     reviewer = staff.user if staff else None
+    method_for = _method_picker(ctx, methods)
 
     activities: list[Activity] = []
     for number in range(CITY_ACTIVITIES):
-        method = methods[number % len(methods)]  # every method, evenly
         # About one in eight is organised by the office itself.
         partner = None if number % 8 == 0 else partners[number % len(partners)]
+        method = method_for(number, partner)
         status = _pick_status(rng) if number >= len(PATHS) else list(PATHS)[number]
         starts = _random_start(rng)
         online = method.mode == MethodMode.INDIRECT and method.code in (
@@ -378,6 +416,7 @@ def build_national(ctx: DemoContext) -> None:
     programmes = dict(
         Programme.objects.filter(office_id__in=todo_ids).values_list("office_id", "pk")
     )
+    _national_approaches(programmes)
     themes: dict[int, list[int]] = {}
     for pk, programme_id in Theme.objects.filter(programme_id__in=programmes.values()).values_list(
         "pk", "programme_id"
@@ -454,3 +493,46 @@ def _write_national(batch: list[Activity], theme_ids: list[int], segment_ids: li
         Activity.themes.through.objects.bulk_create(rows, batch_size=BATCH)
         Activity.segments.through.objects.bulk_create(segment_rows, batch_size=BATCH)
         Report.objects.bulk_create(reports, batch_size=BATCH)
+
+
+def _national_approaches(programmes: dict[int, int]) -> None:
+    """The four default approaches of each national programme (written in bulk, so the
+    programmes' creation signal never ran), with the regulation's methods in them."""
+    Approach.objects.bulk_create(
+        [
+            Approach(
+                office_id=office_id,
+                programme_id=programme_id,
+                code=code,
+                name=name,
+                name_en=name_en,
+                order=order,
+            )
+            for office_id, programme_id in programmes.items()
+            for order, (code, name, name_en, _codes) in enumerate(DEFAULT_APPROACHES, start=1)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    approach_of = {
+        (programme_id, code): pk
+        for pk, programme_id, code in Approach.objects.filter(
+            programme_id__in=programmes.values()
+        ).values_list("pk", "programme_id", "code")
+    }
+    default_of = {m: code for code, _n, _e, codes in DEFAULT_APPROACHES for m in codes}
+    ApproachMethod.objects.bulk_create(
+        [
+            ApproachMethod(
+                programme_id=programmes[office_id],
+                approach_id=approach_of[(programmes[office_id], default_of[code])],
+                method_id=pk,
+            )
+            for pk, office_id, code in Method.objects.filter(
+                office_id__in=list(programmes)
+            ).values_list("pk", "office_id", "code")
+            if code in default_of and (programmes[office_id], default_of[code]) in approach_of
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )

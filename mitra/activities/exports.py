@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 
 from mitra.core.exporters import Exporter
 
-from .models import Activity
+from .models import Activity, with_approach
 
 
 class ActivityExporter(Exporter):
     sheet_title = "Kegiatan"
 
     def __init__(self, queryset: QuerySet[Activity]) -> None:
+        # The approach read in the same query (the list's queryset may carry it already).
+        if "approach_name" not in queryset.query.annotations:
+            queryset = with_approach(queryset)
         self.queryset = queryset.select_related(
             "partner", "method", "kelurahan", "kelurahan__parent", "report"
         )
@@ -27,6 +30,7 @@ class ActivityExporter(Exporter):
             _("ID"),
             _("Judul"),
             _("Penyelenggara"),
+            _("Pendekatan"),
             _("Metode"),
             _("Tema"),
             _("Segmen"),
@@ -55,6 +59,7 @@ class ActivityExporter(Exporter):
                 a.pk,
                 a.title,
                 a.organiser_name,
+                a.approach_label,
                 a.method.name,
                 [t.name for t in a.themes.all()],
                 [s.name for s in a.segments.all()],

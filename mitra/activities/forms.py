@@ -12,11 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from mitra.accounts.models import Membership, Role
 from mitra.core.uploads import CheckedFileField
 from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.elections.selectors import current_programme
 from mitra.partners.models import Partner
 from mitra.regions.models import Region
 
 from .models import ActivityStatus, Method, MethodMode, Platform
-from .selectors import ActivityFilters, office_methods
+from .selectors import (
+    OTHER_APPROACH,
+    ActivityFilters,
+    office_methods,
+    programme_approaches,
+)
 from .services import ActivityInput, PostInput
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -280,6 +286,7 @@ class FilterForm(forms.Form):
     method = forms.ModelChoiceField(
         label=_("Metode"), queryset=Method.objects.none(), required=False
     )
+    approach = forms.ChoiceField(label=_("Pendekatan"), choices=[], required=False)
     theme = forms.ModelChoiceField(label=_("Tema"), queryset=Theme.objects.none(), required=False)
     segment = forms.ModelChoiceField(
         label=_("Segmen"), queryset=Segment.objects.none(), required=False
@@ -307,6 +314,10 @@ class FilterForm(forms.Form):
         else:
             fields["partner"].queryset = Partner.objects.filter(office=office).order_by("name")
         fields["method"].queryset = office_methods(office=office, active_only=False)
+        programme = current_programme(office=office)
+        fields["approach"].choices = approach_choices(
+            programme_approaches(programme=programme) if programme else []
+        )
         fields["theme"].queryset = Theme.objects.filter(programme__office=office)
         fields["segment"].queryset = Segment.objects.filter(office=office)
         fields["kecamatan"].queryset = (
@@ -325,6 +336,7 @@ class FilterForm(forms.Form):
         return ActivityFilters(
             partner_id=pk("partner"),
             method_id=pk("method"),
+            **approach_filter(d.get("approach")),
             theme_id=pk("theme"),
             segment_id=pk("segment"),
             kecamatan=pk("kecamatan") or "",
@@ -375,3 +387,52 @@ class ThemeForm(forms.Form):
         if editing:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = ""
+
+
+class ApproachForm(forms.Form):
+    """An approach of the programme: its names in both languages and its methods."""
+
+    code = forms.SlugField(
+        label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
+    )
+    name = forms.CharField(label=_("Nama (bahasa Indonesia)"), max_length=120)
+    name_en = forms.CharField(label=_("Nama (bahasa Inggris)"), max_length=120, required=False)
+    order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32000, initial=100)
+    methods = forms.ModelMultipleChoiceField(
+        label=_("Metode"),
+        queryset=Method.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Metode yang dipilih pindah ke pendekatan ini; metode tanpa pendekatan "
+            "dihitung sebagai “Lainnya”."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, membership: Membership, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        methods: Any = self.fields["methods"]
+        methods.queryset = office_methods(office=membership.office_id, active_only=False)
+        if editing:  # the code identifies the approach in filters, exports and the API
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = ""
+
+
+def approach_choices(approaches: Any) -> list[tuple[str, str]]:
+    """The options of an approach filter: each approach, then "other"."""
+    return [
+        ("", str(_("Semua"))),
+        *((str(a.pk), a.label) for a in approaches),
+        (OTHER_APPROACH, str(_("Lainnya"))),
+    ]
+
+
+def approach_filter(value: str | None) -> dict[str, Any]:
+    """The `ActivityFilters` fields of an approach filter's value (an id, or "other")."""
+    if value == OTHER_APPROACH:
+        return {"approach_other": True}
+    if value and value.isdigit():
+        return {"approach_id": int(value)}
+    return {}

@@ -11,7 +11,9 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.offices.models import OfficeScoped
@@ -47,6 +49,80 @@ class Method(OfficeScoped):
         return self.name
 
 
+class Approach(OfficeScoped):
+    """One of the programme's own approaches (e.g. community discussions): a grouping of
+    the regulation's methods in the words the commission uses, named in both languages.
+
+    Data edited by staff per programme; a method belongs to at most one approach of a
+    programme, and a method in none is counted under "other" (see `ApproachMethod`).
+    """
+
+    programme = models.ForeignKey(
+        "elections.Programme",
+        on_delete=models.CASCADE,
+        related_name="approaches",
+        verbose_name=_("program"),
+    )
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama (Indonesia)"), max_length=120)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    methods = models.ManyToManyField(
+        Method,
+        through="ApproachMethod",
+        blank=True,
+        related_name="approaches",
+        verbose_name=_("metode"),
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="approach_code_per_programme"
+            )
+        ]
+        verbose_name = _("pendekatan")
+        verbose_name_plural = _("pendekatan")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the request (English when given, else Indonesian)."""
+        return localized_name(self.name, self.name_en)
+
+
+def localized_name(name: str | None, name_en: str | None) -> str:
+    """An approach's name in the active language; no approach at all reads as "other"."""
+    if not name:
+        return str(_("Lainnya"))
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+class ApproachMethod(models.Model):
+    """A method's place in one approach of a programme (at most one per programme)."""
+
+    programme = models.ForeignKey("elections.Programme", on_delete=models.CASCADE, related_name="+")
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="links")
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="approach_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "method"], name="one_approach_per_method_and_programme"
+            )
+        ]
+        verbose_name = _("metode dalam pendekatan")
+        verbose_name_plural = _("metode dalam pendekatan")
+
+    def __str__(self) -> str:
+        return f"{self.approach_id}: {self.method_id}"
+
+
 class ActivityStatus(models.TextChoices):
     DRAFT = "draft", _("Draf")
     SUBMITTED = "submitted", _("Diajukan")
@@ -77,6 +153,27 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def public(self) -> ActivityQuerySet:
         return self.filter(is_public=True, status__in=APPROVED_OR_LATER)
+
+
+def approach_links() -> models.QuerySet[ApproachMethod]:
+    """The approach links of an outer activity's method in the activity's own programme
+    (for `Exists`/`Subquery`: an activity is "other" when there is none)."""
+    return ApproachMethod.objects.filter(
+        programme_id=OuterRef("programme_id"), method_id=OuterRef("method_id")
+    )
+
+
+def with_approach(qs: models.QuerySet[Activity]) -> models.QuerySet[Activity]:
+    """Each activity with its approach in its own programme: `approach_id`,
+    `approach_code`, `approach_name`, `approach_name_en` (None when its method is in
+    none: "other")."""
+    link = approach_links()
+    return qs.annotate(
+        approach_id=Subquery(link.values("approach_id")[:1]),
+        approach_code=Subquery(link.values("approach__code")[:1]),
+        approach_name=Subquery(link.values("approach__name")[:1]),
+        approach_name_en=Subquery(link.values("approach__name_en")[:1]),
+    )
 
 
 class Activity(OfficeScoped):
@@ -166,6 +263,18 @@ class Activity(OfficeScoped):
     @property
     def report_due_on(self) -> datetime.date:
         return timezone.localdate(self.ends_at) + datetime.timedelta(days=REPORT_DUE_DAYS)
+
+    @property
+    def approach_label(self) -> str:
+        """The approach's name (annotated by `with_approach`, else read once), or "other"."""
+        if not hasattr(self, "approach_name"):
+            link = ApproachMethod.objects.filter(
+                programme_id=self.programme_id, method_id=self.method_id
+            ).values_list("approach__name", "approach__name_en")
+            name, name_en = link.first() or (None, None)
+            setattr(self, "approach_name", name)  # noqa: B010 — as `with_approach` sets it
+            setattr(self, "approach_name_en", name_en)  # noqa: B010
+        return localized_name(getattr(self, "approach_name"), getattr(self, "approach_name_en"))  # noqa: B009
 
     @property
     def organiser_name(self) -> str:

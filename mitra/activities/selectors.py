@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right
-from mitra.elections.models import Segment
+from mitra.elections.models import Programme, Segment
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
 
@@ -27,11 +27,16 @@ from .models import (
     REPORT_DUE_DAYS,
     Activity,
     ActivityStatus,
+    Approach,
+    ApproachMethod,
     Evidence,
     Method,
     OnlinePost,
     Report,
     Transition,
+    approach_links,
+    localized_name,
+    with_approach,
 )
 
 S = ActivityStatus
@@ -46,6 +51,8 @@ class ActivityFilters:
     partner_id: int | None = None
     organiser: str = ""  # "" | "office" (partner empty) | "partners"
     method_id: int | None = None
+    approach_id: int | None = None  # the programme's approach (its methods)
+    approach_other: bool = False  # methods in no approach of their programme ("other")
     theme_id: int | None = None
     segment_id: int | None = None
     kecamatan: str = ""  # Region code of a kecamatan
@@ -85,6 +92,10 @@ def activities_filter(qs: QuerySet[Activity], filters: ActivityFilters) -> Query
         qs = qs.filter(method_id=f.method_id)
     if f.programme_id:
         qs = qs.filter(programme_id=f.programme_id)
+    if f.approach_id:
+        qs = qs.filter(Exists(approach_links().filter(approach_id=f.approach_id)))
+    elif f.approach_other:
+        qs = qs.exclude(Exists(approach_links()))
     # M2M filters as subqueries: no duplicate rows, no DISTINCT needed.
     if f.theme_id:
         qs = qs.filter(
@@ -120,14 +131,16 @@ def activity_list(
 ) -> QuerySet[Activity]:
     """The staff / coordinator list: constant number of queries whatever the page size."""
     qs = activities_filter(activities_visible(membership=membership), filters or ActivityFilters())
-    return qs.select_related(
-        "partner", "method", "kelurahan", "kelurahan__parent"
-    ).prefetch_related("themes", "segments")
+    return (
+        with_approach(qs)
+        .select_related("partner", "method", "kelurahan", "kelurahan__parent")
+        .prefetch_related("themes", "segments")
+    )
 
 
 def activity_detail(*, membership: Membership | None, activity_id: int) -> Activity | None:
     return (
-        activities_visible(membership=membership)
+        with_approach(activities_visible(membership=membership))
         .select_related(
             "partner",
             "method",
@@ -399,6 +412,117 @@ def reach_by(
         }
         for r in rows
     ]
+
+
+# --- Approaches: the programme's own grouping of methods -----------------------------------
+
+OTHER_APPROACH = "other"  # the code shown for methods in no approach of the programme
+
+
+def programme_approaches(*, programme: Programme | int) -> QuerySet[Approach]:
+    """The programme's approaches in their order (`approaches_with_methods` adds those)."""
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return Approach.objects.filter(programme_id=programme_id).order_by("order", "pk")
+
+
+def approaches_with_methods(*, programme: Programme) -> QuerySet[Approach]:
+    """The approaches with their methods, for the staff's page (two queries)."""
+    return programme_approaches(programme=programme).prefetch_related(
+        Prefetch("methods", queryset=Method.objects.order_by("mode", "order", "name"))
+    )
+
+
+def methods_without_approach(*, programme: Programme) -> QuerySet[Method]:
+    """The office's methods in no approach of the programme: counted as "other"."""
+    return Method.objects.filter(office_id=programme.office_id).exclude(
+        pk__in=ApproachMethod.objects.filter(programme=programme).values("method_id")
+    )
+
+
+def approach_options(*, programme: Programme | None) -> list[dict[str, str]]:
+    """A public filter's options: each approach (code, name in the active language),
+    then "other"."""
+    if programme is None:
+        return []
+    options = [{"code": a.code, "name": a.label} for a in programme_approaches(programme=programme)]
+    return [*options, {"code": OTHER_APPROACH, "name": localized_name(None, None)}]
+
+
+def approach_filter_fields(*, programme: Programme | None, code: str | None) -> dict[str, Any]:
+    """The `ActivityFilters` fields of an approach given by its code (API, public pages):
+    "other", an approach of the programme, or an unknown code that matches nothing."""
+    if not code:
+        return {}
+    if code == OTHER_APPROACH:
+        return {"approach_other": True}
+    found = (
+        programme_approaches(programme=programme).filter(code=code).values_list("pk", flat=True)
+        if programme is not None
+        else []
+    )
+    return {"approach_id": next(iter(found), -1)}
+
+
+def method_approaches(*, programme: Programme | int) -> dict[int, int]:
+    """Method id → approach id in the programme (a method in none is absent: "other")."""
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return dict(
+        ApproachMethod.objects.filter(programme_id=programme_id).values_list(
+            "method_id", "approach_id"
+        )
+    )
+
+
+def approach_rows(
+    *, approaches: Sequence[Approach], counts: dict[int | None, tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """The breakdown's rows: every approach in order (zeros too), then "other" when some
+    counted activity is in no approach. `counts`: approach id (None: other) → (activities,
+    attendance)."""
+    rows = []
+    for approach in approaches:
+        n, people = counts.get(approach.pk, (0, 0))
+        rows.append(
+            {
+                "id": approach.pk,
+                "code": approach.code,
+                "label": approach.label,
+                "activities": n,
+                "attendance": people,
+            }
+        )
+    if None in counts:
+        n, people = counts[None]
+        rows.append(
+            {
+                "id": None,
+                "code": OTHER_APPROACH,
+                "label": localized_name(None, None),
+                "activities": n,
+                "attendance": people,
+            }
+        )
+    return rows
+
+
+def reach_by_approach(
+    *,
+    office: Office | int,
+    programme: Programme,
+    filters: ActivityFilters | None = None,
+) -> list[dict[str, Any]]:
+    """Verified activities and attendance per approach of the programme (one row each, in
+    order, then "other"). An activity has one method, so the rows add up to `reach_totals`."""
+    filters = replace(filters or ActivityFilters(), programme_id=programme.pk)
+    activities = counted_activities(office=office, filters=filters)
+    grouped = (
+        activities.annotate(approach_key=Subquery(approach_links().values("approach_id")[:1]))
+        .order_by()
+        .values("approach_key")
+        .annotate(n=Count("pk"), people=Coalesce(Sum("report__attendance_total"), 0))
+    )
+    counts = {r["approach_key"]: (r["n"], r["people"]) for r in grouped}
+    return approach_rows(approaches=list(programme_approaches(programme=programme)), counts=counts)
 
 
 def age_bands(*, office: Office | int) -> dict[str, tuple[int | None, int | None]]:

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,8 @@ from .models import (
     MAX_PHOTOS,
     Activity,
     ActivityStatus,
+    Approach,
+    ApproachMethod,
     Evidence,
     Method,
     MethodMode,
@@ -75,6 +78,38 @@ REGULATION_METHODS: list[tuple[str, str, str]] = [
     ("bahan-sosialisasi", "Penyebaran bahan sosialisasi", MethodMode.INDIRECT),
     ("media-kreatif", "Media kreatif", MethodMode.INDIRECT),
     ("media-lainnya", "Media lainnya", MethodMode.INDIRECT),
+]
+
+
+# The commission's four approaches, the default of a new programme: (code, Indonesian
+# name, English name, the regulation's methods grouped under it). Every method of
+# REGULATION_METHODS is in one; staff regroup them, rename or add approaches as data, and
+# a method left in none is counted under "other".
+DEFAULT_APPROACHES: list[tuple[str, str, str, list[str]]] = [
+    (
+        "diskusi-komunitas",
+        "Diskusi komunitas",
+        "Community discussions",
+        ["forum-warga", "diskusi", "gelar-wicara", "langsung-lainnya"],
+    ),
+    (
+        "seni-budaya",
+        "Pertunjukan seni dan budaya",
+        "Art and cultural performances",
+        ["budaya-lokal", "media-kreatif"],
+    ),
+    (
+        "edukasi",
+        "Kegiatan edukasi",
+        "Educational activities",
+        ["seminar", "lokakarya", "pelatihan", "ceramah", "simulasi", "bahan-sosialisasi"],
+    ),
+    (
+        "media-sosial",
+        "Kampanye media sosial",
+        "Social-media campaigns",
+        ["media-sosial", "media-daring", "media-massa", "media-luar-ruang", "media-lainnya"],
+    ),
 ]
 
 
@@ -121,13 +156,150 @@ class PostInput:
 @transaction.atomic
 def methods_seed(*, office: Office) -> list[Method]:
     """Make sure the office has the regulation's methods (idempotent; keeps staff's additions)."""
-    methods = []
+    methods, created = [], []
     for order, (code, name, mode) in enumerate(REGULATION_METHODS, start=1):
-        method, _created = Method.objects.get_or_create(
+        method, is_new = Method.objects.get_or_create(
             office=office, code=code, defaults={"name": name, "mode": mode, "order": order}
         )
         methods.append(method)
+        if is_new:
+            created.append(method)
+    # A method new to the office takes its default place in the programmes' approaches.
+    if created:
+        for programme in Programme.objects.filter(office=office):
+            _link_default_methods(programme=programme, methods=created)
     return methods
+
+
+# --- Approaches ----------------------------------------------------------------------------
+
+
+def _link_default_methods(*, programme: Programme, methods: Iterable[Method]) -> None:
+    """Put each of `methods` that has a default approach into that approach of the
+    programme, unless the method is in one of its approaches already."""
+    approaches = {
+        a.code: a for a in Approach.objects.filter(programme=programme).only("pk", "code")
+    }
+    default_of = {m: code for code, _n, _e, codes in DEFAULT_APPROACHES for m in codes}
+    linked = set(
+        ApproachMethod.objects.filter(programme=programme).values_list("method_id", flat=True)
+    )
+    ApproachMethod.objects.bulk_create(
+        [
+            ApproachMethod(programme=programme, approach=approaches[default_of[m.code]], method=m)
+            for m in methods
+            if m.pk not in linked
+            and m.code in default_of
+            and default_of[m.code] in approaches
+            and m.office_id == programme.office_id
+        ]
+    )
+
+
+def _approach_create(
+    *, programme: Programme, code: str, name: str, name_en: str, order: int
+) -> Approach:
+    return Approach.objects.create(
+        office_id=programme.office_id,
+        programme=programme,
+        code=code,
+        name=name,
+        name_en=name_en,
+        order=order,
+    )
+
+
+@transaction.atomic
+def approaches_seed(*, programme: Programme) -> list[Approach]:
+    """Give a programme without approaches the commission's four, with the office's
+    methods grouped under them (`DEFAULT_APPROACHES`). A programme that has approaches is
+    left as staff made it (idempotent)."""
+    existing = list(Approach.objects.filter(programme=programme).order_by("order", "pk"))
+    if existing:
+        return existing
+    approaches = [
+        _approach_create(programme=programme, code=code, name=name, name_en=name_en, order=order)
+        for order, (code, name, name_en, _codes) in enumerate(DEFAULT_APPROACHES, start=1)
+    ]
+    _link_default_methods(
+        programme=programme, methods=Method.objects.filter(office_id=programme.office_id)
+    )
+    return approaches
+
+
+def _programme_of(membership: Membership, programme: Programme) -> Programme:
+    require(membership, Right.MANAGE_PROGRAMME)
+    if programme.office_id != membership.office_id:
+        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
+    return programme
+
+
+@transaction.atomic
+def approach_save(
+    *,
+    membership: Membership,
+    programme: Programme,
+    code: str,
+    name: str,
+    name_en: str = "",
+    order: int = 100,
+    methods: Iterable[Method] = (),
+    approach_id: int | None = None,
+) -> Approach:
+    """Add an approach to the programme, or change one (`approach_id`; its code stays).
+
+    `methods` become the approach's methods: one taken from another approach of the
+    programme moves here, one left out is counted under "other".
+    """
+    _programme_of(membership, programme)
+    chosen = list(methods)
+    if any(m.office_id != membership.office_id for m in chosen):
+        raise NotFoundError(_("Metode tidak ditemukan."), code="not_found")
+    if approach_id is not None:
+        approach = (
+            Approach.objects.select_for_update().filter(programme=programme, pk=approach_id).first()
+        )
+        if approach is None:
+            raise NotFoundError(_("Pendekatan tidak ditemukan."), code="not_found")
+        approach.name, approach.name_en, approach.order = name, name_en, order
+        approach.save(update_fields=["name", "name_en", "order"])
+    else:
+        if Approach.objects.filter(programme=programme, code=code).exists():
+            raise ActivityError(_("Kode pendekatan sudah dipakai."), code="approach_code_taken")
+        approach = _approach_create(
+            programme=programme, code=code, name=name, name_en=name_en, order=order
+        )
+    ids = [m.pk for m in chosen]
+    ApproachMethod.objects.filter(programme=programme, approach=approach).exclude(
+        method_id__in=ids
+    ).delete()
+    ApproachMethod.objects.filter(programme=programme, method_id__in=ids).exclude(
+        approach=approach
+    ).delete()
+    have = set(ApproachMethod.objects.filter(approach=approach).values_list("method_id", flat=True))
+    ApproachMethod.objects.bulk_create(
+        [
+            ApproachMethod(programme=programme, approach=approach, method_id=pk)
+            for pk in ids
+            if pk not in have
+        ]
+    )
+    return approach
+
+
+@transaction.atomic
+def approach_delete(*, membership: Membership, programme: Programme, approach_id: int) -> None:
+    """Remove an approach; its methods are then counted under "other"."""
+    _programme_of(membership, programme)
+    try:
+        deleted, _rows = Approach.objects.filter(programme=programme, pk=approach_id).delete()
+    except RestrictedError:
+        raise ActivityError(
+            _("Pendekatan ini dipakai oleh target program; hapus atau ubah targetnya dahulu."),
+            code="approach_in_use",
+        ) from None
+    if not deleted:
+        raise NotFoundError(_("Pendekatan tidak ditemukan."), code="not_found")
 
 
 @transaction.atomic

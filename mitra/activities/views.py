@@ -40,6 +40,7 @@ from . import selectors, services
 from .exports import ActivityExporter
 from .forms import (
     ActivityForm,
+    ApproachForm,
     CommentForm,
     FilterForm,
     MethodForm,
@@ -49,7 +50,14 @@ from .forms import (
     parse_day,
 )
 from .ical import ical_feed
-from .models import APPROVED_OR_LATER, MAX_PHOTOS, REPORT_DUE_DAYS, ActivityStatus, Method
+from .models import (
+    APPROVED_OR_LATER,
+    MAX_PHOTOS,
+    REPORT_DUE_DAYS,
+    ActivityStatus,
+    Approach,
+    Method,
+)
 
 S = ActivityStatus
 PAGE_SIZE = 50
@@ -460,16 +468,18 @@ def method_list(request: HttpRequest) -> HttpResponse:
 def _catalogue_edit(
     request: HttpRequest,
     *,
-    item: Method | Theme,
-    form_class: type[MethodForm] | type[ThemeForm],
+    item: Method | Theme | Approach,
+    form_class: type[MethodForm] | type[ThemeForm] | type[ApproachForm],
     save: Callable[[dict[str, Any]], object],
     title: str,
     back: str,
     saved: str,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The edit page of a method or a theme: the form is filled from the item's fields."""
+    """The edit page of a method, a theme or an approach: the form is filled from the
+    item's fields."""
     initial = model_to_dict(item, fields=list(form_class.base_fields))
-    form = form_class(request.POST or None, initial=initial, editing=True)
+    form = form_class(request.POST or None, initial=initial, editing=True, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -550,3 +560,65 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         back="activities:themes",
         saved=_("Tema tersimpan."),
     )
+
+
+# --- Approaches: the programme's grouping of methods ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approach_list(request: HttpRequest) -> HttpResponse:
+    """The programme's approaches with their methods, the methods in none; add one."""
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    form = ApproachForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approach_save(membership=membership, programme=programme, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Pendekatan tersimpan."))
+            return redirect("activities:approaches")
+    return render(
+        request,
+        "activities/approaches.html",
+        {
+            "form": form,
+            "programme": programme,
+            "approaches": selectors.approaches_with_methods(programme=programme),
+            "unmapped": selectors.methods_without_approach(programme=programme),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    approach = selectors.approaches_with_methods(programme=programme).filter(pk=pk).first()
+    if approach is None:
+        raise Http404
+    return _catalogue_edit(
+        request,
+        item=approach,
+        form_class=ApproachForm,
+        form_kwargs={"membership": membership},
+        save=lambda data: services.approach_save(
+            membership=membership, programme=programme, approach_id=approach.pk, **data
+        ),
+        title=_("Ubah pendekatan"),
+        back="activities:approaches",
+        saved=_("Pendekatan tersimpan."),
+    )
+
+
+@login_required
+@require_POST
+def approach_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = programme_of_office(office=membership.office)
+    services.approach_delete(membership=membership, programme=programme, approach_id=pk)
+    messages.success(request, _("Pendekatan dihapus; metodenya kini dihitung sebagai Lainnya."))
+    return redirect("activities:approaches")

@@ -11,11 +11,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from mitra.accounts.models import Membership
+from mitra.activities.selectors import approach_filter_fields
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.elections.selectors import current_programme
 from mitra.offices.selectors import public_office
 
 from . import selectors
@@ -29,10 +31,21 @@ class FiltersIn(Schema):
     date_to: datetime.date | None = None
     segment: int | None = None
     theme: int | None = None
+    approach: str | None = Field(
+        None, description='code of an approach of the current programme, or "other"'
+    )
     level: str = "kecamatan"
 
-    def filters(self) -> selectors.DashboardFilters:
+    def filters(self, membership: Membership | None = None) -> selectors.DashboardFilters:
+        approach = (
+            approach_filter_fields(
+                programme=current_programme(office=membership.office), code=self.approach
+            )
+            if self.approach and membership is not None
+            else {}
+        )
         return selectors.DashboardFilters(
+            **approach,
             election_id=self.election,
             date_from=self.date_from,
             date_to=self.date_to,
@@ -48,7 +61,8 @@ def _membership(request: HttpRequest) -> Membership | None:
 
 @router.get("/analytics/dashboard", auth=authenticated)
 def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
-    d = selectors.dashboard(membership=_membership(request), filters=params.filters())
+    membership = _membership(request)
+    d = selectors.dashboard(membership=membership, filters=params.filters(membership))
     totals = {k: v for k, v in d.totals.items() if k != "attendance_raw"}
 
     def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,6 +89,11 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
         "by_segment": rows(d.by_segment),
         "by_theme": rows(d.by_theme),
         "by_method": rows(d.by_method),
+        # id null and code "other": the methods in no approach of the programme.
+        "by_approach": [
+            {"code": r["code"], **row}
+            for r, row in zip(d.by_approach, rows(d.by_approach), strict=True)
+        ],
         "by_partner": rows(d.by_partner),
         "targets": [
             {
@@ -82,6 +101,7 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
                 "label": t.label,
                 "segment_id": t.target.segment_id,
                 "theme_id": t.target.theme_id,
+                "approach_id": t.target.approach_id,
                 "actual": t.actual,
                 "value": t.value,
                 "expected": t.pace.expected_value if t.pace else None,
@@ -103,7 +123,8 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
 
 @router.get("/analytics/areas", auth=authenticated)
 def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
-    scope = selectors.dashboard_scope(membership=_membership(request), filters=params.filters())
+    membership = _membership(request)
+    scope = selectors.dashboard_scope(membership=membership, filters=params.filters(membership))
     rows = selectors.area_rows(
         office=scope.office,
         programme=scope.programme,
@@ -145,16 +166,33 @@ def gaps(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]
 
 
 @router.get("/analytics/summary")
-def summary(request: HttpRequest) -> dict[str, Any]:
+def summary(
+    request: HttpRequest,
+    approach: str = Query(
+        "", description='narrow the kecamatan table to one approach (its code, or "other")'
+    ),
+) -> dict[str, Any]:
     office = public_office()
-    s = selectors.public_summary(office=office) if office else None
+    s = selectors.public_summary(office=office, approach=approach) if office else None
     if s is None:
         raise NotFoundError(_("Belum ada program."), code="not_found")
+    if approach and approach not in {r["code"] for r in s.by_approach} | {"other"}:
+        raise NotFoundError(_("Pendekatan tidak ditemukan."), code="not_found")
     return {
         "programme": s.programme.name,
         "activities": s.total_activities,
         "reach": s.total_reach,
         "themes": [{"id": t.pk, "name": t.name} for t in s.themes],
+        # The whole programme per approach ("other": methods in no approach).
+        "by_approach": [
+            {
+                "code": r["code"],
+                "label": r["label"],
+                "activities": r["activities"],
+                "reach": r["attendance"],
+            }
+            for r in s.by_approach
+        ],
         "kecamatan": [
             {
                 "code": r.code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mitra.activities.selectors import programme_approaches
 from mitra.demo.context import DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
 
@@ -102,8 +103,34 @@ def _targets(ctx: DemoContext) -> None:
                 value=80,
             )
         )
+    rows += _approach_targets(ctx)
     Target.objects.bulk_create(rows)
     ctx.say(f"  {len(rows)} programme targets")
+
+
+# Verified activities per approach (code of activities.services.DEFAULT_APPROACHES); they
+# add up to the programme's 250.
+APPROACH_TARGETS = {
+    "diskusi-komunitas": 75,
+    "seni-budaya": 45,
+    "edukasi": 75,
+    "media-sosial": 55,
+}
+
+
+def _approach_targets(ctx: DemoContext) -> list[Target]:
+    office, programme = ctx.objects["office"], ctx.objects["programme"]
+    return [
+        Target(
+            office=office,
+            programme=programme,
+            metric=TargetMetric.ACTIVITIES,
+            approach=approach,
+            value=APPROACH_TARGETS[approach.code],
+        )
+        for approach in programme_approaches(programme=programme)
+        if approach.code in APPROACH_TARGETS
+    ]
 
 
 NATIONAL_BATCH = 5000

@@ -30,17 +30,19 @@ class TableExporter(Exporter):
 
 
 def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
-    if table in ("segment", "theme", "method", "partner"):
+    if table in ("segment", "theme", "method", "approach", "partner"):
         rows = {
             "segment": d.by_segment,
             "theme": d.by_theme,
             "method": d.by_method,
+            "approach": d.by_approach,
             "partner": d.by_partner,
         }[table]
         name = {
             "segment": _("Segmen"),
             "theme": _("Tema"),
             "method": _("Metode"),
+            "approach": _("Pendekatan"),
             "partner": _("Mitra"),
         }[table]
         return TableExporter(

@@ -5,6 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.activities.forms import approach_choices, approach_filter
+from mitra.activities.models import Approach
+from mitra.activities.selectors import programme_approaches
 from mitra.elections.models import Election, Programme, Segment, Theme
 
 from .models import TargetMetric
@@ -30,6 +33,7 @@ class FilterForm(forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
     )
+    approach = forms.ChoiceField(required=False, label=_("Pendekatan"), choices=[])
     level = forms.ChoiceField(
         required=False,
         label=_("Tingkat peta"),
@@ -55,6 +59,10 @@ class FilterForm(forms.Form):
         self.fields["election"].queryset = Election.objects.filter(programme=programme)  # type: ignore[attr-defined]
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        approaches = choices.approaches if choices is not None else None
+        self.fields["approach"].choices = approach_choices(  # type: ignore[attr-defined]
+            programme_approaches(programme=programme) if approaches is None else approaches
+        )
         if choices is not None:
             # Options already read (shared with the dashboard): no query (nor server-side
             # cursor) per select when the form renders; validation still uses the querysets.
@@ -86,6 +94,7 @@ class FilterForm(forms.Form):
             date_to=c.get("date_to"),
             segment_id=c["segment"].pk if c.get("segment") else None,
             theme_id=c["theme"].pk if c.get("theme") else None,
+            **approach_filter(c.get("approach")),
             level=c.get("level") or "kecamatan",
             measure=c.get("measure") or "reach",
         )
@@ -119,6 +128,12 @@ class TargetForm(forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(), required=False, label=_("Tema"), empty_label=_("Semua")
     )
+    approach = forms.ModelChoiceField(
+        queryset=Approach.objects.none(),
+        required=False,
+        label=_("Pendekatan"),
+        empty_label=_("Semua"),
+    )
     value = forms.IntegerField(label=_("Target"), min_value=1)
     note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
 
@@ -126,6 +141,7 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.filter(office_id=programme.office_id)  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
+        self.fields["approach"].queryset = programme_approaches(programme=programme)  # type: ignore[attr-defined]
 
 
 class TargetEditForm(forms.Form):

@@ -74,6 +74,14 @@ class Target(OfficeScoped, ThemeSegmentTarget):
         related_name="targets",
         verbose_name=_("program"),
     )
+    approach = models.ForeignKey(
+        "activities.Approach",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pendekatan"),
+    )
     metric = models.CharField(_("ukuran"), max_length=30, choices=TargetMetric.choices)
     value = models.PositiveIntegerField(_("target"))
     note = models.CharField(_("keterangan"), max_length=200, blank=True)

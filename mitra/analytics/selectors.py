@@ -94,6 +94,8 @@ class DashboardFilters:
     theme_id: int | None = None
     level: str = "kecamatan"  # a key of LEVELS; anything else reads as "kecamatan"
     measure: str = "reach"  # "reach" per 1,000 voters | "activities" per 10,000 voters
+    approach_id: int | None = None  # an approach of the programme (its methods)
+    approach_other: bool = False  # methods in no approach ("other")
 
     def __post_init__(self) -> None:
         # Clamped once here, so every reader of `level` may index LEVELS with it.
@@ -108,6 +110,8 @@ class DashboardFilters:
             theme_id=self.theme_id,
             date_from=self.date_from,
             date_to=self.date_to,
+            approach_id=self.approach_id,
+            approach_other=self.approach_other,
         )
 
     def as_query(self) -> dict[str, str]:
@@ -119,6 +123,9 @@ class DashboardFilters:
             "theme": self.theme_id,
             "level": self.level if self.level != "kecamatan" else None,
             "measure": self.measure if self.measure != "reach" else None,
+            "approach": activity_selectors.OTHER_APPROACH
+            if self.approach_other
+            else self.approach_id,
         }
         return {k: str(v) for k, v in query.items() if v}
 
@@ -380,7 +387,7 @@ class TargetRow:
 def office_target(*, membership: Membership, pk: int) -> Target | None:
     """One target of the member's office (None for another office's: 404, nothing revealed)."""
     return (
-        Target.objects.select_related("segment", "theme", "programme")
+        Target.objects.select_related("segment", "theme", "approach", "programme")
         .filter(office_id=membership.office_id, pk=pk)
         .first()
     )
@@ -392,6 +399,8 @@ def _target_label(target: Target) -> str:
         parts.append(target.segment.name)
     if target.theme_id and target.theme:
         parts.append(target.theme.name)
+    if target.approach_id and target.approach:
+        parts.append(target.approach.label)
     return " · ".join(parts)
 
 
@@ -405,6 +414,7 @@ class ActivityFacts:
     partner: dict[int, int | None]
     segments: dict[int, set[int]]
     themes: dict[int, set[int]]
+    approach: dict[int, int | None] = field(default_factory=dict)  # None: "other"
 
     def matching(
         self,
@@ -412,6 +422,7 @@ class ActivityFacts:
         segment_id: int | None = None,
         theme_id: int | None = None,
         partners: set[int] | None = None,
+        approach_id: int | None = None,
     ) -> list[int]:
         return [
             pk
@@ -419,6 +430,7 @@ class ActivityFacts:
             if (segment_id is None or segment_id in self.segments.get(pk, ()))
             and (theme_id is None or theme_id in self.themes.get(pk, ()))
             and (partners is None or self.partner[pk] in partners)
+            and (approach_id is None or self.approach.get(pk) == approach_id)
         ]
 
 
@@ -439,12 +451,18 @@ def target_rows(
     as_of = reference_day(filters=filters, today=today)
     expected = scoring.expected_share(start=start, end=programme.voting_day, today=as_of)
     days_left = (programme.voting_day - as_of).days
-    targets = list(Target.objects.filter(programme=programme).select_related("segment", "theme"))
+    targets = list(
+        Target.objects.filter(programme=programme).select_related("segment", "theme", "approach")
+    )
     if not targets:
         return []
     rows = []
     for target in targets:
-        ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
+        ids = facts.matching(
+            segment_id=target.segment_id,
+            theme_id=target.theme_id,
+            approach_id=target.approach_id,
+        )
         actual: int | None
         value = target.value
         unit = ""
@@ -590,6 +608,7 @@ class Dashboard:
     trend: list[WeekRow]
     areas: list[AreaRow]
     threshold: int = 0
+    by_approach: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def reach_per_1000(self) -> float | None:
@@ -613,6 +632,7 @@ class FilterChoices:
     segments: list[Segment]
     themes: list[Theme]
     with_counts: list[tuple[Election, bool]] | None = None
+    approaches: list[Any] | None = None  # the programme's approaches, when read
 
 
 def filter_choices(*, programme: Programme) -> FilterChoices:
@@ -622,6 +642,7 @@ def filter_choices(*, programme: Programme) -> FilterChoices:
         with_counts=with_counts,
         segments=list(Segment.objects.filter(office_id=programme.office_id)),
         themes=list(Theme.objects.filter(programme=programme)),
+        approaches=list(activity_selectors.programme_approaches(programme=programme)),
     )
 
 
@@ -858,12 +879,16 @@ def dashboard(
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
     attendance = {r[0]: r[9] or 0 for r in rows}
+    approaches = approach_map(
+        programme=programme, approaches=choices.approaches if choices else None
+    )
     facts = ActivityFacts(
         attendance=attendance,
         kelurahan={r[0]: r[2] for r in rows},
         partner={r[0]: r[4] for r in rows},
         segments=segments,
         themes=themes,
+        approach={r[0]: approaches.of_method.get(r[6]) for r in rows},
     )
 
     # The dashboard's filter: a subset of the rows above.
@@ -873,6 +898,7 @@ def dashboard(
         if r[1]
         and (filters.segment_id is None or filters.segment_id in segments.get(r[0], ()))
         and (filters.theme_id is None or filters.theme_id in themes.get(r[0], ()))
+        and approaches.matches(method_id=r[6], filters=filters)
     ]
     sums = [0] * len(activity_selectors.REACH_FIELDS)
     posts = [0, 0, 0, 0]
@@ -956,6 +982,49 @@ def dashboard(
             threshold=threshold,
         ),
         threshold=threshold,
+        by_approach=_suppressed(
+            approaches.rows([(r[6], r[0]) for r in shown], attendance), threshold
+        ),
+    )
+
+
+# --- Approaches: the programme's grouping of methods -----------------------------------
+
+
+@dataclass(frozen=True)
+class ApproachMap:
+    """The programme's approaches and which approach each method is in (a method in
+    none counts as "other"): read once, applied to the dashboard's fact rows."""
+
+    approaches: list[Any]
+    of_method: dict[int, int]
+
+    def matches(self, *, method_id: int, filters: DashboardFilters) -> bool:
+        if filters.approach_id:
+            return self.of_method.get(method_id) == filters.approach_id
+        if filters.approach_other:
+            return method_id not in self.of_method
+        return True
+
+    def rows(
+        self, pairs: list[tuple[int, int]], attendance: dict[int, int]
+    ) -> list[dict[str, Any]]:
+        """`activity_selectors.reach_by_approach`'s rows from (method id, activity) pairs."""
+        counts: dict[int | None, tuple[int, int]] = {}
+        for method_id, pk in pairs:
+            key = self.of_method.get(method_id)
+            n, people = counts.get(key, (0, 0))
+            counts[key] = (n + 1, people + attendance[pk])
+        return activity_selectors.approach_rows(approaches=self.approaches, counts=counts)
+
+
+def approach_map(*, programme: Programme, approaches: list[Any] | None = None) -> ApproachMap:
+    """`approaches`: the programme's, when already read (see `filter_choices`)."""
+    if approaches is None:
+        approaches = list(activity_selectors.programme_approaches(programme=programme))
+    return ApproachMap(
+        approaches=approaches,
+        of_method=activity_selectors.method_approaches(programme=programme),
     )
 
 
@@ -1320,15 +1389,24 @@ class PublicSummary:
     total_activities: int
     total_reach: int | str
     threshold: int
+    # The whole programme per approach (whatever `approach` narrows the table to).
+    by_approach: list[dict[str, Any]] = field(default_factory=list)
+    approach: str = ""  # the approach the kecamatan table is narrowed to (a code, "other")
 
 
-def public_summary(*, office: Office, threshold: int | None = None) -> PublicSummary | None:
-    """Verified activities and people reached per kecamatan and theme, small cells hidden."""
+def public_summary(
+    *, office: Office, threshold: int | None = None, approach: str = ""
+) -> PublicSummary | None:
+    """Verified activities and people reached per kecamatan and theme, small cells hidden;
+    per approach of the programme. `approach` (a code, or "other") narrows the table."""
     programme = current_programme(office=office)
     if programme is None:
         return None
     threshold = office.small_cell_threshold if threshold is None else threshold
-    af = ActivityFilters(programme_id=programme.pk)
+    af = ActivityFilters(
+        programme_id=programme.pk,
+        **activity_selectors.approach_filter_fields(programme=programme, code=approach),
+    )
     counted = activity_selectors.counted_activities(office=office, filters=af)
     area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
     per_area = {r["id"]: r for r in area_groups}
@@ -1369,6 +1447,10 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
         total_activities=sum(r["activities"] for r in area_groups),
         total_reach=suppress(sum(r["attendance"] for r in area_groups), threshold) or 0,
         threshold=threshold,
+        by_approach=_suppressed(
+            activity_selectors.reach_by_approach(office=office, programme=programme), threshold
+        ),
+        approach=approach,
     )
 
 

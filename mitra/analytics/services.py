@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
+from mitra.activities.models import Approach
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.spreadsheets import read_table
@@ -253,10 +254,18 @@ def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
 
 
 def _check_target(
-    *, programme: Programme, metric: str, segment: Segment | None, theme: Theme | None, value: int
+    *,
+    programme: Programme,
+    metric: str,
+    segment: Segment | None,
+    theme: Theme | None,
+    value: int,
+    approach: Approach | None = None,
 ) -> None:
     if metric not in TargetMetric.values:
         raise AnalyticsError(_("Ukuran target tidak dikenal."), code="metric")
+    if approach is not None and approach.programme_id != programme.pk:
+        raise AnalyticsError(_("Pendekatan bukan milik program ini."), code="approach")
     if segment is not None and segment.office_id != programme.office_id:
         raise AnalyticsError(_("Segmen bukan milik kantor ini."), code="segment")
     if theme is not None and theme.programme_id != programme.pk:
@@ -277,17 +286,27 @@ def target_create(
     segment: Segment | None = None,
     theme: Theme | None = None,
     note: str = "",
+    approach: Approach | None = None,
 ) -> Target:
+    """A programme target, narrowed to a segment, a theme and/or an approach if given."""
     require(membership, Right.MANAGE_PROGRAMME)
     if programme.office_id != membership.office_id:
         raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
-    _check_target(programme=programme, metric=metric, segment=segment, theme=theme, value=value)
+    _check_target(
+        programme=programme,
+        metric=metric,
+        segment=segment,
+        theme=theme,
+        value=value,
+        approach=approach,
+    )
     return Target.objects.create(
         office_id=membership.office_id,
         programme=programme,
         metric=metric,
         segment=segment,
         theme=theme,
+        approach=approach,
         value=value,
         note=note,
     )

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
+from mitra.activities.selectors import approach_options
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.spreadsheets import template_response
@@ -37,8 +38,19 @@ from . import charts, exports, selectors, services
 from .forms import FilterForm, TargetEditForm, TargetForm, TurnoutImportForm, VoterImportForm
 from .models import ImportKind, Target
 
-CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
-TABLES = ("areas", "segment", "theme", "method", "partner", "targets", "trend", "status", "gaps")
+CHARTS = ("segment", "theme", "approach", "method", "partner", "status", "trend", "map")
+TABLES = (
+    "areas",
+    "segment",
+    "theme",
+    "approach",
+    "method",
+    "partner",
+    "targets",
+    "trend",
+    "status",
+    "gaps",
+)
 
 
 def _dashboard_member(request: HttpRequest) -> Membership:
@@ -77,6 +89,10 @@ def _chart(d: selectors.Dashboard, name: str, query: str) -> Any:
         )
     if name == "theme":
         return charts.bar_chart(_pairs(d.by_theme), title=_("Jangkauan per tema"), ident="c-theme")
+    if name == "approach":
+        return charts.bar_chart(
+            _pairs(d.by_approach), title=_("Jangkauan per pendekatan"), ident="c-approach"
+        )
     if name == "method":
         return charts.bar_chart(
             _pairs(d.by_method), title=_("Jangkauan per metode"), ident="c-method"
@@ -215,7 +231,7 @@ def _dashboard_content(
 ) -> str:
     d, form = _board(request, membership)
     query = urlencode(d.filters.as_query())
-    chart_names = ["segment", "theme", "method", "partner", "status", "trend"]
+    chart_names = ["segment", "theme", "approach", "method", "partner", "status", "trend"]
     ranked = sorted(
         d.areas,
         key=lambda a: (
@@ -483,6 +499,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 value=c["value"],
                 segment=c.get("segment"),
                 theme=c.get("theme"),
+                approach=c.get("approach"),
                 note=c.get("note", ""),
             )
         except DomainError as exc:
@@ -490,7 +507,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Target tersimpan."))
             return redirect("analytics:targets")
-    rows = Target.objects.filter(programme=programme).select_related("segment", "theme")
+    rows = Target.objects.filter(programme=programme).select_related("segment", "theme", "approach")
     return render(
         request, "analytics/targets.html", {"form": form, "targets": rows, "programme": programme}
     )
@@ -544,15 +561,24 @@ def public_summary(request: HttpRequest) -> HttpResponseBase:
     office = public_office()
     if office is None:
         raise Http404
+    approach = request.GET.get("pendekatan", "")
+    options = approach_options(programme=current_programme(office=office))
+    if approach and approach not in {o["code"] for o in options}:
+        raise Http404  # an unknown approach: nothing to show (and nothing to cache)
     if request.GET.get("format") in ("xlsx", "csv"):
-        return exports.summary_table(_public_summary(office)).response(
+        return exports.summary_table(_public_summary(office, approach)).response(
             request.GET["format"], filename="ringkasan-program"
         )
     content = figure_cache.cached(
         office.pk,
-        ("summary", get_language()),  # the same for every visitor
+        ("summary", get_language(), approach),  # the same for every visitor
         lambda: render_to_string(
-            "analytics/_summary.html", {"s": _public_summary(office)}, request=request
+            "analytics/_summary.html",
+            {
+                "s": _public_summary(office, approach),
+                "approaches": options,
+            },
+            request=request,
         ),
     )
     return render(
@@ -562,8 +588,8 @@ def public_summary(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _public_summary(office: Any) -> selectors.PublicSummary:
-    summary = selectors.public_summary(office=office)
+def _public_summary(office: Any, approach: str = "") -> selectors.PublicSummary:
+    summary = selectors.public_summary(office=office, approach=approach)
     if summary is None:
         raise Http404
     return summary

@@ -48,6 +48,7 @@ OFFICE_MODELS = (
     "offices.Office",
     "activities.Activity",
     "activities.Method",
+    "activities.Approach",  # saved by every change of an approach or its methods
     "activities.Report",
     "activities.OnlinePost",
     "checkin.CheckIn",

@@ -21,6 +21,11 @@ def connect() -> None:
     from . import figure_cache
 
     figure_cache.connect()
-    for sender in ("portal.Article", "activities.Activity", "elections.Stage"):
+    for sender in (
+        "portal.Article",
+        "activities.Activity",
+        "activities.Approach",  # the home page's activities show their approach
+        "elections.Stage",
+    ):
         post_save.connect(_changed, sender=sender, dispatch_uid=f"home-cache-save-{sender}")
         post_delete.connect(_changed, sender=sender, dispatch_uid=f"home-cache-delete-{sender}")

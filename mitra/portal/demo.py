@@ -33,8 +33,11 @@ ARTICLES = [
         "Penandatanganan kerja sama berlangsung di aula kantor dan dihadiri perwakilan "
         "setiap komunitas.\n\n## Tiga fokus sosialisasi\n\n1. Tahapan pemilihan dan cara "
         "memilih.\n2. Pemilih cerdas dan bertanggung jawab.\n3. Ajakan ikut serta dalam "
-        "pemilihan yang jujur, adil, dan transparan.\n\nSetiap mitra menyusun rencana "
-        "kegiatan untuk anggota dan lingkungannya masing-masing.",
+        "pemilihan yang jujur, adil, dan transparan.\n\n## Empat pendekatan\n\n"
+        "- diskusi komunitas;\n- pertunjukan seni dan budaya;\n- kegiatan edukasi;\n"
+        "- kampanye media sosial.\n\nSetiap mitra menyusun rencana kegiatan untuk anggota "
+        "dan lingkungannya masing-masing dengan pendekatan yang paling dekat dengan "
+        "komunitasnya.",
         ["Kemitraan", "Sosialisasi"],
         (10, 8, 10),
         True,
@@ -68,7 +71,7 @@ ARTICLES = [
         "Simulasi dipandu komunitas mitra bersama guru PPKn. Siswa bergantian menjadi "
         "petugas KPPS, saksi, dan pemilih.\n\n> Ternyata mencoblos tidak serumit yang "
         "dibayangkan, kata salah satu peserta.",
-        ["Pemilih pemula", "Simulasi"],
+        ["Pemilih pemula", "Kegiatan edukasi"],
         (10, 22, 13),
         True,
     ),
@@ -78,7 +81,7 @@ ARTICLES = [
         "Gerakan daring dan luring mengajak warga menolak pemberian uang atau barang untuk suara.",
         "Kampanye memakai konten pendek di media sosial dan diskusi di kedai kopi.\n\n"
         "Pesan utamanya: suara Anda tidak untuk dijual.",
-        ["Pemilih cerdas", "Media sosial"],
+        ["Pemilih cerdas", "Kampanye media sosial"],
         (10, 29, 16),
         False,
     ),
@@ -88,7 +91,7 @@ ARTICLES = [
         "Pertunjukan angklung dan teater rakyat menyisipkan pesan tentang hari pemungutan suara.",
         "Pentas digelar di ruang terbuka dan dihadiri warga dari beberapa kelurahan.\n\n"
         "Seniman mitra menulis naskah yang mengangkat pentingnya satu suara.",
-        ["Seni budaya"],
+        ["Pertunjukan seni dan budaya"],
         (11, 2, 19),
         True,
     ),
@@ -109,7 +112,7 @@ ARTICLES = [
         "Ibu-ibu majelis taklim dan PKK membahas cara memilih yang cerdas.",
         "Diskusi membahas cara mengenali program pasangan calon dan memeriksa informasi "
         "sebelum membagikannya.",
-        ["Perempuan", "Diskusi"],
+        ["Perempuan", "Diskusi komunitas"],
         (11, 9, 14),
         False,
     ),

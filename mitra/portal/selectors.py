@@ -6,15 +6,22 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mitra.accounts.models import Membership
-from mitra.activities.models import Activity, ActivityStatus, Report
+from mitra.activities.models import (
+    Activity,
+    ActivityStatus,
+    Report,
+    approach_links,
+    with_approach,
+)
+from mitra.activities.selectors import OTHER_APPROACH
 from mitra.elections.models import Programme, Theme
 from mitra.offices.models import Office
 from mitra.offices.selectors import public_office_id_query
-from mitra.partners.models import Partner
+from mitra.partners.models import Partner, PartnerCategory, PartnerStatus
 from mitra.regions.models import Region
 
 from .models import Article, Material, MaterialVersion
@@ -118,6 +125,25 @@ def partner_directory(
     return partners
 
 
+@dataclass(frozen=True)
+class PartnerKind:
+    code: str
+    name: str
+    partners: int
+
+
+def partner_kinds(*, office: Office) -> list[PartnerKind]:
+    """Every partner category (kind) of the office with its number of active partners, as
+    the directory lists them (kinds without partners too, with 0): one query."""
+    rows = (
+        PartnerCategory.objects.filter(office=office)
+        .annotate(n=Count("partners", filter=Q(partners__status=PartnerStatus.ACTIVE)))
+        .order_by("order", "name")
+        .values_list("code", "name", "n")
+    )
+    return [PartnerKind(code=code, name=name, partners=n) for code, name, n in rows]
+
+
 # --- Materials ----------------------------------------------------------------------------
 
 
@@ -161,15 +187,25 @@ def public_material_version(*, office: Office, version_id: int) -> MaterialVersi
 
 
 def public_activities(
-    *, office: Office, kecamatan: str = "", theme: str = "", segment: str = ""
+    *,
+    office: Office,
+    kecamatan: str = "",
+    theme: str = "",
+    segment: str = "",
+    approach: str = "",
 ) -> QuerySet[Activity]:
-    """Approved (and later) public activities of the office, with the filters applied."""
+    """Approved (and later) public activities of the office, with the filters applied.
+
+    `approach`: the code of an approach (in each activity's own programme), or "other"."""
     activities = (
-        Activity.objects.filter(office=office)
-        .public()
+        with_approach(Activity.objects.filter(office=office).public())
         .select_related("partner", "method", "kelurahan", "kelurahan__parent")
         .prefetch_related("themes", "segments")
     )
+    if approach == OTHER_APPROACH:
+        activities = activities.exclude(Exists(approach_links()))
+    elif approach:
+        activities = activities.filter(Exists(approach_links().filter(approach__code=approach)))
     if kecamatan:
         activities = activities.filter(kelurahan__parent_id=kecamatan)
     if theme:
@@ -195,12 +231,15 @@ def activity_calendar(
     kecamatan: str = "",
     theme: str = "",
     segment: str = "",
+    approach: str = "",
     now: datetime.datetime | None = None,
     limit: int = 200,
 ) -> Calendar:
     """Upcoming activities first (soonest first), then recent past ones; counts per kecamatan."""
     now = now or timezone.now()
-    activities = public_activities(office=office, kecamatan=kecamatan, theme=theme, segment=segment)
+    activities = public_activities(
+        office=office, kecamatan=kecamatan, theme=theme, segment=segment, approach=approach
+    )
     upcoming = list(activities.filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
     past = list(activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:limit])
     per_kecamatan: dict[str, int] = {}

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
+from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
@@ -245,6 +246,7 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_query": urlencode(params),
             "categories": category_list(office_id=office.pk),
+            "kinds": selectors.partner_kinds(office=office),
             "segments": office_segments(office=office),
             "kecamatan_list": kecamatan_of(city_code=office.region_id),
             "canonical": absolute_url(request.path),
@@ -263,12 +265,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "kecamatan": request.GET.get("kecamatan", "")[:13],
         "theme": request.GET.get("tema", "")[:40],
         "segment": request.GET.get("segmen", "")[:40],
+        "approach": request.GET.get("pendekatan", "")[:40],
     }
     result = selectors.activity_calendar(
         office=office,
         kecamatan=filters["kecamatan"],
         theme=filters["theme"],
         segment=filters["segment"],
+        approach=filters["approach"],
     )
     kecamatan_list = list(kecamatan_of(city_code=office.region_id))
     svg = kecamatan_map(regions=kecamatan_list, counts=result.per_kecamatan)
@@ -284,6 +288,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "kecamatan_list": kecamatan_list,
             "themes": programme_themes(programme=programme) if programme else [],
             "segments": office_segments(office=office),
+            "approaches": approach_options(programme=programme),
             "canonical": absolute_url(request.path),
             "now": timezone.now(),
         },

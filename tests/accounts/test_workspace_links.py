@@ -18,6 +18,7 @@ COMMISSION_CARDS = {
     "checkin:scanner",
     "elections:stages",
     "activities:methods",
+    "activities:approaches",
     "portal:staff_articles",
 }
 ALL_CARDS = COMMISSION_CARDS | {"analytics:my_gaps"}
