@@ -700,8 +700,8 @@ def _dashboard_counts(
 ) -> _Counts:
     """The dashboard's small figures in one statement (one round trip instead of five):
     the programme's start (its earliest activity or stage, else 90 days before voting day),
-    active partners, the filtered activities per status, their measured check-ins and the
-    office's kelurahan (for activities-per-kelurahan targets)."""
+    active partners, the filtered activities per status, the measured check-ins of the
+    counted (verified) ones and the office's kelurahan (for activities-per-kelurahan targets)."""
     filtered = activity_selectors.activities_filter(
         Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
     )
@@ -728,7 +728,12 @@ def _dashboard_counts(
     statuses = ActivityStatus.choices
     for i, (value, _label) in enumerate(statuses):
         annotations[f"status_{i}"] = _count(filtered.filter(status=value))
-    annotations["checkins"] = _count(CheckIn.objects.filter(activity_id__in=filtered.values("pk")))
+    # Check-ins of the same activities as the reach beside them (verified, filtered), so
+    # the headline figures side by side cover one set.
+    counted = activity_selectors.counted_activities(
+        office=office, filters=filters.activity_filters(programme)
+    )
+    annotations["checkins"] = _count(CheckIn.objects.filter(activity_id__in=counted.values("pk")))
     row = (
         Programme.objects.filter(pk=programme.pk).annotate(**annotations).values(*annotations).get()
     )
