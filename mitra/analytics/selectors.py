@@ -108,6 +108,7 @@ class DashboardFilters:
             theme_id=self.theme_id,
             date_from=self.date_from,
             date_to=self.date_to,
+            verified_by=self.date_to,  # a replay counts what was verified by then
         )
 
     def as_query(self) -> dict[str, str]:
@@ -835,7 +836,10 @@ def dashboard(
     counted = activity_selectors.counted_activities(
         office=office,
         filters=ActivityFilters(
-            programme_id=programme.pk, election_id=filters.election_id, date_to=filters.date_to
+            programme_id=programme.pk,
+            election_id=filters.election_id,
+            date_to=filters.date_to,
+            verified_by=filters.date_to,
         ),
     )
     after_start: Any = (
@@ -1070,7 +1074,11 @@ def _covers(region_code: str, area_code: str) -> bool:
 
 
 def partner_capacity(
-    *, office: Office, programme: Programme, as_of: datetime.date
+    *,
+    office: Office,
+    programme: Programme,
+    as_of: datetime.date,
+    verified_by: datetime.date | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Per active partner with deliverables: (activities left, reach left) of its agreements
     in force on `as_of`, after its verified work in the programme."""
@@ -1094,7 +1102,8 @@ def partner_capacity(
     done = {
         r["partner_id"]: r
         for r in activity_selectors.counted_activities(
-            office=office, filters=ActivityFilters(programme_id=programme.pk)
+            office=office,
+            filters=ActivityFilters(programme_id=programme.pk, verified_by=verified_by),
         )
         .filter(partner_id__in=list(targets))
         .values("partner_id")
@@ -1115,10 +1124,13 @@ def _suggestions(
     office: Office,
     programme: Programme,
     as_of: datetime.date,
+    verified_by: datetime.date | None,
 ) -> tuple[dict[int, str], dict[int, set[str]], dict[int, set[int]], dict[int, tuple[int, int]]]:
     capacity = {
         pid: left
-        for pid, left in partner_capacity(office=office, programme=programme, as_of=as_of).items()
+        for pid, left in partner_capacity(
+            office=office, programme=programme, as_of=as_of, verified_by=verified_by
+        ).items()
         if left[0] > 0 or left[1] > 0
     }
     names = dict(Partner.objects.filter(pk__in=list(capacity)).values_list("pk", "name"))
@@ -1171,6 +1183,7 @@ def gaps(
             theme_id=filters.theme_id,
             date_from=filters.date_from,
             date_to=filters.date_to,
+            verified_by=filters.date_to,
         ),
     )
     area_key = (
@@ -1231,7 +1244,7 @@ def gaps(
         result = result[:limit]
     if result and partners_per_gap:
         partner_names, areas, partner_segments, capacity = _suggestions(
-            office=office, programme=programme, as_of=as_of
+            office=office, programme=programme, as_of=as_of, verified_by=filters.date_to
         )
         for gap in result:
             candidates = []

@@ -12,9 +12,14 @@ from mitra.activities.models import Transition
 from mitra.analytics import selectors
 from mitra.analytics.selectors import DashboardFilters
 from mitra.checkin.models import CheckIn
-from tests.analytics.conftest import TODAY
+from tests.analytics.conftest import SUKARASA, TODAY
+from tests.analytics.factories import TargetFactory, activity
 
 pytestmark = pytest.mark.django_db
+
+
+def OCT(day: int) -> datetime.date:  # noqa: N802 — reads like the date it makes
+    return datetime.date(2024, 10, day)
 
 
 def board(member, today=TODAY, **filters):
@@ -42,3 +47,47 @@ def test_headline_check_ins_cover_the_same_activities_as_reach(world, staff_memb
     assert d.checkins == 7
     # Filtered like reach: a segment a1 does not serve leaves its check-ins out too.
     assert board(staff_member, segment_id=world.muda.pk).checkins == 0
+
+
+def _moved(activity, *steps: tuple[str, str, datetime.date]) -> None:
+    Transition.objects.bulk_create(
+        Transition(
+            activity=activity,
+            from_status=before,
+            to_status=after,
+            at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(15))),
+        )
+        for before, after, day in steps
+    )
+
+
+def test_replay_counts_only_what_was_verified_by_that_day(world, staff_member):
+    early = activity(programme=world.programme, kelurahan=SUKARASA, attendance=25, day=OCT(2))
+    _moved(early, ("held", "reported", OCT(3)), ("reported", "verified", OCT(5)))
+    late = activity(programme=world.programme, kelurahan=SUKARASA, attendance=40, day=OCT(20))
+    _moved(late, ("held", "reported", OCT(21)), ("reported", "verified", OCT(30)))
+    # Verified on 10 Oct, its report sent back on 24 Oct, verified again on 29 Oct.
+    again = activity(programme=world.programme, kelurahan=SUKARASA, attendance=9, day=OCT(8))
+    _moved(
+        again,
+        ("reported", "verified", OCT(10)),
+        ("verified", "report_returned", OCT(24)),
+        ("report_returned", "reported", OCT(25)),
+        ("reported", "verified", OCT(29)),
+    )
+    TargetFactory(programme=world.programme, metric="reach", value=1000)
+    # a1, a2 and a4 of the fixture have no recorded history: counted by their status.
+    replay = board(staff_member, today=OCT(26), date_to=OCT(26))
+    assert replay.totals["activities"] == 4  # a1, a2, a4 and early
+    assert replay.totals["attendance_total"] == 180 + 25
+    reach_target = next(t for t in replay.targets if t.target.metric == "reach")
+    assert reach_target.actual == 180 + 25
+    assert sum(a.reach_raw for a in replay.areas) == 100 + 50 + 25  # a4 is online
+
+    on_the_15th = board(staff_member, today=OCT(26), date_to=OCT(15))
+    assert on_the_15th.totals["attendance_total"] == 180 + 25 + 9
+    later = board(staff_member, today=datetime.date(2024, 11, 1), date_to=OCT(31))
+    assert later.totals["activities"] == 6
+    assert later.totals["attendance_total"] == 180 + 25 + 40 + 9
+    # Without a date filter: what is verified now.
+    assert board(staff_member).totals["activities"] == 6
