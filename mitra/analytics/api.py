@@ -72,6 +72,11 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
         "totals": totals,
         "checkins": d.checkins,
         "reach_per_1000": d.reach_per_1000,
+        # Counted activities online or without a kelurahan (the areas' rows leave them out).
+        "unplaced": {
+            "activities": d.unplaced.activities if d.unplaced else 0,
+            "reach": d.unplaced.reach if d.unplaced else 0,
+        },
         "by_segment": rows(d.by_segment),
         "by_theme": rows(d.by_theme),
         "by_method": rows(d.by_method),
@@ -165,4 +170,12 @@ def summary(request: HttpRequest) -> dict[str, Any]:
             }
             for r in s.rows
         ],
+        # Activities online or without a kelurahan: with them the kecamatan add up to the totals.
+        "online": {
+            "activities": s.online.activities if s.online else 0,
+            "reach": s.online.reach if s.online else 0,
+            "by_theme": [{"activities": c[0], "reach": c[1]} for c in s.online.cells]
+            if s.online
+            else [],
+        },
     }

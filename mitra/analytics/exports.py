@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
             ),
         )
     if table == "areas":
+        unplaced = [d.unplaced] if d.unplaced else []
         return TableExporter(
             _("Wilayah"),
             [
@@ -65,19 +67,23 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
                 _("Kegiatan per 10.000 pemilih"),
                 _("Partisipasi sebelumnya (%)"),
             ],
-            (
-                [
-                    a.code,
-                    a.name,
-                    a.parent_name,
-                    _or_no_data(a.voters),
-                    a.activities,
-                    a.reach,
-                    _or_no_data(a.reach_per_1000),
-                    _or_no_data(a.activities_per_10000),
-                    round(100 * a.turnout, 1) if a.turnout is not None else _("tidak ada data"),
-                ]
-                for a in d.areas
+            chain(
+                (
+                    [
+                        a.code,
+                        a.name,
+                        a.parent_name,
+                        _or_no_data(a.voters),
+                        a.activities,
+                        a.reach,
+                        _or_no_data(a.reach_per_1000),
+                        _or_no_data(a.activities_per_10000),
+                        round(100 * a.turnout, 1) if a.turnout is not None else _("tidak ada data"),
+                    ]
+                    for a in d.areas
+                ),
+                # The row that makes the areas add up to the dashboard's totals.
+                [["", u.name, "", "", u.activities, u.reach, "", "", ""] for u in unplaced],
             ),
         )
     if table == "targets":
@@ -150,6 +156,6 @@ def summary_table(s: PublicSummary) -> TableExporter:
         + [f"{t.name}: {_('orang')}" for t in themes],
         (
             [r.name, r.activities, r.reach] + [c[0] for c in r.cells] + [c[1] for c in r.cells]
-            for r in s.rows
+            for r in s.all_rows  # with the online row: the rows add up to the totals
         ),
     )

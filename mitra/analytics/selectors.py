@@ -559,6 +559,28 @@ def deliverable_rollup(
 
 
 @dataclass(frozen=True)
+class UnplacedRow:
+    """Counted activities with no kelurahan (online, or place not given)."""
+
+    activities: int
+    reach: int | str  # may be "<5" once suppressed
+    reach_raw: int
+
+    @property
+    def name(self) -> str:
+        return _("Daring / tanpa kelurahan")
+
+
+def unplaced_row(figures: dict[str, Any] | None, threshold: int) -> UnplacedRow:
+    reached = int((figures or {}).get("attendance", 0))
+    return UnplacedRow(
+        activities=int((figures or {}).get("activities", 0)),
+        reach=suppress(reached, threshold) or 0,
+        reach_raw=reached,
+    )
+
+
+@dataclass(frozen=True)
 class WeekRow:
     week: datetime.date
     activities: int
@@ -591,6 +613,9 @@ class Dashboard:
     trend: list[WeekRow]
     areas: list[AreaRow]
     threshold: int = 0
+    # The counted activities held online or without a kelurahan: the row that makes the
+    # area rows add up to the totals above them.
+    unplaced: UnplacedRow | None = None
 
     @property
     def reach_per_1000(self) -> float | None:
@@ -965,6 +990,7 @@ def dashboard(
             threshold=threshold,
         ),
         threshold=threshold,
+        unplaced=unplaced_row(reach_by_area.get(None), threshold),
     )
 
 
@@ -1338,6 +1364,12 @@ class PublicSummary:
     total_activities: int
     total_reach: int | str
     threshold: int
+    online: SummaryRow | None = None  # activities online or without a kelurahan
+
+    @property
+    def all_rows(self) -> list[SummaryRow]:
+        """The kecamatan rows and the online one: together they add up to the totals."""
+        return [*self.rows, *([self.online] if self.online else [])]
 
 
 def public_summary(*, office: Office, threshold: int | None = None) -> PublicSummary | None:
@@ -1350,16 +1382,15 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
     counted = activity_selectors.counted_activities(office=office, filters=af)
     area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
     per_area = {r["id"]: r for r in area_groups}
-    per_theme: dict[str, dict[int, tuple[int, int | str]]] = defaultdict(dict)
+    per_theme: dict[str | None, dict[int, tuple[int, int | str]]] = defaultdict(dict)
     for r in (
         Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
-        .exclude(activity__kelurahan__isnull=True)
         .values("activity__kelurahan__parent_id", "theme_id")
         .annotate(
             n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
         )
     ):
-        per_theme[str(r["activity__kelurahan__parent_id"])][r["theme_id"]] = (
+        per_theme[r["activity__kelurahan__parent_id"]][r["theme_id"]] = (
             r["n"],
             suppress(r["reach"], threshold) or 0,
         )
@@ -1379,7 +1410,18 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
             )
         )
     # Every counted activity is in exactly one group (a kecamatan, or the group of those
-    # without a kelurahan): the totals are the groups' sums, as `reach_totals` counts them.
+    # without a kelurahan): the totals are the groups' sums, as `reach_totals` counts them,
+    # and the rows (with the online one) add up to them.
+    unplaced = unplaced_row(per_area.get(None), threshold)
+    online_themes = per_theme.get(None, {})
+    online = SummaryRow(
+        code="",
+        name=unplaced.name,
+        activities=unplaced.activities,
+        reach=unplaced.reach,
+        by_theme=online_themes,
+        cells=[online_themes.get(t.pk, (0, 0)) for t in themes],
+    )
     return PublicSummary(
         programme=programme,
         themes=themes,
@@ -1387,6 +1429,7 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
         total_activities=sum(r["activities"] for r in area_groups),
         total_reach=suppress(sum(r["attendance"] for r in area_groups), threshold) or 0,
         threshold=threshold,
+        online=online,
     )
 
 

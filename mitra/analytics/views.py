@@ -175,6 +175,19 @@ def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: 
                 mark_safe(_shown(a.activities_per_10000, no_data)),  # noqa: S308
             )
         )
+    if d.unplaced is not None:
+        # Not an area, but without it the rows would not add up to the totals above.
+        rows.append(
+            format_html(
+                '<tr class="unplaced">\n              <th scope="row">{}</th>\n'
+                "              <td>—</td>\n              <td>{}</td>\n"
+                "              <td>{}</td>\n              <td>—</td>\n"
+                "              <td>—</td>\n            </tr>",
+                d.unplaced.name,
+                intcomma(d.unplaced.activities),
+                intcomma(d.unplaced.reach),
+            )
+        )
     return mark_safe("\n            ".join(rows))  # noqa: S308 — each row is format_html
 
 

@@ -4,9 +4,11 @@ test builds its own small case on the hand-made programme of conftest.py."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from mitra.activities.models import Transition
 from mitra.analytics import selectors
@@ -14,11 +16,12 @@ from mitra.analytics.selectors import DashboardFilters
 from mitra.checkin.models import CheckIn
 from tests.analytics.conftest import SUKARASA, TODAY
 from tests.analytics.factories import TargetFactory, activity
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
 
-def OCT(day: int) -> datetime.date:  # noqa: N802 — reads like the date it makes
+def OCT(day: int) -> datetime.date:
     return datetime.date(2024, 10, day)
 
 
@@ -91,3 +94,37 @@ def test_replay_counts_only_what_was_verified_by_that_day(world, staff_member):
     assert later.totals["attendance_total"] == 180 + 25 + 40 + 9
     # Without a date filter: what is verified now.
     assert board(staff_member).totals["activities"] == 6
+
+
+def test_area_rows_add_up_to_the_totals_with_an_online_row(client, world, staff_member):
+    """a4 (30 people, theme t2) was held online: it has its own row everywhere the
+    kecamatan rows sit under a total, so the rows add up (3 activities, 180 people)."""
+    summary = selectors.public_summary(office=world.office, threshold=0)
+    assert summary.online is not None
+    assert (summary.online.activities, summary.online.reach) == (1, 30)
+    assert summary.online.cells == [(0, 0), (1, 30)]  # by theme: t1, t2
+    assert sum(r.activities for r in summary.all_rows) == summary.total_activities == 3
+    assert sum(r.reach for r in summary.all_rows) == summary.total_reach == 180
+
+    page = client.get("/analitik/ringkasan/").content.decode()
+    assert "Daring / tanpa kelurahan" in page
+    data = client.get("/api/v1/analytics/summary").json()
+    assert data["online"] == {
+        "activities": 1,
+        "reach": 30,
+        "by_theme": [{"activities": 0, "reach": 0}, {"activities": 1, "reach": 30}],
+    }
+    assert sum(r["activities"] for r in data["kecamatan"]) + data["online"]["activities"] == 3
+    sheet = load_workbook(io.BytesIO(client.get("/analitik/ringkasan/?format=xlsx").content))
+    rows = {r[0]: r for r in sheet.active.iter_rows(values_only=True)}
+    assert rows["Daring / tanpa kelurahan"][1:3] == (1, 30)
+
+    d = board(staff_member)
+    assert d.unplaced is not None and (d.unplaced.activities, d.unplaced.reach) == (1, 30)
+    assert sum(a.activities for a in d.areas) + d.unplaced.activities == d.totals["activities"]
+    login(client, staff_member)
+    html = client.get("/analitik/").content.decode()
+    assert '<tr class="unplaced">' in html
+    areas = load_workbook(io.BytesIO(client.get("/analitik/ekspor/areas/").content)).active
+    last = list(areas.iter_rows(values_only=True))[-1]
+    assert last[1] == "Daring / tanpa kelurahan" and last[4:6] == (1, 30)
