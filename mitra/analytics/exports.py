@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mitra.core.exporters import Exporter
+from mitra.core.numbers import percent
 
 from .selectors import Dashboard, Gap, PublicSummary
 
@@ -78,7 +79,7 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
                         a.reach,
                         _or_no_data(a.reach_per_1000),
                         _or_no_data(a.activities_per_10000),
-                        round(100 * a.turnout, 1) if a.turnout is not None else _("tidak ada data"),
+                        percent(a.turnout) if a.turnout is not None else _("tidak ada data"),
                     ]
                     for a in d.areas
                 ),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from mitra.core.numbers import Kind, figure
+
 # Turnout weight bounds: an area with half the city's abstention counts half, with twice
 # the abstention counts double; never more, so one outlier cannot swamp the ranking.
 TURNOUT_WEIGHT_MIN = 0.5
@@ -42,7 +44,7 @@ class Pace:
 
     @property
     def expected_value(self) -> int:
-        return round(self.target * self.expected)
+        return int(figure(self.target * self.expected, Kind.COUNT))
 
     @property
     def needed_per_week(self) -> float | None:
@@ -86,7 +88,7 @@ def gap_score(
     city_turnout: float | None,
     days_left: int,
 ) -> float:
-    """score = voters/1000 × coverage × turnout weight × urgency (rounded to 2 decimals)."""
+    """score = voters/1000 × coverage × turnout weight × urgency (rounded as scores are)."""
     score = (
         voters
         / 1000
@@ -94,4 +96,4 @@ def gap_score(
         * turnout_weight(area_turnout=area_turnout, city_turnout=city_turnout)
         * urgency(days_left=days_left)
     )
-    return round(score, 2)
+    return float(figure(score, Kind.SCORE))

@@ -42,6 +42,7 @@ from mitra.activities.models import Activity, ActivityStatus, OnlinePost
 from mitra.activities.selectors import ActivityFilters
 from mitra.checkin.models import CheckIn
 from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.numbers import Kind, figure, format_figure, format_number
 from mitra.elections.models import Election, Programme, Segment, Stage, Theme
 from mitra.elections.selectors import current_programme
 from mitra.offices.models import Office
@@ -49,7 +50,6 @@ from mitra.partners.models import Deliverable, DeliverableMetric, Partner, Partn
 from mitra.regions.models import Region, RegionLevel
 
 from . import scoring
-from .charts import format_number
 from .models import PastTurnout, Target, TargetMetric, VoterCount
 
 LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
@@ -262,11 +262,11 @@ class AreaRow:
 
     @property
     def reach_per_1000(self) -> float | None:
-        return round(1000 * self.reach_raw / self.voters, 2) if self.voters else None
+        return figure(1000 * self.reach_raw / self.voters, Kind.RATE) if self.voters else None
 
     @property
     def activities_per_10000(self) -> float | None:
-        return round(10000 * self.activities / self.voters, 2) if self.voters else None
+        return figure(10000 * self.activities / self.voters, Kind.RATE) if self.voters else None
 
     def measure(self, name: str) -> float | None:
         return self.activities_per_10000 if name == "activities" else self.reach_per_1000
@@ -621,7 +621,7 @@ class Dashboard:
     def reach_per_1000(self) -> float | None:
         if not self.voters_total:
             return None
-        return round(1000 * self.totals["attendance_raw"] / self.voters_total, 2)
+        return figure(1000 * self.totals["attendance_raw"] / self.voters_total, Kind.RATE)
 
 
 def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
@@ -1075,16 +1075,18 @@ def _reason(
                 "n": format_number(activities),
                 "segment": segment.name.lower(),
                 "reached": format_number(reached),
-                "rate": format_number(1000 * reached / voters, 1) if voters else "–",
+                "rate": format_figure(1000 * reached / voters, Kind.RATE) if voters else "–",
             }
         )
     if turnout is not None and base is not None:
         text = _("partisipasi %(year)s %(pct)s %%") % {
             "year": base.year,
-            "pct": format_number(100 * turnout, 1),
+            "pct": format_figure(100 * turnout, Kind.PERCENT),
         }
         if base.city is not None:
-            text += " " + _("(kota %(pct)s %%)") % {"pct": format_number(100 * base.city, 1)}
+            text += " " + _("(kota %(pct)s %%)") % {
+                "pct": format_figure(100 * base.city, Kind.PERCENT)
+            }
         parts.append(text)
     parts.append(_("%(days)s hari lagi") % {"days": format_number(days_left)})
     return ", ".join(parts)

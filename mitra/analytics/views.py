@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -29,6 +28,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.numbers import Kind, format_figure
 from mitra.core.spreadsheets import template_response
 from mitra.elections.selectors import current_programme, programme_of_office
 from mitra.offices.selectors import public_office
@@ -116,7 +116,9 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     areas = []
     for a in d.areas:
         value = a.measure(measure)
-        shown = _("tidak ada data") if value is None else f"{number_format(value, 1)} {unit}"
+        shown = (
+            _("tidak ada data") if value is None else f"{format_figure(value, Kind.RATE)} {unit}"
+        )
         areas.append(
             charts.MapArea(
                 code=a.code,
@@ -140,9 +142,9 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     )
 
 
-def _shown(value: Any, no_data: str) -> str:
+def _shown(value: Any, no_data: str, kind: Kind = Kind.COUNT) -> str:
     """What analytics/_value.html renders, without a template include per cell."""
-    return no_data if value is None else escape(intcomma(value))
+    return no_data if value is None else escape(format_figure(value, kind))
 
 
 def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: str) -> str:
@@ -171,8 +173,8 @@ def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: 
                 mark_safe(_shown(a.voters, no_data)),  # noqa: S308 — escaped in _shown
                 intcomma(a.activities),
                 intcomma(a.reach),
-                mark_safe(_shown(a.reach_per_1000, no_data)),  # noqa: S308
-                mark_safe(_shown(a.activities_per_10000, no_data)),  # noqa: S308
+                mark_safe(_shown(a.reach_per_1000, no_data, Kind.RATE)),  # noqa: S308
+                mark_safe(_shown(a.activities_per_10000, no_data, Kind.RATE)),  # noqa: S308
             )
         )
     if d.unplaced is not None:

@@ -14,7 +14,7 @@ from mitra.activities.models import Transition
 from mitra.analytics import selectors
 from mitra.analytics.selectors import DashboardFilters
 from mitra.checkin.models import CheckIn
-from tests.analytics.conftest import SUKARASA, TODAY
+from tests.analytics.conftest import CIPAGANTI, SUKARASA, TODAY
 from tests.analytics.factories import TargetFactory, activity
 from tests.conftest import login
 
@@ -128,3 +128,55 @@ def test_area_rows_add_up_to_the_totals_with_an_online_row(client, world, staff_
     areas = load_workbook(io.BytesIO(client.get("/analitik/ekspor/areas/").content)).active
     last = list(areas.iter_rows(values_only=True))[-1]
     assert last[1] == "Daring / tanpa kelurahan" and last[4:6] == (1, 30)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown", "number"),
+    [
+        (77.55, "percent", "77,6", 77.6),  # half-up, not to even
+        (77.58, "percent", "77,6", 77.6),  # rounded, not truncated
+        (5.98, "rate", "5,98", 5.98),
+        (5.1, "rate", "5,10", 5.1),  # the same decimals beside 5,98
+        (2.675, "rate", "2,68", 2.68),  # as written, although the float is below it
+        (0.125, "score", "0,13", 0.13),
+        (1_887_881.5, "count", "1.887.882", 1_887_882),
+    ],
+)
+def test_one_rounding_rule_per_kind(value, kind, shown, number):
+    from django.utils import translation
+
+    from mitra.core.numbers import figure, format_figure
+
+    with translation.override("id"):
+        assert format_figure(value, kind) == shown
+    assert figure(value, kind) == number
+
+
+def test_expected_progress_rounds_half_up():
+    from mitra.analytics.scoring import Pace
+
+    assert Pace(actual=0, target=5, expected=0.5, days_left=10).expected_value == 3  # not 2
+
+
+def test_turnout_and_rates_read_the_same_on_page_export_and_reason(client, world, staff_member):
+    from tests.analytics.factories import turnout
+
+    turnout(office=world.office, code=SUKARASA, registered=10_000, voted=7_758)  # 77.58 %
+    turnout(office=world.office, code=CIPAGANTI, registered=10_000, voted=6_000)
+    login(client, staff_member)
+    sheet = load_workbook(io.BytesIO(client.get("/analitik/ekspor/areas/").content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    assert rows["32.73.01"][8] == 77.6  # Sukasari (only Sukarasa has a turnout figure)
+    area = client.get("/analitik/wilayah/32.73.01/").content.decode()
+    assert "77,6 %" in area
+    gaps = selectors.gaps(
+        office=world.office, programme=world.programme, today=TODAY, partners_per_gap=0
+    )
+    sukasari = next(g for g in gaps if g.area_code == "32.73.01")
+    assert "partisipasi 2018 77,6 %" in sukasari.reason  # was "77,5" (truncated)
+    # Rates: Sukasari 150 people of 15,000 voters = 10 per 1,000, written "10,00"
+    # on the page as beside any other rate, and 10.0 in the API.
+    page = client.get("/analitik/").content.decode()
+    assert "<td>10,00</td>" in page
+    api = {r["code"]: r for r in client.get("/api/v1/analytics/areas").json()}
+    assert api["32.73.01"]["reach_per_1000"] == 10.0
