@@ -82,6 +82,34 @@ def suppress(value: int | None, threshold: int) -> int | str | None:
     return f"<{threshold}"
 
 
+# What stands in for a figure hidden to protect a small cell: a rate or share computed
+# from a hidden count, or a cell hidden only so that a shown total minus the shown cells
+# does not give a hidden one away (complementary suppression).
+HIDDEN = "*"
+
+
+def complementary(values: list[int], threshold: int) -> set[int]:
+    """Which cells of a group whose total is shown must be hidden: every small one
+    (0 < value < threshold) and, when that is a single cell, also the smallest other
+    non-zero cell, so that the total minus the shown cells gives only a sum of two."""
+    if threshold <= 0:
+        return set()
+    hidden = {i for i, v in enumerate(values) if 0 < v < threshold}
+    if len(hidden) == 1:
+        others = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v > 0)
+        if others:
+            hidden.add(others[0][1])
+    return hidden
+
+
+def protected(value: int, hidden: bool, threshold: int) -> int | str:
+    """A people count of a protected group: "<5" when small, "*" when hidden only to
+    protect another cell, else the count."""
+    if not hidden:
+        return value
+    return suppress(value, threshold) if 0 < value < threshold else HIDDEN  # type: ignore[return-value]
+
+
 # --- Filters ------------------------------------------------------------------------------
 
 
@@ -261,15 +289,21 @@ class AreaRow:
     turnout: float | None
 
     @property
-    def reach_per_1000(self) -> float | None:
-        return figure(1000 * self.reach_raw / self.voters, Kind.RATE) if self.voters else None
+    def reach_per_1000(self) -> float | str | None:
+        if not self.voters:
+            return None
+        if isinstance(self.reach, str):
+            return HIDDEN  # derived from a hidden count: it would give the count away
+        return figure(1000 * self.reach_raw / self.voters, Kind.RATE)
 
     @property
     def activities_per_10000(self) -> float | None:
         return figure(10000 * self.activities / self.voters, Kind.RATE) if self.voters else None
 
     def measure(self, name: str) -> float | None:
-        return self.activities_per_10000 if name == "activities" else self.reach_per_1000
+        """The map's number (None when there is none to show: no data, or hidden)."""
+        value = self.activities_per_10000 if name == "activities" else self.reach_per_1000
+        return None if isinstance(value, str) else value
 
 
 def office_areas(*, office: Office, level: str, with_boundary: bool = False) -> QuerySet[Region]:
@@ -300,7 +334,7 @@ def area_rows(
             office=office, dimension=level, filters=filters.activity_filters(programme)
         )
     }
-    return _area_rows(
+    rows = _area_rows(
         office=office,
         level=level,
         voters=voters,
@@ -308,6 +342,19 @@ def area_rows(
         reach=reach,
         threshold=threshold,
     )
+    _protect_areas(rows, unplaced_row(reach.get(None), threshold), threshold)
+    return rows
+
+
+def _protect_areas(rows: list[AreaRow], unplaced: UnplacedRow, threshold: int) -> None:
+    """The area rows and the online row add up to the shown total: hide what would let a
+    subtraction recover a small cell (in place)."""
+    values = [r.reach_raw for r in rows] + [unplaced.reach_raw]
+    for i in complementary(values, threshold):
+        if i < len(rows):
+            rows[i].reach = protected(rows[i].reach_raw, True, threshold)
+        else:
+            unplaced.reach = protected(unplaced.reach_raw, True, threshold)
 
 
 def _area_rows(
@@ -558,7 +605,7 @@ def deliverable_rollup(
 # --- Trend --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class UnplacedRow:
     """Counted activities with no kelurahan (online, or place not given)."""
 
@@ -584,8 +631,8 @@ def unplaced_row(figures: dict[str, Any] | None, threshold: int) -> UnplacedRow:
 class WeekRow:
     week: datetime.date
     activities: int
-    reach: int
-    cumulative_reach: int
+    reach: int | str  # "<5" or "*" when hidden (see _protect_trend)
+    cumulative_reach: int | str
 
 
 # --- The dashboard ------------------------------------------------------------------------
@@ -618,16 +665,31 @@ class Dashboard:
     unplaced: UnplacedRow | None = None
 
     @property
-    def reach_per_1000(self) -> float | None:
+    def reach_per_1000(self) -> float | str | None:
         if not self.voters_total:
             return None
+        if isinstance(self.totals["attendance_total"], str):
+            return HIDDEN  # derived from a hidden count
         return figure(1000 * self.totals["attendance_raw"] / self.voters_total, Kind.RATE)
 
 
-def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
+def _suppressed(
+    rows: list[dict[str, Any]], threshold: int, *, partition: bool = False
+) -> list[dict[str, Any]]:
+    """Rows with small people counts hidden; `partition`: the rows add up to the shown
+    total (each activity in one row), so one more is hidden where a subtraction would
+    recover a hidden one."""
+    values = [r["attendance"] for r in rows]
+    hidden = complementary(values, threshold) if partition else set()
     return [
-        {**r, "attendance_raw": r["attendance"], "attendance": suppress(r["attendance"], threshold)}
-        for r in rows
+        {
+            **r,
+            "attendance_raw": r["attendance"],
+            "attendance": protected(r["attendance"], True, threshold)
+            if i in hidden
+            else suppress(r["attendance"], threshold),
+        }
+        for i, r in enumerate(rows)
     ]
 
 
@@ -681,19 +743,66 @@ def _grouped(
     ]
 
 
-def _trend(rows: list[Any], attendance: dict[int, int]) -> list[WeekRow]:
+def _trend(rows: list[Any], attendance: dict[int, int], threshold: int = 0) -> list[WeekRow]:
     """Verified activities and reach per week (Monday of the start), from the fact rows."""
     weeks: dict[datetime.date, list[int]] = {}
     for r in rows:
         week = weeks.setdefault(r[8], [0, 0])
         week[0] += 1
         week[1] += attendance[r[0]]
+    ordered = sorted(weeks.items())
+    reaches = [reach for _day, (_n, reach) in ordered]
+    hidden_weeks, hidden_sums = _protect_trend(reaches, threshold)
     result = []
     running = 0
-    for day, (n, reach) in sorted(weeks.items()):
+    for i, (day, (n, reach)) in enumerate(ordered):
         running += reach
-        result.append(WeekRow(week=day, activities=n, reach=reach, cumulative_reach=running))
+        result.append(
+            WeekRow(
+                week=day,
+                activities=n,
+                reach=protected(reach, i in hidden_weeks, threshold),
+                cumulative_reach=HIDDEN if i in hidden_sums else running,
+            )
+        )
     return result
+
+
+def _protect_trend(reaches: list[int], threshold: int) -> tuple[set[int], set[int]]:
+    """Which weekly reaches and which running totals to hide. The weeks add up to the
+    shown total, and any two shown running totals differ by the weeks between them; so
+    between two shown running totals (and the total at the end) lie either no hidden
+    week or at least two."""
+    hidden = complementary(reaches, threshold)
+    if not hidden:
+        return set(), set()
+    while True:
+        sums: set[int] = set()
+        pending: list[int] = []  # hidden weeks since the last shown running total
+        opened = 0  # first week after the last shown running total
+        for i in range(len(reaches)):
+            if i in hidden:
+                pending.append(i)
+            if len(pending) == 1:
+                sums.add(i)
+            else:
+                pending, opened = [], i + 1
+        if len(pending) != 1:
+            return hidden, sums
+
+        # One hidden week between the last shown running total and the end (the total):
+        # hide one more week, there if possible, and look again.
+        def shown_weeks(start: int) -> list[tuple[int, int]]:
+            return sorted(
+                (reaches[i], i)
+                for i in range(start, len(reaches))
+                if i not in hidden and reaches[i]
+            )
+
+        candidates = shown_weeks(opened) or shown_weeks(0)
+        if not candidates:  # nothing left to hide with it: show no running total
+            return hidden, set(range(len(reaches)))
+        hidden.add(candidates[0][1])
 
 
 def _names(model: Any, known: list[Any], ids: set[int]) -> dict[int, str]:
@@ -942,6 +1051,16 @@ def dashboard(
     reach_by_area = {
         row["id"]: row for row in _grouped([(r[area_column], r[0]) for r in shown], attendance, {})
     }
+    areas = _area_rows(
+        office=office,
+        level=level,
+        voters=voters,
+        turnout=past_turnout(office=office, level=level),
+        reach=reach_by_area,
+        threshold=threshold,
+    )
+    unplaced = unplaced_row(reach_by_area.get(None), threshold)
+    _protect_areas(areas, unplaced, threshold)
     return Dashboard(
         office=office,
         programme=programme,
@@ -959,10 +1078,12 @@ def dashboard(
         by_method=_suppressed(
             _grouped([(r[6], r[0]) for r in shown], attendance, {r[6]: r[7] for r in shown}),
             threshold,
+            partition=True,
         ),
         by_partner=_suppressed(
             _grouped([(r[4], r[0]) for r in shown], attendance, {r[4]: r[5] for r in shown}),
             threshold,
+            partition=True,
         ),
         targets=target_rows(
             programme=programme,
@@ -980,17 +1101,10 @@ def dashboard(
             posts={pk: v[0] for pk, v in online.items()},
         ),
         # Weeks truncated in SQL (a date per row), summed from the rows in Python.
-        trend=_trend(shown, attendance),
-        areas=_area_rows(
-            office=office,
-            level=level,
-            voters=voters,
-            turnout=past_turnout(office=office, level=level),
-            reach=reach_by_area,
-            threshold=threshold,
-        ),
+        trend=_trend(shown, attendance, threshold),
+        areas=areas,
         threshold=threshold,
-        unplaced=unplaced_row(reach_by_area.get(None), threshold),
+        unplaced=unplaced,
     )
 
 
@@ -1384,7 +1498,7 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
     counted = activity_selectors.counted_activities(office=office, filters=af)
     area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
     per_area = {r["id"]: r for r in area_groups}
-    per_theme: dict[str | None, dict[int, tuple[int, int | str]]] = defaultdict(dict)
+    per_theme: dict[str | None, dict[int, tuple[int, int]]] = defaultdict(dict)
     for r in (
         Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
         .values("activity__kelurahan__parent_id", "theme_id")
@@ -1392,46 +1506,46 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
             n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
         )
     ):
-        per_theme[r["activity__kelurahan__parent_id"]][r["theme_id"]] = (
-            r["n"],
-            suppress(r["reach"], threshold) or 0,
-        )
+        per_theme[r["activity__kelurahan__parent_id"]][r["theme_id"]] = (r["n"], r["reach"])
     themes = list(Theme.objects.filter(programme=programme).order_by("order", "pk"))
+    # Every counted activity is in exactly one group (a kecamatan, or the group of those
+    # without a kelurahan, the online row): the totals are the groups' sums, as
+    # `reach_totals` counts them, and the rows add up to them.
+    groups: list[tuple[str, str, str | None]] = [
+        (region.code, region.name, region.code)
+        for region in office_areas(office=office, level="kecamatan")
+    ]
+    groups.append(("", _("Daring / tanpa kelurahan"), None))
+    reach = [int(per_area.get(key, {}).get("attendance", 0)) for _c, _n, key in groups]
+    hidden = complementary(reach, threshold)
     rows = []
-    for region in office_areas(office=office, level="kecamatan"):
-        figures = per_area.get(region.code, {})
-        by_theme = per_theme.get(region.code, {})
+    for i, (code, name, key) in enumerate(groups):
+        by_theme = per_theme.get(key, {})
+        cells = [by_theme.get(t.pk, (0, 0)) for t in themes]
+        # A row's theme cells may add up to its total (activities with one theme each).
+        hidden_cells = complementary([people for _n, people in cells], threshold)
+        shown_cells: list[tuple[int, int | str]] = [
+            (n, protected(people, j in hidden_cells, threshold) if threshold else people)
+            for j, (n, people) in enumerate(cells)
+        ]
         rows.append(
             SummaryRow(
-                code=region.code,
-                name=region.name,
-                activities=int(figures.get("activities", 0)),
-                reach=suppress(int(figures.get("attendance", 0)), threshold) or 0,
-                by_theme=by_theme,
-                cells=[by_theme.get(t.pk, (0, 0)) for t in themes],
+                code=code,
+                name=name,
+                activities=int(per_area.get(key, {}).get("activities", 0)),
+                reach=protected(reach[i], i in hidden, threshold) if threshold else reach[i],
+                by_theme={t.pk: cell for t, cell in zip(themes, shown_cells, strict=True)},
+                cells=shown_cells,
             )
         )
-    # Every counted activity is in exactly one group (a kecamatan, or the group of those
-    # without a kelurahan): the totals are the groups' sums, as `reach_totals` counts them,
-    # and the rows (with the online one) add up to them.
-    unplaced = unplaced_row(per_area.get(None), threshold)
-    online_themes = per_theme.get(None, {})
-    online = SummaryRow(
-        code="",
-        name=unplaced.name,
-        activities=unplaced.activities,
-        reach=unplaced.reach,
-        by_theme=online_themes,
-        cells=[online_themes.get(t.pk, (0, 0)) for t in themes],
-    )
     return PublicSummary(
         programme=programme,
         themes=themes,
-        rows=rows,
+        rows=rows[:-1],
         total_activities=sum(r["activities"] for r in area_groups),
         total_reach=suppress(sum(r["attendance"] for r in area_groups), threshold) or 0,
         threshold=threshold,
-        online=online,
+        online=rows[-1],
     )
 
 

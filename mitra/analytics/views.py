@@ -94,7 +94,12 @@ def _chart(d: selectors.Dashboard, name: str, query: str) -> Any:
         )
     if name == "trend":
         return charts.line_chart(
-            [(w.week.strftime("%d/%m"), w.cumulative_reach) for w in d.trend],
+            # Running totals hidden to protect a small week are left out of the line.
+            [
+                (w.week.strftime("%d/%m"), w.cumulative_reach)
+                for w in d.trend
+                if not isinstance(w.cumulative_reach, str)
+            ],
             title=_("Jangkauan kumulatif per minggu"),
             ident="c-trend",
         )
@@ -116,9 +121,12 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     areas = []
     for a in d.areas:
         value = a.measure(measure)
-        shown = (
-            _("tidak ada data") if value is None else f"{format_figure(value, Kind.RATE)} {unit}"
-        )
+        if measure != "activities" and a.reach_per_1000 == selectors.HIDDEN:
+            shown = _("disembunyikan (jumlah orang kecil)")
+        elif value is None:
+            shown = _("tidak ada data")
+        else:
+            shown = f"{format_figure(value, Kind.RATE)} {unit}"
         areas.append(
             charts.MapArea(
                 code=a.code,

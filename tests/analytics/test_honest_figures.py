@@ -180,3 +180,56 @@ def test_turnout_and_rates_read_the_same_on_page_export_and_reason(client, world
     assert "<td>10,00</td>" in page
     api = {r["code"]: r for r in client.get("/api/v1/analytics/areas").json()}
     assert api["32.73.01"]["reach_per_1000"] == 10.0
+
+
+def test_small_cells_stay_hidden_in_rates_and_subtractions(client, world, observer_member):
+    """Coblong gets 3 people: an observer sees "<5", and nothing else gives it away —
+    not its rate per 1,000 voters, not the total minus the other rows, not the weekly
+    trend's running totals."""
+    activity(
+        programme=world.programme,
+        kelurahan=CIPAGANTI,
+        attendance=3,
+        themes=[world.t1],
+        day=OCT(20),
+    )
+    d = board(observer_member)
+    assert d.threshold == 5
+    areas = {a.code: a for a in d.areas}
+    assert areas["32.73.02"].reach == "<5"
+    assert areas["32.73.02"].reach_per_1000 == "*"  # 3 / 20,000 voters would reveal the 3
+    assert areas["32.73.01"].reach == 150  # the largest stays
+    # 183 shown in total; 150 shown for Sukasari: the online row (30) is hidden too,
+    # else 183 − 150 − 30 = 3.
+    assert d.totals["attendance_total"] == 183
+    assert d.unplaced is not None and d.unplaced.reach == "*"
+    assert [(w.reach, w.cumulative_reach) for w in d.trend] == [
+        (100, 100),
+        ("*", "*"),  # 80 people that week: hidden with the small week after it
+        ("<5", 183),
+    ]
+
+    login(client, observer_member)
+    api = {r["code"]: r for r in client.get("/api/v1/analytics/areas").json()}
+    assert (api["32.73.02"]["reach"], api["32.73.02"]["reach_per_1000"]) == ("<5", "*")
+    sheet = load_workbook(io.BytesIO(client.get("/analitik/ekspor/areas/").content)).active
+    rows = {r[1]: r for r in sheet.iter_rows(values_only=True)}
+    assert rows["Coblong"][5:7] == ("<5", "*")
+    assert rows["Daring / tanpa kelurahan"][5] == "*"
+
+    summary = selectors.public_summary(office=world.office)
+    by_name = {r.name: r for r in summary.all_rows}
+    assert by_name["Coblong"].reach == "<5" and by_name["Daring / tanpa kelurahan"].reach == "*"
+    assert by_name["Sukasari"].reach == 150 and summary.total_reach == 183
+    public = client.get("/api/v1/analytics/summary").json()
+    assert public["online"]["reach"] == "*"
+
+
+def test_a_lone_small_week_at_the_end_hides_one_more_week():
+    from mitra.analytics.selectors import _protect_trend
+
+    # Hidden: the small week and the smallest other; running totals shown only where
+    # at least two hidden weeks lie since the last one shown.
+    assert _protect_trend([100, 50, 200, 3], 5) == ({1, 3}, {1, 2})
+    assert _protect_trend([3, 100, 2, 50, 1], 5) == ({0, 2, 3, 4}, {0, 1, 3})
+    assert _protect_trend([10, 20], 5) == (set(), set())
