@@ -133,20 +133,27 @@ def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]
 @router.get("/analytics/gaps", auth=authenticated)
 def gaps(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
     result = selectors.office_gaps(membership=_membership(request), filters=params.filters())
-    return [
-        {
+
+    def gap(g: selectors.Gap) -> dict[str, Any]:
+        estimate = g.estimate
+        return {
             "area_code": g.area_code,
             "area": g.area_name,
             "segment_id": g.segment_id,
             "segment": g.segment_name,
-            "voters": g.voters,
-            "reached": g.reached,
+            "voters": g.voters,  # the segment's voters: counted, or estimated (see below)
+            "voters_counted": bool(estimate and estimate.counted),
+            "voter_share": estimate.share if estimate else None,  # % of all, when estimated
+            "voters_source": estimate.source if estimate else "",
+            "reached": g.reached_shown,
             "score": g.score,
+            "days_left": g.days_left,  # beside the score, not part of it
             "reason": g.reason,
             "partners": [{"id": p.partner_id, "name": p.name} for p in g.partners],
         }
-        for g in result
-    ]
+
+    # At most a few gaps per area in the ranking; each with the area's others ("more").
+    return [{**gap(g), "more": [gap(m) for m in g.more]} for g in result]
 
 
 @router.get("/analytics/summary")

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mitra.core.exporters import Exporter
-from mitra.core.numbers import percent
+from mitra.core.numbers import Kind, format_figure, percent
 
 from .selectors import Dashboard, Gap, PublicSummary
 
@@ -120,31 +120,50 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
 
 
 def gaps_table(gaps: list[Gap]) -> TableExporter:
+    """The ranking as the page lists it: each shown gap, then its area's further gaps
+    ("more", without a rank of their own)."""
+
+    def row(rank: int | str, g: Gap) -> list[Any]:
+        estimate = g.estimate
+        basis = ""
+        if estimate is not None and estimate.counted:
+            basis = estimate.source
+        elif estimate is not None:
+            basis = f"{format_figure(estimate.share or 0, Kind.PERCENT)} %: {estimate.source}"
+        return [
+            rank,
+            g.area_name,
+            g.segment_name,
+            g.voters,
+            basis,
+            g.reached_shown,
+            g.score,
+            g.days_left,
+            g.reason,
+            ", ".join(p.name for p in g.partners),
+        ]
+
+    def rows() -> Iterable[list[Any]]:
+        for i, g in enumerate(gaps, start=1):
+            yield row(i, g)
+            for other in g.more:
+                yield row(_("lainnya"), other)
+
     return TableExporter(
         _("Celah"),
         [
             _("Peringkat"),
             _("Wilayah"),
             _("Segmen"),
-            _("Pemilih"),
+            _("Pemilih segmen"),
+            _("Dasar jumlah pemilih"),
             _("Terjangkau"),
             _("Skor"),
+            _("Hari tersisa"),
             _("Alasan"),
             _("Mitra yang disarankan"),
         ],
-        (
-            [
-                i,
-                g.area_name,
-                g.segment_name,
-                g.voters,
-                g.reached,
-                g.score,
-                g.reason,
-                ", ".join(p.name for p in g.partners),
-            ]
-            for i, g in enumerate(gaps, start=1)
-        ),
+        rows(),
     )
 
 

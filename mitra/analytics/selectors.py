@@ -53,6 +53,7 @@ from . import scoring
 from .models import PastTurnout, Target, TargetMetric, VoterCount
 
 LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
+PER_AREA = 3  # gaps of one area in the ranking before "more"
 SEGMENT_VOTER_FIELD = {"pemula": "first_time_voters", "perempuan": "voters_women"}
 
 
@@ -202,11 +203,44 @@ class VoterBase:
     voters_women: int
     first_time_voters: int | None
 
-    def for_segment(self, code: str | None) -> int:
-        """Voters of the segment where the voter list tells them apart, else all voters."""
+    def counted(self, code: str | None) -> int | None:
+        """Voters of the segment where the voter list tells them apart, else None."""
         field_name = SEGMENT_VOTER_FIELD.get(code or "")
         value = getattr(self, field_name) if field_name else None
-        return int(value) if value is not None else self.voters_total
+        return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class SegmentVoters:
+    """A segment's voters in an area: counted by the voter list, or estimated from the
+    segment's share of all voters (the office's estimate, else the default)."""
+
+    voters: int
+    counted: bool
+    share: float | None  # % of all voters, when estimated
+    source: str  # where the figure or the share comes from
+
+
+def segment_share(segment: Segment) -> tuple[float, str]:
+    """The share of all voters (%) used for a segment the voter list does not count, and
+    where it comes from: the office's own estimate, else the default."""
+    if segment.voter_share is not None:
+        return float(segment.voter_share), segment.voter_share_source or _("perkiraan kantor")
+    share = scoring.DEFAULT_SHARES.get(segment.code, scoring.DEFAULT_SHARE)
+    return share, _("perkiraan bawaan, belum disesuaikan kantor")
+
+
+def segment_voters(*, base: VoterBase, segment: Segment) -> SegmentVoters:
+    counted = base.counted(segment.code)
+    if counted is not None:
+        return SegmentVoters(voters=counted, counted=True, share=None, source=_("rekap DPT"))
+    share, source = segment_share(segment)
+    return SegmentVoters(
+        voters=scoring.segment_voters(area_voters=base.voters_total, share_percent=share),
+        counted=False,
+        share=share,
+        source=source,
+    )
 
 
 def voters_by_area(*, election: Election | None, level: str) -> dict[str, VoterBase]:
@@ -1155,41 +1189,71 @@ class Gap:
     area_name: str
     segment_id: int
     segment_name: str
-    voters: int
+    voters: int  # the segment's voters in the area, counted or estimated (see `estimate`)
     reached: int
     activities: int
     turnout: float | None
     score: float
     reason: str
+    estimate: SegmentVoters | None = None
+    days_left: int = 0  # shown beside the score, never part of it
+    reached_shown: int | str = 0  # `reached` as the viewer may see it ("<5")
     partners: list[PartnerSuggestion] = field(default_factory=list)
+    # The area's further gaps, below the few shown in the ranking ("more").
+    more: list[Gap] = field(default_factory=list)
 
 
 def _reason(
     *,
     area: str,
     segment: Segment,
-    voters: int,
-    voters_are_segment: bool,
-    reached: int,
+    estimate: SegmentVoters,
+    reached: int | str,
     activities: int,
     turnout: float | None,
     base: TurnoutBase | None,
-    days_left: int,
 ) -> str:
-    who = _("pemilih pemula") if segment.code == "pemula" and voters_are_segment else _("pemilih")
-    if segment.code == "perempuan" and voters_are_segment:
-        who = _("pemilih perempuan")
-    parts = [f"{area}: {format_number(voters)} {who}"]
-    if activities == 0:
-        parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": segment.name.lower()})
+    """Why a gap ranks where it does, in words: the segment's voters and where that figure
+    comes from, what was done, the past turnout. (Days left are shown beside, not here.)"""
+    name = segment.name.lower()
+    if estimate.counted:
+        parts = [
+            _("%(area)s: %(n)s %(segment)s (%(source)s)")
+            % {
+                "area": area,
+                "n": format_number(estimate.voters),
+                "segment": name,
+                "source": estimate.source,
+            }
+        ]
     else:
+        parts = [
+            _("%(area)s: ± %(n)s %(segment)s (%(share)s %% pemilih; %(source)s)")
+            % {
+                "area": area,
+                "n": format_number(estimate.voters),
+                "segment": name,
+                "share": format_figure(estimate.share or 0, Kind.PERCENT),
+                "source": estimate.source,
+            }
+        ]
+    if activities == 0:
+        parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": name})
+    else:
+        rate = (
+            HIDDEN
+            if isinstance(reached, str)
+            else format_figure(1000 * reached / estimate.voters, Kind.RATE)
+            if estimate.voters
+            else "–"
+        )
         parts.append(
             _("baru %(n)s kegiatan untuk %(segment)s, %(reached)s orang (%(rate)s per 1.000)")
             % {
                 "n": format_number(activities),
-                "segment": segment.name.lower(),
-                "reached": format_number(reached),
-                "rate": format_figure(1000 * reached / voters, Kind.RATE) if voters else "–",
+                "segment": name,
+                "reached": reached if isinstance(reached, str) else format_number(reached),
+                "rate": rate,
             }
         )
     if turnout is not None and base is not None:
@@ -1202,7 +1266,6 @@ def _reason(
                 "pct": format_figure(100 * base.city, Kind.PERCENT)
             }
         parts.append(text)
-    parts.append(_("%(days)s hari lagi") % {"days": format_number(days_left)})
     return ", ".join(parts)
 
 
@@ -1297,11 +1360,15 @@ def gaps(
     today: datetime.date | None = None,
     limit: int | None = 50,
     partners_per_gap: int = 3,
+    per_area: int | None = PER_AREA,
+    threshold: int = 0,
 ) -> list[Gap]:
     """Ranked (area × segment) gaps with the best-placed partners; [] after voting day.
 
-    Scoring (docs/analytics.md): voters/1000 × 1/(1 + reach per 1,000) × turnout weight ×
-    urgency. Areas without voter figures are left out (nothing to weigh them by).
+    Scoring (docs/analytics.md): segment voters/1000 × 1/(1 + reach per 1,000) × turnout
+    weight. Areas without voter figures are left out (nothing to weigh them by).
+    `per_area`: at most that many gaps of one area in the ranking; the area's others are
+    kept in the last one's `more`. `threshold`: small-cell threshold of the viewer.
     """
     filters = filters or DashboardFilters()
     level = filters.level
@@ -1348,22 +1415,22 @@ def gaps(
             if code not in names:
                 continue
             n, reached = reach.get((code, segment.pk), (0, 0))
-            segment_voters = base.for_segment(segment.code)
+            estimate = segment_voters(base=base, segment=segment)
             area_turnout = turnout.by_area.get(code) if turnout else None
             score = scoring.gap_score(
-                voters=segment_voters,
+                voters=estimate.voters,
                 reached=reached,
                 area_turnout=area_turnout,
                 city_turnout=turnout.city if turnout else None,
-                days_left=days_left,
             )
+            shown = suppress(reached, threshold) or 0
             result.append(
                 Gap(
                     area_code=code,
                     area_name=names[code],
                     segment_id=segment.pk,
                     segment_name=segment.name,
-                    voters=segment_voters,
+                    voters=estimate.voters,
                     reached=reached,
                     activities=n,
                     turnout=area_turnout,
@@ -1371,24 +1438,27 @@ def gaps(
                     reason=_reason(
                         area=names[code],
                         segment=segment,
-                        voters=segment_voters,
-                        voters_are_segment=segment_voters != base.voters_total,
-                        reached=reached,
+                        estimate=estimate,
+                        reached=shown,
                         activities=n,
                         turnout=area_turnout,
                         base=turnout,
-                        days_left=days_left,
                     ),
+                    estimate=estimate,
+                    days_left=days_left,
+                    reached_shown=shown,
                 )
             )
     result.sort(key=lambda g: (-g.score, g.area_code, g.segment_id))
+    if per_area:
+        result = _few_per_area(result, per_area)
     if limit is not None:
         result = result[:limit]
     if result and partners_per_gap:
         partner_names, areas, partner_segments, capacity = _suggestions(
             office=office, programme=programme, as_of=as_of, verified_by=filters.date_to
         )
-        for gap in result:
+        for gap in [g for kept in result for g in (kept, *kept.more)]:
             candidates = []
             for pid, (acts_left, reach_left) in capacity.items():
                 covers_area = any(_covers(code, gap.area_code) for code in areas.get(pid, ()))
@@ -1416,6 +1486,66 @@ def gaps(
     return result
 
 
+def _few_per_area(ranked: list[Gap], per_area: int) -> list[Gap]:
+    """The ranking with at most `per_area` gaps of one area; the area's further gaps go,
+    in rank order, to the `more` of its last one shown."""
+    kept: list[Gap] = []
+    last: dict[str, Gap] = {}
+    shown: dict[str, int] = defaultdict(int)
+    for gap in ranked:
+        if shown[gap.area_code] < per_area:
+            shown[gap.area_code] += 1
+            kept.append(gap)
+            last[gap.area_code] = gap
+        else:
+            last[gap.area_code].more.append(gap)
+    return kept
+
+
+@dataclass(frozen=True)
+class SegmentEstimate:
+    segment: Segment
+    counted: bool  # the voter list counts it (first-time voters, women)
+    share: float | None
+    source: str
+    is_default: bool
+
+
+def office_segment(*, office: Office, pk: int) -> Segment:
+    segment = Segment.objects.filter(office_id=office.pk, pk=pk).first()
+    if segment is None:
+        raise NotFoundError(_("Segmen tidak ditemukan."), code="not_found")
+    return segment
+
+
+def segment_estimates(*, office: Office) -> list[SegmentEstimate]:
+    """Per segment of the office, the voter figure gap scoring uses: the voter list's own
+    count (where every kelurahan of the list has it), else a share of all voters."""
+    programme = current_programme(office=office)
+    election = voter_election(programme=programme, election_id=None) if programme else None
+    counts = VoterCount.objects.filter(election=election) if election else None
+    fully_counted = {"perempuan": bool(counts is not None and counts.exists())}
+    fully_counted["pemula"] = bool(
+        fully_counted["perempuan"]
+        and counts is not None
+        and not counts.filter(first_time_voters__isnull=True).exists()
+    )
+    rows = []
+    for segment in Segment.objects.filter(office_id=office.pk).order_by("order", "pk"):
+        share, source = segment_share(segment)
+        counted = fully_counted.get(segment.code, False)
+        rows.append(
+            SegmentEstimate(
+                segment=segment,
+                counted=counted,
+                share=share,
+                source=_("rekap DPT") if counted else source,
+                is_default=segment.voter_share is None,
+            )
+        )
+    return rows
+
+
 def office_gaps(
     *,
     membership: Membership | None,
@@ -1428,7 +1558,12 @@ def office_gaps(
     if programme is None:
         return []
     return gaps(
-        office=membership.office, programme=programme, filters=filters, today=today, limit=limit
+        office=membership.office,
+        programme=programme,
+        filters=filters,
+        today=today,
+        limit=limit,
+        threshold=small_cell_threshold(membership=membership, office=membership.office),
     )
 
 
@@ -1449,7 +1584,12 @@ def partner_gaps(
     )
     segment_ids = set(partner.segments.values_list("pk", flat=True))
     ranked = gaps(
-        office=membership.office, programme=programme, today=today, limit=None, partners_per_gap=0
+        office=membership.office,
+        programme=programme,
+        today=today,
+        limit=None,
+        partners_per_gap=0,
+        threshold=small_cell_threshold(membership=membership, office=membership.office),
     )
     matching = [
         g

@@ -30,11 +30,19 @@ from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.numbers import Kind, format_figure
 from mitra.core.spreadsheets import template_response
+from mitra.elections import services as election_services
 from mitra.elections.selectors import current_programme, programme_of_office
 from mitra.offices.selectors import public_office
 
 from . import charts, exports, selectors, services
-from .forms import FilterForm, TargetEditForm, TargetForm, TurnoutImportForm, VoterImportForm
+from .forms import (
+    FilterForm,
+    SegmentShareForm,
+    TargetEditForm,
+    TargetForm,
+    TurnoutImportForm,
+    VoterImportForm,
+)
 from .models import ImportKind, Target
 
 CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
@@ -296,6 +304,7 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
                 programme=scope.programme,
                 filters=scope.filters,
                 limit=None,
+                threshold=scope.threshold,
             )
         )
     else:
@@ -362,7 +371,13 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
     programme = programme_of_office(office=membership.office)
     form = FilterForm(request.GET or None, programme=programme)
     filters = form.filters()
-    gaps = selectors.gaps(office=membership.office, programme=programme, filters=filters)
+    as_of = selectors.reference_day(filters=filters)
+    gaps = selectors.gaps(
+        office=membership.office,
+        programme=programme,
+        filters=filters,
+        threshold=selectors.small_cell_threshold(membership=membership, office=membership.office),
+    )
     return render(
         request,
         "analytics/gaps.html",
@@ -370,7 +385,9 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
             "gaps": gaps,
             "form": form,
             "programme": programme,
-            "as_of": selectors.reference_day(filters=filters),
+            "as_of": as_of,
+            "days_left": (programme.voting_day - as_of).days,
+            "can_manage": has_right(membership, Right.MANAGE_PROGRAMME),
             "query": urlencode(filters.as_query()),
             "can_export": has_right(membership, Right.EXPORT),
         },
@@ -606,3 +623,45 @@ def national(request: HttpRequest) -> HttpResponseBase:
             ([r["office"], r["activities"], r["reach"]] for r in rows),
         ).response(request.GET["format"], filename="analitik-nasional")
     return render(request, "analytics/national.html", {"rows": rows})
+
+
+# --- Segment estimates (gap scoring) -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def segment_shares(request: HttpRequest) -> HttpResponse:
+    """Each segment with the voter figure gap scoring uses for it and where it comes from."""
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    return render(
+        request,
+        "analytics/segments.html",
+        {"rows": selectors.segment_estimates(office=membership.office)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def segment_share_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    segment = selectors.office_segment(office=membership.office, pk=pk)
+    form = SegmentShareForm(
+        request.POST or None,
+        initial={"share": segment.voter_share, "source": segment.voter_share_source},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            election_services.segment_voter_share_set(
+                membership=membership,
+                pk=segment.pk,
+                share=form.cleaned_data.get("share"),
+                source=form.cleaned_data.get("source", ""),
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except DomainError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Perkiraan segmen tersimpan."))
+            return redirect("analytics:segments")
+    return render(request, "analytics/segment_edit.html", {"form": form, "segment": segment})
