@@ -72,6 +72,13 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
         "totals": totals,
         "checkins": d.checkins,
         "reach_per_1000": d.reach_per_1000,
+        # Reported against measured attendance where an activity has both.
+        "attendance_check": {
+            "activities": d.attendance_check.activities if d.attendance_check else 0,
+            "reported": d.attendance_check.reported if d.attendance_check else 0,
+            "measured": d.attendance_check.measured if d.attendance_check else 0,
+            "differing": d.attendance_check.differing if d.attendance_check else 0,
+        },
         # Counted activities online or without a kelurahan (the areas' rows leave them out).
         "unplaced": {
             "activities": d.unplaced.activities if d.unplaced else 0,

@@ -110,6 +110,21 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
             [_("Minggu mulai"), _("Kegiatan"), _("Jangkauan"), _("Jangkauan kumulatif")],
             ([w.week, w.activities, w.reach, w.cumulative_reach] for w in d.trend),
         )
+    if table == "attendance" and d.attendance_check is not None:
+        c = d.attendance_check
+        return TableExporter(
+            _("Kehadiran"),
+            [_("Ukuran"), _("Nilai")],
+            [
+                [_("Kegiatan terverifikasi dengan check-in"), c.activities],
+                [_("Kehadiran dilaporkan (kegiatan itu)"), c.reported],
+                [_("Kehadiran terukur / check-in (kegiatan itu)"), c.measured],
+                [
+                    _("Kegiatan yang selisihnya lebih dari %(p)s %%") % {"p": c.threshold_percent},
+                    c.differing,
+                ],
+            ],
+        )
     if table == "status":
         return TableExporter(
             _("Status kegiatan"),

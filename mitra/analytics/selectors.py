@@ -41,6 +41,7 @@ from mitra.activities import selectors as activity_selectors
 from mitra.activities.models import Activity, ActivityStatus, OnlinePost
 from mitra.activities.selectors import ActivityFilters
 from mitra.checkin.models import CheckIn
+from mitra.checkin.selectors import RECONCILIATION_THRESHOLD
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.core.numbers import Kind, figure, format_figure, format_number
 from mitra.elections.models import Election, Programme, Segment, Stage, Theme
@@ -639,6 +640,41 @@ def deliverable_rollup(
 # --- Trend --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendanceCheck:
+    """Reported against measured attendance, over the counted activities that have both a
+    verified report and check-ins (the others have nothing to compare)."""
+
+    activities: int  # with check-ins
+    reported: int | str
+    measured: int | str
+    differing: int  # activities whose figures differ by more than the threshold
+    threshold_percent: int
+
+
+def differs(reported: int, measured: int) -> bool:
+    """More than RECONCILIATION_THRESHOLD (25 %) apart, relative to the reported figure
+    (the rule of the activity page's reconciliation)."""
+    if not measured:
+        return False
+    if not reported:
+        return True
+    return abs(reported - measured) > RECONCILIATION_THRESHOLD * reported
+
+
+def _attendance_check(rows: list[Any], threshold: int) -> AttendanceCheck:
+    both = [r for r in rows if r[_MEASURED]]
+    reported = sum(r[9] or 0 for r in both)
+    measured = sum(r[_MEASURED] for r in both)
+    return AttendanceCheck(
+        activities=len(both),
+        reported=suppress(reported, threshold) or 0,
+        measured=suppress(measured, threshold) or 0,
+        differing=sum(1 for r in both if differs(r[9] or 0, r[_MEASURED])),
+        threshold_percent=round(RECONCILIATION_THRESHOLD * 100),
+    )
+
+
 @dataclass
 class UnplacedRow:
     """Counted activities with no kelurahan (online, or place not given)."""
@@ -697,6 +733,7 @@ class Dashboard:
     # The counted activities held online or without a kelurahan: the row that makes the
     # area rows add up to the totals above them.
     unplaced: UnplacedRow | None = None
+    attendance_check: AttendanceCheck | None = None
 
     @property
     def reach_per_1000(self) -> float | str | None:
@@ -758,7 +795,9 @@ _FACT_COLUMNS = (
     "method__name",
     "week",  # the Monday of the activity's (local) start, for the weekly trend
     *(f"report__{name}" for name in activity_selectors.REACH_FIELDS),
+    "measured",  # its check-ins (measured attendance)
 )
+_MEASURED = 9 + len(activity_selectors.REACH_FIELDS)
 
 
 def _grouped(
@@ -1020,7 +1059,11 @@ def dashboard(
     )
     rows = list(
         counted.order_by()
-        .annotate(after_start=after_start, week=TruncWeek("starts_at", output_field=DateField()))
+        .annotate(
+            after_start=after_start,
+            week=TruncWeek("starts_at", output_field=DateField()),
+            measured=_count(CheckIn.objects.filter(activity_id=OuterRef("pk"))),
+        )
         .values_list(*_FACT_COLUMNS)
     )
     ids = counted.values("pk")
@@ -1054,7 +1097,7 @@ def dashboard(
     sums = [0] * len(activity_selectors.REACH_FIELDS)
     posts = [0, 0, 0, 0]
     for r in shown:
-        for i, value in enumerate(r[9:]):
+        for i, value in enumerate(r[9:_MEASURED]):
             if value:
                 sums[i] += value
         for i, value in enumerate(online.get(r[0], ())):
@@ -1069,6 +1112,7 @@ def dashboard(
         "engagement": posts[3],
     }
     totals["attendance_raw"] = totals["attendance_total"]
+    check = _attendance_check(shown, threshold)
     for name in activity_selectors.REACH_FIELDS:
         totals[name] = suppress(totals[name], threshold)
 
@@ -1139,7 +1183,45 @@ def dashboard(
         areas=areas,
         threshold=threshold,
         unplaced=unplaced,
+        attendance_check=check,
     )
+
+
+@dataclass(frozen=True)
+class AttendanceDifference:
+    activity: Activity
+    reported: int
+    measured: int
+
+    @property
+    def difference_percent(self) -> float | None:
+        if not self.reported:
+            return None
+        return figure(100 * (self.measured - self.reported) / self.reported, Kind.PERCENT)
+
+
+def attendance_differences(*, scope: DashboardScope) -> list[AttendanceDifference]:
+    """The counted activities (dashboard filters) whose reported and measured attendance
+    differ by more than the threshold, largest gap first: what the dashboard links to."""
+    qs = (
+        activity_selectors.counted_activities(
+            office=scope.office, filters=scope.filters.activity_filters(scope.programme)
+        )
+        .annotate(measured=_count(CheckIn.objects.filter(activity_id=OuterRef("pk"))))
+        .filter(measured__gt=0)
+        .select_related("partner", "report", "kelurahan")
+    )
+    rows = [
+        AttendanceDifference(
+            activity=a,
+            reported=a.report.attendance_total,
+            measured=a.measured,  # type: ignore[attr-defined]
+        )
+        for a in qs
+        if hasattr(a, "report") and differs(a.report.attendance_total, a.measured)  # type: ignore[attr-defined]
+    ]
+    rows.sort(key=lambda r: (-abs(r.measured - r.reported), r.activity.pk))
+    return rows
 
 
 def national_rollup() -> list[dict[str, Any]]:

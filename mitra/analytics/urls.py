@@ -10,6 +10,7 @@ urlpatterns = [
     path("ekspor/<slug:table>/", views.export, name="export"),
     path("wilayah/<str:code>/", views.area_detail, name="area"),
     path("celah/", views.gaps_view, name="gaps"),
+    path("selisih-kehadiran/", views.attendance_differences, name="attendance"),
     path("celah/mitra/", views.my_gaps, name="my_gaps"),
     path("target/", views.targets, name="targets"),
     path("segmen/", views.segment_shares, name="segments"),

@@ -46,7 +46,18 @@ from .forms import (
 from .models import ImportKind, Target
 
 CHARTS = ("segment", "theme", "method", "partner", "status", "trend", "map")
-TABLES = ("areas", "segment", "theme", "method", "partner", "targets", "trend", "status", "gaps")
+TABLES = (
+    "areas",
+    "segment",
+    "theme",
+    "method",
+    "partner",
+    "targets",
+    "trend",
+    "status",
+    "gaps",
+    "attendance",
+)
 
 
 def _dashboard_member(request: HttpRequest) -> Membership:
@@ -665,3 +676,23 @@ def segment_share_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Perkiraan segmen tersimpan."))
             return redirect("analytics:segments")
     return render(request, "analytics/segment_edit.html", {"form": form, "segment": segment})
+
+
+@login_required
+@require_GET
+def attendance_differences(request: HttpRequest) -> HttpResponse:
+    """The counted activities whose reported and measured attendance differ by > 25 %."""
+    scope = _scope(request, _dashboard_member(request))
+    rows = selectors.attendance_differences(scope=scope)
+    shown = []
+    for r in rows:
+        reported = selectors.suppress(r.reported, scope.threshold)
+        measured = selectors.suppress(r.measured, scope.threshold)
+        hidden = isinstance(reported, str) or isinstance(measured, str)
+        # A difference of two hidden counts would give them away: shown only for both shown.
+        shown.append((r, reported, measured, None if hidden else r.difference_percent))
+    return render(
+        request,
+        "analytics/attendance.html",
+        {"rows": shown, "query": urlencode(scope.filters.as_query())},
+    )

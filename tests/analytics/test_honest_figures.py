@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -233,3 +234,33 @@ def test_a_lone_small_week_at_the_end_hides_one_more_week():
     assert _protect_trend([100, 50, 200, 3], 5) == ({1, 3}, {1, 2})
     assert _protect_trend([3, 100, 2, 50, 1], 5) == ({0, 2, 3, 4}, {0, 1, 3})
     assert _protect_trend([10, 20], 5) == (set(), set())
+
+
+def test_reported_and_measured_attendance_side_by_side(client, world, staff_member):
+    """a1 reports 100 and has 60 check-ins (40 % apart); a2 reports 50 and has 45 (10 %);
+    a4 has none: nothing to compare. a3 (not verified) has check-ins that do not count."""
+    checkins(world.a1, 60)
+    checkins(world.a2, 45)
+    checkins(world.a3, 9)
+    c = board(staff_member).attendance_check
+    assert c is not None
+    assert (c.activities, c.reported, c.measured, c.differing) == (2, 150, 105, 1)
+
+    login(client, staff_member)
+    with time_machine.travel(datetime.datetime(2024, 10, 26, 5, tzinfo=datetime.UTC)):
+        page = client.get("/analitik/").content.decode()
+        listing = client.get("/analitik/selisih-kehadiran/").content.decode()
+        sheet = load_workbook(io.BytesIO(client.get("/analitik/ekspor/attendance/").content)).active
+        api = client.get("/api/v1/analytics/dashboard").json()
+    assert "dilaporkan 150 orang, terukur 105 check-in" in page
+    assert 'href="/analitik/selisih-kehadiran/">1 kegiatan berselisih lebih dari 25 %' in page
+    assert world.a1.title in listing and world.a2.title not in listing
+    assert "-40,0 %" in listing
+    values = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == [2, 150, 105, 1]
+    assert api["attendance_check"] == {
+        "activities": 2,
+        "reported": 150,
+        "measured": 105,
+        "differing": 1,
+    }
