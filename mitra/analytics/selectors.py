@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DateField,
     Exists,
@@ -29,6 +30,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -46,7 +48,7 @@ from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.core.numbers import Kind, figure, format_figure, format_number
 from mitra.elections.models import Election, Programme, Segment, Stage, Theme
 from mitra.elections.selectors import current_programme
-from mitra.offices.models import Office
+from mitra.offices.models import Office, ReachSource
 from mitra.partners.models import Deliverable, DeliverableMetric, Partner, PartnerStatus
 from mitra.regions.models import Region, RegionLevel
 
@@ -363,11 +365,15 @@ def area_rows(
     election = voter_election(programme=programme, election_id=filters.election_id)
     voters = voters_by_area(election=election, level=level)
     turnout = past_turnout(office=office, level=level)
+    key = "kelurahan_id" if level == "kelurahan" else "kelurahan__parent_id"
     reach = {
-        r["id"]: r
-        for r in activity_selectors.reach_by(
-            office=office, dimension=level, filters=filters.activity_filters(programme)
+        r[key]: r
+        for r in activity_selectors.counted_activities(
+            office=office, filters=filters.activity_filters(programme)
         )
+        .values(key)
+        .annotate(activities=Count("pk"), attendance=reach_sum(office))
+        .order_by()
     }
     rows = _area_rows(
         office=office,
@@ -638,6 +644,22 @@ def deliverable_rollup(
 
 
 # --- Trend --------------------------------------------------------------------------------
+
+
+def reach_sum(office: Office, *, through: bool = False) -> Any:
+    """The reach of the activities of a query, summed: each activity's verified report,
+    or its check-ins where the office counts those (Office.reach_source) and it has some.
+    `through`: the query runs over an activity's M2M rows (themes, segments)."""
+    prefix, ref = ("activity__", "activity_id") if through else ("", "pk")
+    number = IntegerField()
+    reported = Coalesce(F(f"{prefix}report__attendance_total"), 0, output_field=number)
+    if office.reach_source != ReachSource.MEASURED:
+        return Coalesce(Sum(reported), 0, output_field=number)
+    checkins = CheckIn.objects.filter(activity_id=OuterRef(ref))
+    chosen = Case(
+        When(Exists(checkins), then=_count(checkins)), default=reported, output_field=number
+    )
+    return Coalesce(Sum(chosen), 0, output_field=number)
 
 
 @dataclass(frozen=True)
@@ -1077,7 +1099,12 @@ def dashboard(
         .annotate(n=Count("pk"), reach=Sum("reach"), imp=Sum("impressions"), eng=Sum("engagement"))
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
-    attendance = {r[0]: r[9] or 0 for r in rows}
+    # Reach per activity: the report's attendance, or its check-ins where the office counts
+    # those and the activity has some (see `reach_sum`, which sums the same in SQL).
+    measured_counts = office.reach_source == ReachSource.MEASURED
+    attendance = {
+        r[0]: r[_MEASURED] if measured_counts and r[_MEASURED] else r[9] or 0 for r in rows
+    }
     facts = ActivityFacts(
         attendance=attendance,
         kelurahan={r[0]: r[2] for r in rows},
@@ -1111,6 +1138,7 @@ def dashboard(
         "impressions": posts[2],
         "engagement": posts[3],
     }
+    totals["attendance_total"] = sum(attendance[r[0]] for r in shown)
     totals["attendance_raw"] = totals["attendance_total"]
     check = _attendance_check(shown, threshold)
     for name in activity_selectors.REACH_FIELDS:
@@ -1234,6 +1262,8 @@ def national_rollup() -> list[dict[str, Any]]:
     totals = (
         Activity.objects.verified()
         .values("office_id")
+        # Reported attendance for every office (the same measure across offices, whatever
+        # each office counts as reach on its own dashboard).
         .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
         .order_by("office_id")
     )
@@ -1394,7 +1424,7 @@ def partner_capacity(
         )
         .filter(partner_id__in=list(targets))
         .values("partner_id")
-        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
+        .annotate(n=Count("pk"), reach=reach_sum(office))
     }
     result = {}
     for partner_id, (activities_target, reach_target) in targets.items():
@@ -1485,9 +1515,7 @@ def gaps(
         Activity.segments.through.objects.filter(activity_id__in=counted.values("pk"))
         .exclude(**{f"{area_key}__isnull": True})
         .values(area_key, "segment_id")
-        .annotate(
-            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
-        )
+        .annotate(n=Count("activity_id"), reach=reach_sum(office, through=True))
     ):
         reach[(r[area_key], r["segment_id"])] = (r["n"], r["reach"])
     names = {r.code: r.name for r in office_areas(office=office, level=level)}
@@ -1718,15 +1746,18 @@ def public_summary(*, office: Office, threshold: int | None = None) -> PublicSum
     threshold = office.small_cell_threshold if threshold is None else threshold
     af = ActivityFilters(programme_id=programme.pk)
     counted = activity_selectors.counted_activities(office=office, filters=af)
-    area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
+    area_groups = [
+        {"id": r["kelurahan__parent_id"], "activities": r["activities"], "attendance": r["reach"]}
+        for r in counted.values("kelurahan__parent_id")
+        .annotate(activities=Count("pk"), reach=reach_sum(office))
+        .order_by()
+    ]
     per_area = {r["id"]: r for r in area_groups}
     per_theme: dict[str | None, dict[int, tuple[int, int]]] = defaultdict(dict)
     for r in (
         Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
         .values("activity__kelurahan__parent_id", "theme_id")
-        .annotate(
-            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
-        )
+        .annotate(n=Count("activity_id"), reach=reach_sum(office, through=True))
     ):
         per_theme[r["activity__kelurahan__parent_id"]][r["theme_id"]] = (r["n"], r["reach"])
     themes = list(Theme.objects.filter(programme=programme).order_by("order", "pk"))

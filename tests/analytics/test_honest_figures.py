@@ -264,3 +264,32 @@ def test_reported_and_measured_attendance_side_by_side(client, world, staff_memb
         "measured": 105,
         "differing": 1,
     }
+
+
+def test_the_office_chooses_check_ins_as_reach_where_an_activity_has_them(
+    client, world, staff_member
+):
+    checkins(world.a1, 60)  # reported 100
+    assert board(staff_member).totals["attendance_total"] == 180  # default: the reports
+    world.office.reach_source = "measured"
+    world.office.save(update_fields=["reach_source"])
+    d = board(staff_member)
+    # a1 counts its 60 check-ins; a2 (50) and a4 (30) have none and keep their reports.
+    assert d.totals["attendance_total"] == 140
+    assert {a.code: a.reach for a in d.areas}["32.73.01"] == 110
+    assert {r["label"]: r["attendance"] for r in d.by_segment}["Pemilih pemula"] == 90
+    summary = selectors.public_summary(office=world.office, threshold=0)
+    assert summary.total_reach == 140
+    assert {r.name: r.reach for r in summary.all_rows}["Sukasari"] == 110
+    areas = selectors.area_rows(
+        office=world.office, programme=world.programme, filters=DashboardFilters()
+    )
+    assert {a.code: a.reach for a in areas}["32.73.01"] == 110
+    gaps = selectors.gaps(
+        office=world.office,
+        programme=world.programme,
+        filters=DashboardFilters(segment_id=world.pemula.pk),
+        today=TODAY,
+        partners_per_gap=0,
+    )
+    assert next(g for g in gaps if g.area_code == "32.73.01").reached == 60
