@@ -325,11 +325,11 @@ def counted_activities(
 ) -> QuerySet[Activity]:
     """Verified activities of the office: the only ones whose figures count."""
     office_id = office if isinstance(office, int) else office.pk
-    qs: QuerySet[Activity] = Activity.objects.filter(office_id=office_id)
-    if filters is not None and filters.verified_by is not None:
-        qs = verified_by_day(qs, filters.verified_by)
-    else:
-        qs = qs.verified()
+    qs: QuerySet[Activity] = (
+        verified_by_day(Activity.objects.filter(office_id=office_id), filters.verified_by)
+        if filters is not None and filters.verified_by is not None
+        else Activity.objects.filter(office_id=office_id).verified()
+    )
     if partner is not None:
         qs = qs.filter(partner_id=partner.pk)
     if filters is not None:
