@@ -557,22 +557,37 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TargetEditForm(
         request.POST or None, initial={"value": target.value, "note": target.note}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_update(
-                membership=membership,
-                pk=target.pk,
-                value=form.cleaned_data["value"],
-                note=form.cleaned_data.get("note", ""),
-            )
-        except NotFoundError:
-            raise Http404 from None
-        except DomainError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("Target tersimpan."))
-            return redirect("analytics:targets")
-    return render(request, "analytics/target_edit.html", {"form": form, "target": target})
+    saved = _saved(
+        request,
+        form,
+        lambda: services.target_update(
+            membership=membership,
+            pk=target.pk,
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data.get("note", ""),
+        ),
+        done=_("Target tersimpan."),
+        then="analytics:targets",
+    )
+    return saved or render(request, "analytics/target_edit.html", {"form": form, "target": target})
+
+
+def _saved(
+    request: HttpRequest, form: Any, save: Any, *, done: str, then: str
+) -> HttpResponse | None:
+    """A posted edit form: the service's write, then the message and the redirect; a
+    domain error goes back to the form (None: render the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save()
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError as exc:
+        _service_error(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(then)
 
 
 @login_required
@@ -660,22 +675,21 @@ def segment_share_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"share": segment.voter_share, "source": segment.voter_share_source},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            election_services.segment_voter_share_set(
-                membership=membership,
-                pk=segment.pk,
-                share=form.cleaned_data.get("share"),
-                source=form.cleaned_data.get("source", ""),
-            )
-        except NotFoundError:
-            raise Http404 from None
-        except DomainError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("Perkiraan segmen tersimpan."))
-            return redirect("analytics:segments")
-    return render(request, "analytics/segment_edit.html", {"form": form, "segment": segment})
+    saved = _saved(
+        request,
+        form,
+        lambda: election_services.segment_voter_share_set(
+            membership=membership,
+            pk=segment.pk,
+            share=form.cleaned_data.get("share"),
+            source=form.cleaned_data.get("source", ""),
+        ),
+        done=_("Perkiraan segmen tersimpan."),
+        then="analytics:segments",
+    )
+    return saved or render(
+        request, "analytics/segment_edit.html", {"form": form, "segment": segment}
+    )
 
 
 @login_required
