@@ -453,6 +453,25 @@ def area_activities(
     return qs.select_related("partner", "method", "kelurahan", "report").order_by("-starts_at")
 
 
+def area_attendance(
+    *, office: Office, activities: QuerySet[Activity], threshold: int
+) -> dict[int, int | str]:
+    """Each activity's reach as an area page shows it: counted by the office's rule
+    (`reach_sum`), small counts hidden and, since the activities add up to the area's
+    shown total, one more hidden where a subtraction would recover a hidden one."""
+    rows = list(
+        activities.order_by("pk")
+        .values("pk")
+        .annotate(reach=reach_sum(office))
+        .values_list("pk", "reach")
+    )
+    hidden = complementary([reach for _pk, reach in rows], threshold)
+    return {
+        pk: protected(reach, i in hidden, threshold) if threshold else reach
+        for i, (pk, reach) in enumerate(rows)
+    }
+
+
 # --- Targets and pace ---------------------------------------------------------------------
 
 

@@ -347,16 +347,15 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         if a.code == region.code
     )
-    activities = Paginator(
-        selectors.area_activities(
-            office=scope.office, programme=scope.programme, region=region, filters=scope.filters
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
-    # Each activity with its attendance as shown: small counts hidden as for the areas.
-    listed = [
-        (a, selectors.suppress(_attendance(a), scope.threshold)) for a in activities.object_list
-    ]
+    held = selectors.area_activities(
+        office=scope.office, programme=scope.programme, region=region, filters=scope.filters
+    )
+    activities = Paginator(held, 50).get_page(request.GET.get("page"))
+    # Each activity's reach as counted for the area, protected as the area rows are.
+    reach = selectors.area_attendance(
+        office=scope.office, activities=held, threshold=scope.threshold
+    )
+    listed = [(a, reach.get(a.pk, 0)) for a in activities.object_list]
     return render(
         request,
         "analytics/area.html",
@@ -368,11 +367,6 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             "query": urlencode(scope.filters.as_query()),
         },
     )
-
-
-def _attendance(activity: Any) -> int | None:
-    report = getattr(activity, "report", None)  # counted activities have one
-    return report.attendance_total if report is not None else None
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -293,3 +294,16 @@ def test_the_office_chooses_check_ins_as_reach_where_an_activity_has_them(
         partners_per_gap=0,
     )
     assert next(g for g in gaps if g.area_code == "32.73.01").reached == 60
+
+
+def test_area_page_hides_a_small_activity_and_one_more(client, world, observer_member):
+    """Sukasari's page shows its total (153) and each activity: the 3-person one as "<5",
+    and the smallest other (a2, 50) as "*", else 153 − 100 − 50 = 3."""
+    small = activity(programme=world.programme, kelurahan=SUKARASA, attendance=3, day=OCT(3))
+    login(client, observer_member)
+    html = client.get("/analitik/wilayah/32.73.01/").content.decode()
+    rows = dict(
+        re.findall(r"<td>(Kegiatan \d+)</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>", html)
+    )
+    assert rows == {world.a1.title: "100", world.a2.title: "*", small.title: "&lt;5"}
+    assert "153" in html
