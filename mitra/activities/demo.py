@@ -55,6 +55,8 @@ PATHS: dict[str, list[str]] = {
     S.VERIFIED: [S.SUBMITTED, S.APPROVED, S.HELD, S.REPORTED, S.VERIFIED],
     S.CANCELLED: [S.SUBMITTED, S.CANCELLED],
 }
+# Steps taken before the event (dated from the proposal); the others follow the event.
+BEFORE_EVENT = (S.SUBMITTED, S.APPROVED, S.RETURNED, S.CANCELLED)
 # Weighted: most of a finished programme's activities end verified.
 STATUS_WEIGHTS = [
     (S.VERIFIED, 60),
@@ -252,18 +254,15 @@ def build(ctx: DemoContext) -> None:
         at = a.created_at
         previous: str = S.DRAFT
         actor_partner = coordinators.get(a.partner_id) if a.partner_id else reviewer
+        moved: dict[str, datetime.datetime] = {}
         for to in PATHS[a.status]:
-            at = (
-                min(at + datetime.timedelta(days=rng.randint(1, 4)), a.ends_at)
-                if to
-                in (
-                    S.SUBMITTED,
-                    S.APPROVED,
-                    S.RETURNED,
-                    S.CANCELLED,
-                )
-                else a.ends_at + datetime.timedelta(days=rng.randint(0, 4))
-            )
+            # Each step after the one before: the review before the event, the report and
+            # its verification after it (a step never predates the previous one).
+            if to in BEFORE_EVENT:
+                at = min(at + datetime.timedelta(days=rng.randint(1, 4)), a.ends_at)
+            else:
+                at = max(at, a.ends_at) + datetime.timedelta(days=rng.randint(0, 4), hours=1)
+            moved[to] = at
             review = to in (S.APPROVED, S.RETURNED, S.VERIFIED, S.REPORT_RETURNED)
             comment = ""
             if to == S.RETURNED:
@@ -293,9 +292,10 @@ def build(ctx: DemoContext) -> None:
                     activity=a,
                     notes="Kegiatan berjalan lancar (data demo).",
                     submitted_by=actor_partner,
-                    submitted_at=a.ends_at + datetime.timedelta(days=rng.randint(0, 5)),
+                    # The report's times are those of its transitions: one story told once.
+                    submitted_at=moved[S.REPORTED],
                     verified_by=reviewer if verified else None,
-                    verified_at=a.ends_at + datetime.timedelta(days=6) if verified else None,
+                    verified_at=moved[S.VERIFIED] if verified else None,
                     return_comment="Foto daftar hadir belum terbaca."
                     if a.status == S.REPORT_RETURNED
                     else "",

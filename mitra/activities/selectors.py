@@ -62,6 +62,9 @@ class ActivityFilters:
     election_id: int | None = None
     programme_id: int | None = None
     q: str = ""
+    # Counted activities only: those verified by the end of this day (a replay "as of" a
+    # past day), read from the transitions; None: verified now.
+    verified_by: datetime.date | None = None
 
 
 def activities_visible(*, membership: Membership | None) -> QuerySet[Activity]:
@@ -312,6 +315,21 @@ REACH_FIELDS = (
 )
 
 
+def verified_by_day(qs: QuerySet[Activity], day: datetime.date) -> QuerySet[Activity]:
+    """The activities that were verified at the end of `day`: their last transition up to
+    then led to "verified" (one verified later, or returned since, is left out). An
+    activity with no recorded transition at all (data loaded in bulk without its history)
+    counts by its present status, having nothing else to go by."""
+    end = _day_start(day + datetime.timedelta(days=1))
+    moves = Transition.objects.filter(activity_id=OuterRef("pk"))
+    return qs.alias(
+        status_then=moves.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1],
+        has_history=Exists(moves),
+    ).filter(
+        Q(status_then=S.VERIFIED) | Q(has_history=False, status=S.VERIFIED),
+    )
+
+
 def counted_activities(
     *,
     office: Office | int,
@@ -320,7 +338,11 @@ def counted_activities(
 ) -> QuerySet[Activity]:
     """Verified activities of the office: the only ones whose figures count."""
     office_id = office if isinstance(office, int) else office.pk
-    qs: QuerySet[Activity] = Activity.objects.filter(office_id=office_id).verified()
+    qs: QuerySet[Activity] = (
+        verified_by_day(Activity.objects.filter(office_id=office_id), filters.verified_by)
+        if filters is not None and filters.verified_by is not None
+        else Activity.objects.filter(office_id=office_id).verified()
+    )
     if partner is not None:
         qs = qs.filter(partner_id=partner.pk)
     if filters is not None:

@@ -86,6 +86,18 @@ def dashboard(request: HttpRequest, params: Query[FiltersIn]) -> dict[str, Any]:
         "totals": totals,
         "checkins": d.checkins,
         "reach_per_1000": d.reach_per_1000,
+        # Reported against measured attendance where an activity has both.
+        "attendance_check": {
+            "activities": d.attendance_check.activities if d.attendance_check else 0,
+            "reported": d.attendance_check.reported if d.attendance_check else 0,
+            "measured": d.attendance_check.measured if d.attendance_check else 0,
+            "differing": d.attendance_check.differing if d.attendance_check else 0,
+        },
+        # Counted activities online or without a kelurahan (the areas' rows leave them out).
+        "unplaced": {
+            "activities": d.unplaced.activities if d.unplaced else 0,
+            "reach": d.unplaced.reach if d.unplaced else 0,
+        },
         "by_segment": rows(d.by_segment),
         "by_theme": rows(d.by_theme),
         "by_method": rows(d.by_method),
@@ -149,20 +161,27 @@ def areas(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]
 @router.get("/analytics/gaps", auth=authenticated)
 def gaps(request: HttpRequest, params: Query[FiltersIn]) -> list[dict[str, Any]]:
     result = selectors.office_gaps(membership=_membership(request), filters=params.filters())
-    return [
-        {
+
+    def gap(g: selectors.Gap) -> dict[str, Any]:
+        estimate = g.estimate
+        return {
             "area_code": g.area_code,
             "area": g.area_name,
             "segment_id": g.segment_id,
             "segment": g.segment_name,
-            "voters": g.voters,
-            "reached": g.reached,
+            "voters": g.voters,  # the segment's voters: counted, or estimated (see below)
+            "voters_counted": bool(estimate and estimate.counted),
+            "voter_share": estimate.share if estimate else None,  # % of all, when estimated
+            "voters_source": estimate.source if estimate else "",
+            "reached": g.reached_shown,
             "score": g.score,
+            "days_left": g.days_left,  # beside the score, not part of it
             "reason": g.reason,
             "partners": [{"id": p.partner_id, "name": p.name} for p in g.partners],
         }
-        for g in result
-    ]
+
+    # At most a few gaps per area in the ranking; each with the area's others ("more").
+    return [{**gap(g), "more": [gap(m) for m in g.more]} for g in result]
 
 
 @router.get("/analytics/summary")
@@ -203,4 +222,12 @@ def summary(
             }
             for r in s.rows
         ],
+        # Activities online or without a kelurahan: with them the kecamatan add up to the totals.
+        "online": {
+            "activities": s.online.activities if s.online else 0,
+            "reach": s.online.reach if s.online else 0,
+            "by_theme": [{"activities": c[0], "reach": c[1]} for c in s.online.cells]
+            if s.online
+            else [],
+        },
     }

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from mitra.core.numbers import Kind, format_figure, format_number
 from mitra.regions.maps import Projection
 
 INK = "#1f2933"
@@ -26,12 +26,6 @@ NO_DATA = "#e4e7eb"
 # Sequential blues, light to dark (ColorBrewer "Blues", 5 classes).
 PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 FONT = 'font-family="system-ui, sans-serif"'
-
-
-def format_number(value: float, digits: int = 0) -> str:
-    """A number as the dashboard writes it (grouped thousands, the language's separators);
-    shared with the gaps' reasons in selectors."""
-    return number_format(value, decimal_pos=digits, force_grouping=True)
 
 
 def _svg(
@@ -66,7 +60,7 @@ def bar_chart(
             parts.append(
                 f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR}"/>'
             )
-            shown = format_number(value, 0 if float(value).is_integer() else 1)
+            shown = format_figure(value, Kind.COUNT if isinstance(value, int) else Kind.RATE)
             parts.append(
                 f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" fill="{INK}">{shown}</text>'
             )
@@ -201,7 +195,7 @@ def choropleth(
             f'<rect x="{x}" y="{y + 22}" width="18" height="14" fill="{PALETTE[offset + i]}"'
             f' stroke="{MUTED}" stroke-width="0.5"/>'
             f'<text x="{x + 24}" y="{y + 33}" fill="{INK}" font-size="12">'
-            f"{format_number(low, 1)}–{format_number(bound, 1)}</text>"
+            f"{format_figure(low, Kind.RATE)}–{format_figure(bound, Kind.RATE)}</text>"
         )
         low = bound
         x += 100

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from mitra.core.exporters import Exporter
+from mitra.core.numbers import Kind, format_figure, percent
 
 from .selectors import Dashboard, Gap, PublicSummary
 
@@ -54,6 +56,7 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
             ),
         )
     if table == "areas":
+        unplaced = [d.unplaced] if d.unplaced else []
         return TableExporter(
             _("Wilayah"),
             [
@@ -67,19 +70,23 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
                 _("Kegiatan per 10.000 pemilih"),
                 _("Partisipasi sebelumnya (%)"),
             ],
-            (
-                [
-                    a.code,
-                    a.name,
-                    a.parent_name,
-                    _or_no_data(a.voters),
-                    a.activities,
-                    a.reach,
-                    _or_no_data(a.reach_per_1000),
-                    _or_no_data(a.activities_per_10000),
-                    round(100 * a.turnout, 1) if a.turnout is not None else _("tidak ada data"),
-                ]
-                for a in d.areas
+            chain(
+                (
+                    [
+                        a.code,
+                        a.name,
+                        a.parent_name,
+                        _or_no_data(a.voters),
+                        a.activities,
+                        a.reach,
+                        _or_no_data(a.reach_per_1000),
+                        _or_no_data(a.activities_per_10000),
+                        percent(a.turnout) if a.turnout is not None else _("tidak ada data"),
+                    ]
+                    for a in d.areas
+                ),
+                # The row that makes the areas add up to the dashboard's totals.
+                [["", u.name, "", "", u.activities, u.reach, "", "", ""] for u in unplaced],
             ),
         )
     if table == "targets":
@@ -105,6 +112,21 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
             [_("Minggu mulai"), _("Kegiatan"), _("Jangkauan"), _("Jangkauan kumulatif")],
             ([w.week, w.activities, w.reach, w.cumulative_reach] for w in d.trend),
         )
+    if table == "attendance" and d.attendance_check is not None:
+        c = d.attendance_check
+        return TableExporter(
+            _("Kehadiran"),
+            [_("Ukuran"), _("Nilai")],
+            [
+                [_("Kegiatan terverifikasi dengan check-in"), c.activities],
+                [_("Kehadiran dilaporkan (kegiatan itu)"), c.reported],
+                [_("Kehadiran terukur / check-in (kegiatan itu)"), c.measured],
+                [
+                    _("Kegiatan yang selisihnya lebih dari %(p)s %%") % {"p": c.threshold_percent},
+                    c.differing,
+                ],
+            ],
+        )
     if table == "status":
         return TableExporter(
             _("Status kegiatan"),
@@ -115,31 +137,50 @@ def dashboard_table(d: Dashboard, table: str) -> TableExporter | None:
 
 
 def gaps_table(gaps: list[Gap]) -> TableExporter:
+    """The ranking as the page lists it: each shown gap, then its area's further gaps
+    ("more", without a rank of their own)."""
+
+    def row(rank: int | str, g: Gap) -> list[Any]:
+        estimate = g.estimate
+        basis = ""
+        if estimate is not None and estimate.counted:
+            basis = estimate.source
+        elif estimate is not None:
+            basis = f"{format_figure(estimate.share or 0, Kind.PERCENT)} %: {estimate.source}"
+        return [
+            rank,
+            g.area_name,
+            g.segment_name,
+            g.voters,
+            basis,
+            g.reached_shown,
+            g.score,
+            g.days_left,
+            g.reason,
+            ", ".join(p.name for p in g.partners),
+        ]
+
+    def rows() -> Iterable[list[Any]]:
+        for i, g in enumerate(gaps, start=1):
+            yield row(i, g)
+            for other in g.more:
+                yield row(_("lainnya"), other)
+
     return TableExporter(
         _("Celah"),
         [
             _("Peringkat"),
             _("Wilayah"),
             _("Segmen"),
-            _("Pemilih"),
+            _("Pemilih segmen"),
+            _("Dasar jumlah pemilih"),
             _("Terjangkau"),
             _("Skor"),
+            _("Hari tersisa"),
             _("Alasan"),
             _("Mitra yang disarankan"),
         ],
-        (
-            [
-                i,
-                g.area_name,
-                g.segment_name,
-                g.voters,
-                g.reached,
-                g.score,
-                g.reason,
-                ", ".join(p.name for p in g.partners),
-            ]
-            for i, g in enumerate(gaps, start=1)
-        ),
+        rows(),
     )
 
 
@@ -152,6 +193,6 @@ def summary_table(s: PublicSummary) -> TableExporter:
         + [f"{t.name}: {_('orang')}" for t in themes],
         (
             [r.name, r.activities, r.reach] + [c[0] for c in r.cells] + [c[1] for c in r.cells]
-            for r in s.rows
+            for r in s.all_rows  # with the online row: the rows add up to the totals
         ),
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -149,3 +150,22 @@ class TargetEditForm(forms.Form):
 
     value = forms.IntegerField(label=_("Target"), min_value=1)
     note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
+
+
+class SegmentShareForm(forms.Form):
+    """The office's estimate of a segment's share of all voters, for gap scoring."""
+
+    share = forms.DecimalField(
+        label=_("Perkiraan bagian dari semua pemilih (%)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        required=False,
+        help_text=_("Kosongkan untuk memakai perkiraan bawaan."),
+    )
+    source = forms.CharField(
+        label=_("Sumber perkiraan"),
+        max_length=200,
+        required=False,
+        help_text=_("Misalnya: data disabilitas DPT 2024, survei BPS, atau catatan kantor."),
+    )

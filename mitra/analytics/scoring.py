@@ -9,11 +9,30 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from mitra.core.numbers import Kind, figure
+
 # Turnout weight bounds: an area with half the city's abstention counts half, with twice
 # the abstention counts double; never more, so one outlier cannot swamp the ranking.
 TURNOUT_WEIGHT_MIN = 0.5
 TURNOUT_WEIGHT_MAX = 2.0
-URGENCY_WEEK = 7  # days; see urgency()
+
+# A segment's share of all voters (%) when the voter list does not count it and the office
+# has set no estimate of its own (Segment.voter_share). Rough defaults, shown as such
+# beside every gap that uses them, meant to be replaced by the office's own figures.
+# First-time voters and women normally come from the voter list itself.
+DEFAULT_SHARES: dict[str, float] = {
+    "pemula": 7.0,
+    "muda": 20.0,
+    "perempuan": 50.0,
+    "keluarga": 10.0,
+    "disabilitas": 1.0,
+    "berkebutuhan-khusus": 1.0,
+    "marjinal": 5.0,
+    "komunitas": 10.0,
+    "keagamaan": 10.0,
+    "warganet": 20.0,
+}
+DEFAULT_SHARE = 10.0  # for a segment code not listed above
 
 
 def expected_share(*, start: datetime.date, end: datetime.date, today: datetime.date) -> float:
@@ -42,7 +61,7 @@ class Pace:
 
     @property
     def expected_value(self) -> int:
-        return round(self.target * self.expected)
+        return int(figure(self.target * self.expected, Kind.COUNT))
 
     @property
     def needed_per_week(self) -> float | None:
@@ -64,11 +83,9 @@ def turnout_weight(*, area_turnout: float | None, city_turnout: float | None) ->
     return min(TURNOUT_WEIGHT_MAX, max(TURNOUT_WEIGHT_MIN, weight))
 
 
-def urgency(*, days_left: int) -> float:
-    """1 + 7 / days left, at most 2: the last week doubles every gap's weight."""
-    if days_left <= 0:
-        return 0.0
-    return min(2.0, 1 + URGENCY_WEEK / max(days_left, URGENCY_WEEK))
+def segment_voters(*, area_voters: int, share_percent: float) -> int:
+    """An estimate of a segment's voters in an area: its share of all the area's voters."""
+    return int(figure(area_voters * share_percent / 100, Kind.COUNT))
 
 
 def coverage_factor(*, voters: int, reached: int) -> float:
@@ -84,14 +101,16 @@ def gap_score(
     reached: int,
     area_turnout: float | None,
     city_turnout: float | None,
-    days_left: int,
 ) -> float:
-    """score = voters/1000 × coverage × turnout weight × urgency (rounded to 2 decimals)."""
+    """score = segment voters/1000 × coverage × turnout weight (rounded as scores are).
+
+    `voters` are the segment's own voters in the area (counted or estimated), so segments
+    are weighed alike. Time left is not a factor: a factor common to every gap of a day
+    changes no ranking, and would only make every score grow as voting day nears."""
     score = (
         voters
         / 1000
         * coverage_factor(voters=voters, reached=reached)
         * turnout_weight(area_turnout=area_turnout, city_turnout=city_turnout)
-        * urgency(days_left=days_left)
     )
-    return round(score, 2)
+    return float(figure(score, Kind.SCORE))

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DateField,
     Exists,
@@ -29,6 +30,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -41,18 +43,20 @@ from mitra.activities import selectors as activity_selectors
 from mitra.activities.models import Activity, ActivityStatus, OnlinePost
 from mitra.activities.selectors import ActivityFilters
 from mitra.checkin.models import CheckIn
+from mitra.checkin.selectors import RECONCILIATION_THRESHOLD
 from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.numbers import Kind, figure, format_figure, format_number
 from mitra.elections.models import Election, Programme, Segment, Stage, Theme
 from mitra.elections.selectors import current_programme
-from mitra.offices.models import Office
+from mitra.offices.models import Office, ReachSource
 from mitra.partners.models import Deliverable, DeliverableMetric, Partner, PartnerStatus
 from mitra.regions.models import Region, RegionLevel
 
 from . import scoring
-from .charts import format_number
 from .models import PastTurnout, Target, TargetMetric, VoterCount
 
 LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
+PER_AREA = 3  # gaps of one area in the ranking before "more"
 SEGMENT_VOTER_FIELD = {"pemula": "first_time_voters", "perempuan": "voters_women"}
 
 
@@ -80,6 +84,34 @@ def suppress(value: int | None, threshold: int) -> int | str | None:
     if value is None or threshold <= 0 or value == 0 or value >= threshold:
         return value
     return f"<{threshold}"
+
+
+# What stands in for a figure hidden to protect a small cell: a rate or share computed
+# from a hidden count, or a cell hidden only so that a shown total minus the shown cells
+# does not give a hidden one away (complementary suppression).
+HIDDEN = "*"
+
+
+def complementary(values: list[int], threshold: int) -> set[int]:
+    """Which cells of a group whose total is shown must be hidden: every small one
+    (0 < value < threshold) and, when that is a single cell, also the smallest other
+    non-zero cell, so that the total minus the shown cells gives only a sum of two."""
+    if threshold <= 0:
+        return set()
+    hidden = {i for i, v in enumerate(values) if 0 < v < threshold}
+    if len(hidden) == 1:
+        others = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v > 0)
+        if others:
+            hidden.add(others[0][1])
+    return hidden
+
+
+def protected(value: int, hidden: bool, threshold: int) -> int | str:
+    """A people count of a protected group: "<5" when small, "*" when hidden only to
+    protect another cell, else the count."""
+    if not hidden:
+        return value
+    return suppress(value, threshold) if 0 < value < threshold else HIDDEN  # type: ignore[return-value]
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -112,6 +144,7 @@ class DashboardFilters:
             date_to=self.date_to,
             approach_id=self.approach_id,
             approach_other=self.approach_other,
+            verified_by=self.date_to,  # a replay counts what was verified by then
         )
 
     def as_query(self) -> dict[str, str]:
@@ -180,11 +213,44 @@ class VoterBase:
     voters_women: int
     first_time_voters: int | None
 
-    def for_segment(self, code: str | None) -> int:
-        """Voters of the segment where the voter list tells them apart, else all voters."""
+    def counted(self, code: str | None) -> int | None:
+        """Voters of the segment where the voter list tells them apart, else None."""
         field_name = SEGMENT_VOTER_FIELD.get(code or "")
         value = getattr(self, field_name) if field_name else None
-        return int(value) if value is not None else self.voters_total
+        return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class SegmentVoters:
+    """A segment's voters in an area: counted by the voter list, or estimated from the
+    segment's share of all voters (the office's estimate, else the default)."""
+
+    voters: int
+    counted: bool
+    share: float | None  # % of all voters, when estimated
+    source: str  # where the figure or the share comes from
+
+
+def segment_share(segment: Segment) -> tuple[float, str]:
+    """The share of all voters (%) used for a segment the voter list does not count, and
+    where it comes from: the office's own estimate, else the default."""
+    if segment.voter_share is not None:
+        return float(segment.voter_share), segment.voter_share_source or _("perkiraan kantor")
+    share = scoring.DEFAULT_SHARES.get(segment.code, scoring.DEFAULT_SHARE)
+    return share, _("perkiraan bawaan, belum disesuaikan kantor")
+
+
+def segment_voters(*, base: VoterBase, segment: Segment) -> SegmentVoters:
+    counted = base.counted(segment.code)
+    if counted is not None:
+        return SegmentVoters(voters=counted, counted=True, share=None, source=_("rekap DPT"))
+    share, source = segment_share(segment)
+    return SegmentVoters(
+        voters=scoring.segment_voters(area_voters=base.voters_total, share_percent=share),
+        counted=False,
+        share=share,
+        source=source,
+    )
 
 
 def voters_by_area(*, election: Election | None, level: str) -> dict[str, VoterBase]:
@@ -267,15 +333,21 @@ class AreaRow:
     turnout: float | None
 
     @property
-    def reach_per_1000(self) -> float | None:
-        return round(1000 * self.reach_raw / self.voters, 2) if self.voters else None
+    def reach_per_1000(self) -> float | str | None:
+        if not self.voters:
+            return None
+        if isinstance(self.reach, str):
+            return HIDDEN  # derived from a hidden count: it would give the count away
+        return figure(1000 * self.reach_raw / self.voters, Kind.RATE)
 
     @property
     def activities_per_10000(self) -> float | None:
-        return round(10000 * self.activities / self.voters, 2) if self.voters else None
+        return figure(10000 * self.activities / self.voters, Kind.RATE) if self.voters else None
 
     def measure(self, name: str) -> float | None:
-        return self.activities_per_10000 if name == "activities" else self.reach_per_1000
+        """The map's number (None when there is none to show: no data, or hidden)."""
+        value = self.activities_per_10000 if name == "activities" else self.reach_per_1000
+        return None if isinstance(value, str) else value
 
 
 def office_areas(*, office: Office, level: str, with_boundary: bool = False) -> QuerySet[Region]:
@@ -300,13 +372,17 @@ def area_rows(
     election = voter_election(programme=programme, election_id=filters.election_id)
     voters = voters_by_area(election=election, level=level)
     turnout = past_turnout(office=office, level=level)
+    key = "kelurahan_id" if level == "kelurahan" else "kelurahan__parent_id"
     reach = {
-        r["id"]: r
-        for r in activity_selectors.reach_by(
-            office=office, dimension=level, filters=filters.activity_filters(programme)
+        r[key]: r
+        for r in activity_selectors.counted_activities(
+            office=office, filters=filters.activity_filters(programme)
         )
+        .values(key)
+        .annotate(activities=Count("pk"), attendance=reach_sum(office))
+        .order_by()
     }
-    return _area_rows(
+    rows = _area_rows(
         office=office,
         level=level,
         voters=voters,
@@ -314,6 +390,19 @@ def area_rows(
         reach=reach,
         threshold=threshold,
     )
+    _protect_areas(rows, unplaced_row(reach.get(None), threshold), threshold)
+    return rows
+
+
+def _protect_areas(rows: list[AreaRow], unplaced: UnplacedRow, threshold: int) -> None:
+    """The area rows and the online row add up to the shown total: hide what would let a
+    subtraction recover a small cell (in place)."""
+    values = [r.reach_raw for r in rows] + [unplaced.reach_raw]
+    for i in complementary(values, threshold):
+        if i < len(rows):
+            rows[i].reach = protected(rows[i].reach_raw, True, threshold)
+        else:
+            unplaced.reach = protected(unplaced.reach_raw, True, threshold)
 
 
 def _area_rows(
@@ -369,6 +458,25 @@ def area_activities(
     else:
         qs = qs.filter(kelurahan_id=region.code)
     return qs.select_related("partner", "method", "kelurahan", "report").order_by("-starts_at")
+
+
+def area_attendance(
+    *, office: Office, activities: QuerySet[Activity], threshold: int
+) -> dict[int, int | str]:
+    """Each activity's reach as an area page shows it: counted by the office's rule
+    (`reach_sum`), small counts hidden and, since the activities add up to the area's
+    shown total, one more hidden where a subtraction would recover a hidden one."""
+    rows = list(
+        activities.order_by("pk")
+        .values("pk")
+        .annotate(reach=reach_sum(office))
+        .values_list("pk", "reach")
+    )
+    hidden = complementary([reach for _pk, reach in rows], threshold)
+    return {
+        pk: protected(reach, i in hidden, threshold) if threshold else reach
+        for i, (pk, reach) in enumerate(rows)
+    }
 
 
 # --- Targets and pace ---------------------------------------------------------------------
@@ -575,12 +683,85 @@ def deliverable_rollup(
 # --- Trend --------------------------------------------------------------------------------
 
 
+def reach_sum(office: Office, *, through: bool = False) -> Any:
+    """The reach of the activities of a query, summed: each activity's verified report,
+    or its check-ins where the office counts those (Office.reach_source) and it has some.
+    `through`: the query runs over an activity's M2M rows (themes, segments)."""
+    prefix, ref = ("activity__", "activity_id") if through else ("", "pk")
+    number = IntegerField()
+    reported = Coalesce(F(f"{prefix}report__attendance_total"), 0, output_field=number)
+    if office.reach_source != ReachSource.MEASURED:
+        return Coalesce(Sum(reported), 0, output_field=number)
+    checkins = CheckIn.objects.filter(activity_id=OuterRef(ref))
+    chosen = Case(
+        When(Exists(checkins), then=_count(checkins)), default=reported, output_field=number
+    )
+    return Coalesce(Sum(chosen), 0, output_field=number)
+
+
+@dataclass(frozen=True)
+class AttendanceCheck:
+    """Reported against measured attendance, over the counted activities that have both a
+    verified report and check-ins (the others have nothing to compare)."""
+
+    activities: int  # with check-ins
+    reported: int | str
+    measured: int | str
+    differing: int  # activities whose figures differ by more than the threshold
+    threshold_percent: int
+
+
+def differs(reported: int, measured: int) -> bool:
+    """More than RECONCILIATION_THRESHOLD (25 %) apart, relative to the reported figure
+    (the rule of the activity page's reconciliation)."""
+    if not measured:
+        return False
+    if not reported:
+        return True
+    return abs(reported - measured) > RECONCILIATION_THRESHOLD * reported
+
+
+def _attendance_check(rows: list[Any], threshold: int) -> AttendanceCheck:
+    both = [r for r in rows if r[_MEASURED]]
+    reported = sum(r[9] or 0 for r in both)
+    measured = sum(r[_MEASURED] for r in both)
+    return AttendanceCheck(
+        activities=len(both),
+        reported=suppress(reported, threshold) or 0,
+        measured=suppress(measured, threshold) or 0,
+        differing=sum(1 for r in both if differs(r[9] or 0, r[_MEASURED])),
+        threshold_percent=round(RECONCILIATION_THRESHOLD * 100),
+    )
+
+
+@dataclass
+class UnplacedRow:
+    """Counted activities with no kelurahan (online, or place not given)."""
+
+    activities: int
+    reach: int | str  # may be "<5" once suppressed
+    reach_raw: int
+
+    @property
+    def name(self) -> str:
+        return _("Daring / tanpa kelurahan")
+
+
+def unplaced_row(figures: dict[str, Any] | None, threshold: int) -> UnplacedRow:
+    reached = int((figures or {}).get("attendance", 0))
+    return UnplacedRow(
+        activities=int((figures or {}).get("activities", 0)),
+        reach=suppress(reached, threshold) or 0,
+        reach_raw=reached,
+    )
+
+
 @dataclass(frozen=True)
 class WeekRow:
     week: datetime.date
     activities: int
-    reach: int
-    cumulative_reach: int
+    reach: int | str  # "<5" or "*" when hidden (see _protect_trend)
+    cumulative_reach: int | str
 
 
 # --- The dashboard ------------------------------------------------------------------------
@@ -609,18 +790,37 @@ class Dashboard:
     areas: list[AreaRow]
     threshold: int = 0
     by_approach: list[dict[str, Any]] = field(default_factory=list)
+    # The counted activities held online or without a kelurahan: the row that makes the
+    # area rows add up to the totals above them.
+    unplaced: UnplacedRow | None = None
+    attendance_check: AttendanceCheck | None = None
 
     @property
-    def reach_per_1000(self) -> float | None:
+    def reach_per_1000(self) -> float | str | None:
         if not self.voters_total:
             return None
-        return round(1000 * self.totals["attendance_raw"] / self.voters_total, 2)
+        if isinstance(self.totals["attendance_total"], str):
+            return HIDDEN  # derived from a hidden count
+        return figure(1000 * self.totals["attendance_raw"] / self.voters_total, Kind.RATE)
 
 
-def _suppressed(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
+def _suppressed(
+    rows: list[dict[str, Any]], threshold: int, *, partition: bool = False
+) -> list[dict[str, Any]]:
+    """Rows with small people counts hidden; `partition`: the rows add up to the shown
+    total (each activity in one row), so one more is hidden where a subtraction would
+    recover a hidden one."""
+    values = [r["attendance"] for r in rows]
+    hidden = complementary(values, threshold) if partition else set()
     return [
-        {**r, "attendance_raw": r["attendance"], "attendance": suppress(r["attendance"], threshold)}
-        for r in rows
+        {
+            **r,
+            "attendance_raw": r["attendance"],
+            "attendance": protected(r["attendance"], True, threshold)
+            if i in hidden
+            else suppress(r["attendance"], threshold),
+        }
+        for i, r in enumerate(rows)
     ]
 
 
@@ -657,7 +857,9 @@ _FACT_COLUMNS = (
     "method__name",
     "week",  # the Monday of the activity's (local) start, for the weekly trend
     *(f"report__{name}" for name in activity_selectors.REACH_FIELDS),
+    "measured",  # its check-ins (measured attendance)
 )
+_MEASURED = 9 + len(activity_selectors.REACH_FIELDS)
 
 
 def _grouped(
@@ -676,19 +878,66 @@ def _grouped(
     ]
 
 
-def _trend(rows: list[Any], attendance: dict[int, int]) -> list[WeekRow]:
+def _trend(rows: list[Any], attendance: dict[int, int], threshold: int = 0) -> list[WeekRow]:
     """Verified activities and reach per week (Monday of the start), from the fact rows."""
     weeks: dict[datetime.date, list[int]] = {}
     for r in rows:
         week = weeks.setdefault(r[8], [0, 0])
         week[0] += 1
         week[1] += attendance[r[0]]
+    ordered = sorted(weeks.items())
+    reaches = [reach for _day, (_n, reach) in ordered]
+    hidden_weeks, hidden_sums = _protect_trend(reaches, threshold)
     result = []
     running = 0
-    for day, (n, reach) in sorted(weeks.items()):
+    for i, (day, (n, reach)) in enumerate(ordered):
         running += reach
-        result.append(WeekRow(week=day, activities=n, reach=reach, cumulative_reach=running))
+        result.append(
+            WeekRow(
+                week=day,
+                activities=n,
+                reach=protected(reach, i in hidden_weeks, threshold),
+                cumulative_reach=HIDDEN if i in hidden_sums else running,
+            )
+        )
     return result
+
+
+def _protect_trend(reaches: list[int], threshold: int) -> tuple[set[int], set[int]]:
+    """Which weekly reaches and which running totals to hide. The weeks add up to the
+    shown total, and any two shown running totals differ by the weeks between them; so
+    between two shown running totals (and the total at the end) lie either no hidden
+    week or at least two."""
+    hidden = complementary(reaches, threshold)
+    if not hidden:
+        return set(), set()
+    while True:
+        sums: set[int] = set()
+        pending: list[int] = []  # hidden weeks since the last shown running total
+        opened = 0  # first week after the last shown running total
+        for i in range(len(reaches)):
+            if i in hidden:
+                pending.append(i)
+            if len(pending) == 1:
+                sums.add(i)
+            else:
+                pending, opened = [], i + 1
+        if len(pending) != 1:
+            return hidden, sums
+
+        # One hidden week between the last shown running total and the end (the total):
+        # hide one more week, there if possible, and look again.
+        def shown_weeks(start: int) -> list[tuple[int, int]]:
+            return sorted(
+                (reaches[i], i)
+                for i in range(start, len(reaches))
+                if i not in hidden and reaches[i]
+            )
+
+        candidates = shown_weeks(opened) or shown_weeks(0)
+        if not candidates:  # nothing left to hide with it: show no running total
+            return hidden, set(range(len(reaches)))
+        hidden.add(candidates[0][1])
 
 
 def _names(model: Any, known: list[Any], ids: set[int]) -> dict[int, str]:
@@ -721,8 +970,8 @@ def _dashboard_counts(
 ) -> _Counts:
     """The dashboard's small figures in one statement (one round trip instead of five):
     the programme's start (its earliest activity or stage, else 90 days before voting day),
-    active partners, the filtered activities per status, their measured check-ins and the
-    office's kelurahan (for activities-per-kelurahan targets)."""
+    active partners, the filtered activities per status, the measured check-ins of the
+    counted (verified) ones and the office's kelurahan (for activities-per-kelurahan targets)."""
     filtered = activity_selectors.activities_filter(
         Activity.objects.filter(office_id=office.pk), filters.activity_filters(programme)
     )
@@ -749,7 +998,12 @@ def _dashboard_counts(
     statuses = ActivityStatus.choices
     for i, (value, _label) in enumerate(statuses):
         annotations[f"status_{i}"] = _count(filtered.filter(status=value))
-    annotations["checkins"] = _count(CheckIn.objects.filter(activity_id__in=filtered.values("pk")))
+    # Check-ins of the same activities as the reach beside them (verified, filtered), so
+    # the headline figures side by side cover one set.
+    counted = activity_selectors.counted_activities(
+        office=office, filters=filters.activity_filters(programme)
+    )
+    annotations["checkins"] = _count(CheckIn.objects.filter(activity_id__in=counted.values("pk")))
     row = (
         Programme.objects.filter(pk=programme.pk).annotate(**annotations).values(*annotations).get()
     )
@@ -851,7 +1105,10 @@ def dashboard(
     counted = activity_selectors.counted_activities(
         office=office,
         filters=ActivityFilters(
-            programme_id=programme.pk, election_id=filters.election_id, date_to=filters.date_to
+            programme_id=programme.pk,
+            election_id=filters.election_id,
+            date_to=filters.date_to,
+            verified_by=filters.date_to,
         ),
     )
     after_start: Any = (
@@ -864,7 +1121,11 @@ def dashboard(
     )
     rows = list(
         counted.order_by()
-        .annotate(after_start=after_start, week=TruncWeek("starts_at", output_field=DateField()))
+        .annotate(
+            after_start=after_start,
+            week=TruncWeek("starts_at", output_field=DateField()),
+            measured=_count(CheckIn.objects.filter(activity_id=OuterRef("pk"))),
+        )
         .values_list(*_FACT_COLUMNS)
     )
     ids = counted.values("pk")
@@ -878,7 +1139,12 @@ def dashboard(
         .annotate(n=Count("pk"), reach=Sum("reach"), imp=Sum("impressions"), eng=Sum("engagement"))
         .values_list("activity_id", "n", "reach", "imp", "eng")
     }
-    attendance = {r[0]: r[9] or 0 for r in rows}
+    # Reach per activity: the report's attendance, or its check-ins where the office counts
+    # those and the activity has some (see `reach_sum`, which sums the same in SQL).
+    measured_counts = office.reach_source == ReachSource.MEASURED
+    attendance = {
+        r[0]: r[_MEASURED] if measured_counts and r[_MEASURED] else r[9] or 0 for r in rows
+    }
     approaches = approach_map(
         programme=programme, approaches=choices.approaches if choices else None
     )
@@ -903,7 +1169,7 @@ def dashboard(
     sums = [0] * len(activity_selectors.REACH_FIELDS)
     posts = [0, 0, 0, 0]
     for r in shown:
-        for i, value in enumerate(r[9:]):
+        for i, value in enumerate(r[9:_MEASURED]):
             if value:
                 sums[i] += value
         for i, value in enumerate(online.get(r[0], ())):
@@ -917,7 +1183,9 @@ def dashboard(
         "impressions": posts[2],
         "engagement": posts[3],
     }
+    totals["attendance_total"] = sum(attendance[r[0]] for r in shown)
     totals["attendance_raw"] = totals["attendance_total"]
+    check = _attendance_check(shown, threshold)
     for name in activity_selectors.REACH_FIELDS:
         totals[name] = suppress(totals[name], threshold)
 
@@ -934,6 +1202,16 @@ def dashboard(
     reach_by_area = {
         row["id"]: row for row in _grouped([(r[area_column], r[0]) for r in shown], attendance, {})
     }
+    areas = _area_rows(
+        office=office,
+        level=level,
+        voters=voters,
+        turnout=past_turnout(office=office, level=level),
+        reach=reach_by_area,
+        threshold=threshold,
+    )
+    unplaced = unplaced_row(reach_by_area.get(None), threshold)
+    _protect_areas(areas, unplaced, threshold)
     return Dashboard(
         office=office,
         programme=programme,
@@ -951,10 +1229,12 @@ def dashboard(
         by_method=_suppressed(
             _grouped([(r[6], r[0]) for r in shown], attendance, {r[6]: r[7] for r in shown}),
             threshold,
+            partition=True,
         ),
         by_partner=_suppressed(
             _grouped([(r[4], r[0]) for r in shown], attendance, {r[4]: r[5] for r in shown}),
             threshold,
+            partition=True,
         ),
         targets=target_rows(
             programme=programme,
@@ -972,19 +1252,14 @@ def dashboard(
             posts={pk: v[0] for pk, v in online.items()},
         ),
         # Weeks truncated in SQL (a date per row), summed from the rows in Python.
-        trend=_trend(shown, attendance),
-        areas=_area_rows(
-            office=office,
-            level=level,
-            voters=voters,
-            turnout=past_turnout(office=office, level=level),
-            reach=reach_by_area,
-            threshold=threshold,
-        ),
+        trend=_trend(shown, attendance, threshold),
+        areas=areas,
         threshold=threshold,
         by_approach=_suppressed(
             approaches.rows([(r[6], r[0]) for r in shown], attendance), threshold
         ),
+        unplaced=unplaced,
+        attendance_check=check,
     )
 
 
@@ -1028,6 +1303,43 @@ def approach_map(*, programme: Programme, approaches: list[Any] | None = None) -
     )
 
 
+@dataclass(frozen=True)
+class AttendanceDifference:
+    activity: Activity
+    reported: int
+    measured: int
+
+    @property
+    def difference_percent(self) -> float | None:
+        if not self.reported:
+            return None
+        return figure(100 * (self.measured - self.reported) / self.reported, Kind.PERCENT)
+
+
+def attendance_differences(*, scope: DashboardScope) -> list[AttendanceDifference]:
+    """The counted activities (dashboard filters) whose reported and measured attendance
+    differ by more than the threshold, largest gap first: what the dashboard links to."""
+    qs = (
+        activity_selectors.counted_activities(
+            office=scope.office, filters=scope.filters.activity_filters(scope.programme)
+        )
+        .annotate(measured=_count(CheckIn.objects.filter(activity_id=OuterRef("pk"))))
+        .filter(measured__gt=0)
+        .select_related("partner", "report", "kelurahan")
+    )
+    rows = [
+        AttendanceDifference(
+            activity=a,
+            reported=a.report.attendance_total,
+            measured=a.measured,  # type: ignore[attr-defined]
+        )
+        for a in qs
+        if hasattr(a, "report") and differs(a.report.attendance_total, a.measured)  # type: ignore[attr-defined]
+    ]
+    rows.sort(key=lambda r: (-abs(r.measured - r.reported), r.activity.pk))
+    return rows
+
+
 def national_rollup() -> list[dict[str, Any]]:
     """Verified activities and reach per office across all offices (national benchmark).
 
@@ -1038,6 +1350,8 @@ def national_rollup() -> list[dict[str, Any]]:
     totals = (
         Activity.objects.verified()
         .values("office_id")
+        # Reported attendance for every office (the same measure across offices, whatever
+        # each office counts as reach on its own dashboard).
         .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
         .order_by("office_id")
     )
@@ -1075,52 +1389,83 @@ class Gap:
     area_name: str
     segment_id: int
     segment_name: str
-    voters: int
+    voters: int  # the segment's voters in the area, counted or estimated (see `estimate`)
     reached: int
     activities: int
     turnout: float | None
     score: float
     reason: str
+    estimate: SegmentVoters | None = None
+    days_left: int = 0  # shown beside the score, never part of it
+    reached_shown: int | str = 0  # `reached` as the viewer may see it ("<5")
     partners: list[PartnerSuggestion] = field(default_factory=list)
+    # The area's further gaps, below the few shown in the ranking ("more").
+    more: list[Gap] = field(default_factory=list)
 
 
 def _reason(
     *,
     area: str,
     segment: Segment,
-    voters: int,
-    voters_are_segment: bool,
-    reached: int,
+    estimate: SegmentVoters,
+    reached: int | str,
     activities: int,
     turnout: float | None,
     base: TurnoutBase | None,
-    days_left: int,
 ) -> str:
-    who = _("pemilih pemula") if segment.code == "pemula" and voters_are_segment else _("pemilih")
-    if segment.code == "perempuan" and voters_are_segment:
-        who = _("pemilih perempuan")
-    parts = [f"{area}: {format_number(voters)} {who}"]
-    if activities == 0:
-        parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": segment.name.lower()})
+    """Why a gap ranks where it does, in words: the segment's voters and where that figure
+    comes from, what was done, the past turnout. (Days left are shown beside, not here.)"""
+    name = segment.name.lower()
+    if estimate.counted:
+        parts = [
+            _("%(area)s: %(n)s %(segment)s (%(source)s)")
+            % {
+                "area": area,
+                "n": format_number(estimate.voters),
+                "segment": name,
+                "source": estimate.source,
+            }
+        ]
     else:
+        parts = [
+            _("%(area)s: ± %(n)s %(segment)s (%(share)s %% pemilih; %(source)s)")
+            % {
+                "area": area,
+                "n": format_number(estimate.voters),
+                "segment": name,
+                "share": format_figure(estimate.share or 0, Kind.PERCENT),
+                "source": estimate.source,
+            }
+        ]
+    if activities == 0:
+        parts.append(_("belum ada kegiatan untuk %(segment)s") % {"segment": name})
+    else:
+        rate = (
+            HIDDEN
+            if isinstance(reached, str)
+            else format_figure(1000 * reached / estimate.voters, Kind.RATE)
+            if estimate.voters
+            else "–"
+        )
         parts.append(
             _("baru %(n)s kegiatan untuk %(segment)s, %(reached)s orang (%(rate)s per 1.000)")
             % {
                 "n": format_number(activities),
-                "segment": segment.name.lower(),
-                "reached": format_number(reached),
-                "rate": format_number(1000 * reached / voters, 1) if voters else "–",
+                "segment": name,
+                "reached": reached if isinstance(reached, str) else format_number(reached),
+                "rate": rate,
             }
         )
     if turnout is not None and base is not None:
         text = _("partisipasi %(year)s %(pct)s %%") % {
             "year": base.year,
-            "pct": format_number(100 * turnout, 1),
+            "pct": format_figure(100 * turnout, Kind.PERCENT),
         }
         if base.city is not None:
-            text += " " + _("(kota %(pct)s %%)") % {"pct": format_number(100 * base.city, 1)}
+            text += " " + _("(kota %(pct)s %%)") % {
+                "pct": format_figure(100 * base.city, Kind.PERCENT)
+            }
         parts.append(text)
-    parts.append(_("%(days)s hari lagi") % {"days": format_number(days_left)})
     return ", ".join(parts)
 
 
@@ -1134,7 +1479,11 @@ def _covers(region_code: str, area_code: str) -> bool:
 
 
 def partner_capacity(
-    *, office: Office, programme: Programme, as_of: datetime.date
+    *,
+    office: Office,
+    programme: Programme,
+    as_of: datetime.date,
+    verified_by: datetime.date | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Per active partner with deliverables: (activities left, reach left) of its agreements
     in force on `as_of`, after its verified work in the programme."""
@@ -1158,11 +1507,12 @@ def partner_capacity(
     done = {
         r["partner_id"]: r
         for r in activity_selectors.counted_activities(
-            office=office, filters=ActivityFilters(programme_id=programme.pk)
+            office=office,
+            filters=ActivityFilters(programme_id=programme.pk, verified_by=verified_by),
         )
         .filter(partner_id__in=list(targets))
         .values("partner_id")
-        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
+        .annotate(n=Count("pk"), reach=reach_sum(office))
     }
     result = {}
     for partner_id, (activities_target, reach_target) in targets.items():
@@ -1179,10 +1529,13 @@ def _suggestions(
     office: Office,
     programme: Programme,
     as_of: datetime.date,
+    verified_by: datetime.date | None,
 ) -> tuple[dict[int, str], dict[int, set[str]], dict[int, set[int]], dict[int, tuple[int, int]]]:
     capacity = {
         pid: left
-        for pid, left in partner_capacity(office=office, programme=programme, as_of=as_of).items()
+        for pid, left in partner_capacity(
+            office=office, programme=programme, as_of=as_of, verified_by=verified_by
+        ).items()
         if left[0] > 0 or left[1] > 0
     }
     names = dict(Partner.objects.filter(pk__in=list(capacity)).values_list("pk", "name"))
@@ -1207,11 +1560,15 @@ def gaps(
     today: datetime.date | None = None,
     limit: int | None = 50,
     partners_per_gap: int = 3,
+    per_area: int | None = PER_AREA,
+    threshold: int = 0,
 ) -> list[Gap]:
     """Ranked (area × segment) gaps with the best-placed partners; [] after voting day.
 
-    Scoring (docs/analytics.md): voters/1000 × 1/(1 + reach per 1,000) × turnout weight ×
-    urgency. Areas without voter figures are left out (nothing to weigh them by).
+    Scoring (docs/analytics.md): segment voters/1000 × 1/(1 + reach per 1,000) × turnout
+    weight. Areas without voter figures are left out (nothing to weigh them by).
+    `per_area`: at most that many gaps of one area in the ranking; the area's others are
+    kept in the last one's `more`. `threshold`: small-cell threshold of the viewer.
     """
     filters = filters or DashboardFilters()
     level = filters.level
@@ -1235,6 +1592,7 @@ def gaps(
             theme_id=filters.theme_id,
             date_from=filters.date_from,
             date_to=filters.date_to,
+            verified_by=filters.date_to,
         ),
     )
     area_key = (
@@ -1245,9 +1603,7 @@ def gaps(
         Activity.segments.through.objects.filter(activity_id__in=counted.values("pk"))
         .exclude(**{f"{area_key}__isnull": True})
         .values(area_key, "segment_id")
-        .annotate(
-            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
-        )
+        .annotate(n=Count("activity_id"), reach=reach_sum(office, through=True))
     ):
         reach[(r[area_key], r["segment_id"])] = (r["n"], r["reach"])
     names = {r.code: r.name for r in office_areas(office=office, level=level)}
@@ -1257,22 +1613,22 @@ def gaps(
             if code not in names:
                 continue
             n, reached = reach.get((code, segment.pk), (0, 0))
-            segment_voters = base.for_segment(segment.code)
+            estimate = segment_voters(base=base, segment=segment)
             area_turnout = turnout.by_area.get(code) if turnout else None
             score = scoring.gap_score(
-                voters=segment_voters,
+                voters=estimate.voters,
                 reached=reached,
                 area_turnout=area_turnout,
                 city_turnout=turnout.city if turnout else None,
-                days_left=days_left,
             )
+            shown = suppress(reached, threshold) or 0
             result.append(
                 Gap(
                     area_code=code,
                     area_name=names[code],
                     segment_id=segment.pk,
                     segment_name=segment.name,
-                    voters=segment_voters,
+                    voters=estimate.voters,
                     reached=reached,
                     activities=n,
                     turnout=area_turnout,
@@ -1280,24 +1636,27 @@ def gaps(
                     reason=_reason(
                         area=names[code],
                         segment=segment,
-                        voters=segment_voters,
-                        voters_are_segment=segment_voters != base.voters_total,
-                        reached=reached,
+                        estimate=estimate,
+                        reached=shown,
                         activities=n,
                         turnout=area_turnout,
                         base=turnout,
-                        days_left=days_left,
                     ),
+                    estimate=estimate,
+                    days_left=days_left,
+                    reached_shown=shown,
                 )
             )
     result.sort(key=lambda g: (-g.score, g.area_code, g.segment_id))
+    if per_area:
+        result = _few_per_area(result, per_area)
     if limit is not None:
         result = result[:limit]
     if result and partners_per_gap:
         partner_names, areas, partner_segments, capacity = _suggestions(
-            office=office, programme=programme, as_of=as_of
+            office=office, programme=programme, as_of=as_of, verified_by=filters.date_to
         )
-        for gap in result:
+        for gap in [g for kept in result for g in (kept, *kept.more)]:
             candidates = []
             for pid, (acts_left, reach_left) in capacity.items():
                 covers_area = any(_covers(code, gap.area_code) for code in areas.get(pid, ()))
@@ -1325,6 +1684,66 @@ def gaps(
     return result
 
 
+def _few_per_area(ranked: list[Gap], per_area: int) -> list[Gap]:
+    """The ranking with at most `per_area` gaps of one area; the area's further gaps go,
+    in rank order, to the `more` of its last one shown."""
+    kept: list[Gap] = []
+    last: dict[str, Gap] = {}
+    shown: dict[str, int] = defaultdict(int)
+    for gap in ranked:
+        if shown[gap.area_code] < per_area:
+            shown[gap.area_code] += 1
+            kept.append(gap)
+            last[gap.area_code] = gap
+        else:
+            last[gap.area_code].more.append(gap)
+    return kept
+
+
+@dataclass(frozen=True)
+class SegmentEstimate:
+    segment: Segment
+    counted: bool  # the voter list counts it (first-time voters, women)
+    share: float | None
+    source: str
+    is_default: bool
+
+
+def office_segment(*, office: Office, pk: int) -> Segment:
+    segment = Segment.objects.filter(office_id=office.pk, pk=pk).first()
+    if segment is None:
+        raise NotFoundError(_("Segmen tidak ditemukan."), code="not_found")
+    return segment
+
+
+def segment_estimates(*, office: Office) -> list[SegmentEstimate]:
+    """Per segment of the office, the voter figure gap scoring uses: the voter list's own
+    count (where every kelurahan of the list has it), else a share of all voters."""
+    programme = current_programme(office=office)
+    election = voter_election(programme=programme, election_id=None) if programme else None
+    counts = VoterCount.objects.filter(election=election) if election else None
+    fully_counted = {"perempuan": bool(counts is not None and counts.exists())}
+    fully_counted["pemula"] = bool(
+        fully_counted["perempuan"]
+        and counts is not None
+        and not counts.filter(first_time_voters__isnull=True).exists()
+    )
+    rows = []
+    for segment in Segment.objects.filter(office_id=office.pk).order_by("order", "pk"):
+        share, source = segment_share(segment)
+        counted = fully_counted.get(segment.code, False)
+        rows.append(
+            SegmentEstimate(
+                segment=segment,
+                counted=counted,
+                share=share,
+                source=_("rekap DPT") if counted else source,
+                is_default=segment.voter_share is None,
+            )
+        )
+    return rows
+
+
 def office_gaps(
     *,
     membership: Membership | None,
@@ -1337,7 +1756,12 @@ def office_gaps(
     if programme is None:
         return []
     return gaps(
-        office=membership.office, programme=programme, filters=filters, today=today, limit=limit
+        office=membership.office,
+        programme=programme,
+        filters=filters,
+        today=today,
+        limit=limit,
+        threshold=small_cell_threshold(membership=membership, office=membership.office),
     )
 
 
@@ -1358,7 +1782,12 @@ def partner_gaps(
     )
     segment_ids = set(partner.segments.values_list("pk", flat=True))
     ranked = gaps(
-        office=membership.office, programme=programme, today=today, limit=None, partners_per_gap=0
+        office=membership.office,
+        programme=programme,
+        today=today,
+        limit=None,
+        partners_per_gap=0,
+        threshold=small_cell_threshold(membership=membership, office=membership.office),
     )
     matching = [
         g
@@ -1392,6 +1821,12 @@ class PublicSummary:
     # The whole programme per approach (whatever `approach` narrows the table to).
     by_approach: list[dict[str, Any]] = field(default_factory=list)
     approach: str = ""  # the approach the kecamatan table is narrowed to (a code, "other")
+    online: SummaryRow | None = None  # activities online or without a kelurahan
+
+    @property
+    def all_rows(self) -> list[SummaryRow]:
+        """The kecamatan rows and the online one: together they add up to the totals."""
+        return [*self.rows, *([self.online] if self.online else [])]
 
 
 def public_summary(
@@ -1408,42 +1843,55 @@ def public_summary(
         **activity_selectors.approach_filter_fields(programme=programme, code=approach),
     )
     counted = activity_selectors.counted_activities(office=office, filters=af)
-    area_groups = activity_selectors.reach_by(office=office, dimension="kecamatan", filters=af)
+    area_groups = [
+        {"id": r["kelurahan__parent_id"], "activities": r["activities"], "attendance": r["reach"]}
+        for r in counted.values("kelurahan__parent_id")
+        .annotate(activities=Count("pk"), reach=reach_sum(office))
+        .order_by()
+    ]
     per_area = {r["id"]: r for r in area_groups}
-    per_theme: dict[str, dict[int, tuple[int, int | str]]] = defaultdict(dict)
+    per_theme: dict[str | None, dict[int, tuple[int, int]]] = defaultdict(dict)
     for r in (
         Activity.themes.through.objects.filter(activity_id__in=counted.values("pk"))
-        .exclude(activity__kelurahan__isnull=True)
         .values("activity__kelurahan__parent_id", "theme_id")
-        .annotate(
-            n=Count("activity_id"), reach=Coalesce(Sum("activity__report__attendance_total"), 0)
-        )
+        .annotate(n=Count("activity_id"), reach=reach_sum(office, through=True))
     ):
-        per_theme[str(r["activity__kelurahan__parent_id"])][r["theme_id"]] = (
-            r["n"],
-            suppress(r["reach"], threshold) or 0,
-        )
+        per_theme[r["activity__kelurahan__parent_id"]][r["theme_id"]] = (r["n"], r["reach"])
     themes = list(Theme.objects.filter(programme=programme).order_by("order", "pk"))
+    # Every counted activity is in exactly one group (a kecamatan, or the group of those
+    # without a kelurahan, the online row): the totals are the groups' sums, as
+    # `reach_totals` counts them, and the rows add up to them.
+    groups: list[tuple[str, str, str | None]] = [
+        (region.code, region.name, region.code)
+        for region in office_areas(office=office, level="kecamatan")
+    ]
+    groups.append(("", _("Daring / tanpa kelurahan"), None))
+    reach = [int(per_area.get(key, {}).get("attendance", 0)) for _c, _n, key in groups]
+    hidden = complementary(reach, threshold)
     rows = []
-    for region in office_areas(office=office, level="kecamatan"):
-        figures = per_area.get(region.code, {})
-        by_theme = per_theme.get(region.code, {})
+    for i, (code, name, key) in enumerate(groups):
+        by_theme = per_theme.get(key, {})
+        cells = [by_theme.get(t.pk, (0, 0)) for t in themes]
+        # A row's theme cells may add up to its total (activities with one theme each).
+        hidden_cells = complementary([people for _n, people in cells], threshold)
+        shown_cells: list[tuple[int, int | str]] = [
+            (n, protected(people, j in hidden_cells, threshold) if threshold else people)
+            for j, (n, people) in enumerate(cells)
+        ]
         rows.append(
             SummaryRow(
-                code=region.code,
-                name=region.name,
-                activities=int(figures.get("activities", 0)),
-                reach=suppress(int(figures.get("attendance", 0)), threshold) or 0,
-                by_theme=by_theme,
-                cells=[by_theme.get(t.pk, (0, 0)) for t in themes],
+                code=code,
+                name=name,
+                activities=int(per_area.get(key, {}).get("activities", 0)),
+                reach=protected(reach[i], i in hidden, threshold) if threshold else reach[i],
+                by_theme={t.pk: cell for t, cell in zip(themes, shown_cells, strict=True)},
+                cells=shown_cells,
             )
         )
-    # Every counted activity is in exactly one group (a kecamatan, or the group of those
-    # without a kelurahan): the totals are the groups' sums, as `reach_totals` counts them.
     return PublicSummary(
         programme=programme,
         themes=themes,
-        rows=rows,
+        rows=rows[:-1],
         total_activities=sum(r["activities"] for r in area_groups),
         total_reach=suppress(sum(r["attendance"] for r in area_groups), threshold) or 0,
         threshold=threshold,
@@ -1451,6 +1899,7 @@ def public_summary(
             activity_selectors.reach_by_approach(office=office, programme=programme), threshold
         ),
         approach=approach,
+        online=rows[-1],
     )
 
 

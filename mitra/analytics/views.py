@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -30,12 +29,21 @@ from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import approach_options
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.numbers import Kind, format_figure
 from mitra.core.spreadsheets import template_response
+from mitra.elections import services as election_services
 from mitra.elections.selectors import current_programme, programme_of_office
 from mitra.offices.selectors import public_office
 
 from . import charts, exports, selectors, services
-from .forms import FilterForm, TargetEditForm, TargetForm, TurnoutImportForm, VoterImportForm
+from .forms import (
+    FilterForm,
+    SegmentShareForm,
+    TargetEditForm,
+    TargetForm,
+    TurnoutImportForm,
+    VoterImportForm,
+)
 from .models import ImportKind, Target
 
 CHARTS = ("segment", "theme", "approach", "method", "partner", "status", "trend", "map")
@@ -50,6 +58,7 @@ TABLES = (
     "trend",
     "status",
     "gaps",
+    "attendance",
 )
 
 
@@ -110,7 +119,12 @@ def _chart(d: selectors.Dashboard, name: str, query: str) -> Any:
         )
     if name == "trend":
         return charts.line_chart(
-            [(w.week.strftime("%d/%m"), w.cumulative_reach) for w in d.trend],
+            # Running totals hidden to protect a small week are left out of the line.
+            [
+                (w.week.strftime("%d/%m"), w.cumulative_reach)
+                for w in d.trend
+                if not isinstance(w.cumulative_reach, str)
+            ],
             title=_("Jangkauan kumulatif per minggu"),
             ident="c-trend",
         )
@@ -132,7 +146,12 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     areas = []
     for a in d.areas:
         value = a.measure(measure)
-        shown = _("tidak ada data") if value is None else f"{number_format(value, 1)} {unit}"
+        if measure != "activities" and a.reach_per_1000 == selectors.HIDDEN:
+            shown = _("disembunyikan (jumlah orang kecil)")
+        elif value is None:
+            shown = _("tidak ada data")
+        else:
+            shown = f"{format_figure(value, Kind.RATE)} {unit}"
         areas.append(
             charts.MapArea(
                 code=a.code,
@@ -156,9 +175,9 @@ def _map(d: selectors.Dashboard, query: str) -> Any:
     )
 
 
-def _shown(value: Any, no_data: str) -> str:
+def _shown(value: Any, no_data: str, kind: Kind = Kind.COUNT) -> str:
     """What analytics/_value.html renders, without a template include per cell."""
-    return no_data if value is None else escape(intcomma(value))
+    return no_data if value is None else escape(format_figure(value, kind))
 
 
 def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: str) -> str:
@@ -187,8 +206,21 @@ def _area_table(d: selectors.Dashboard, ranked: list[selectors.AreaRow], query: 
                 mark_safe(_shown(a.voters, no_data)),  # noqa: S308 — escaped in _shown
                 intcomma(a.activities),
                 intcomma(a.reach),
-                mark_safe(_shown(a.reach_per_1000, no_data)),  # noqa: S308
-                mark_safe(_shown(a.activities_per_10000, no_data)),  # noqa: S308
+                mark_safe(_shown(a.reach_per_1000, no_data, Kind.RATE)),  # noqa: S308
+                mark_safe(_shown(a.activities_per_10000, no_data, Kind.RATE)),  # noqa: S308
+            )
+        )
+    if d.unplaced is not None:
+        # Not an area, but without it the rows would not add up to the totals above.
+        rows.append(
+            format_html(
+                '<tr class="unplaced">\n              <th scope="row">{}</th>\n'
+                "              <td>—</td>\n              <td>{}</td>\n"
+                "              <td>{}</td>\n              <td>—</td>\n"
+                "              <td>—</td>\n            </tr>",
+                d.unplaced.name,
+                intcomma(d.unplaced.activities),
+                intcomma(d.unplaced.reach),
             )
         )
     return mark_safe("\n            ".join(rows))  # noqa: S308 — each row is format_html
@@ -289,6 +321,7 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
                 programme=scope.programme,
                 filters=scope.filters,
                 limit=None,
+                threshold=scope.threshold,
             )
         )
     else:
@@ -320,16 +353,15 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         if a.code == region.code
     )
-    activities = Paginator(
-        selectors.area_activities(
-            office=scope.office, programme=scope.programme, region=region, filters=scope.filters
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
-    # Each activity with its attendance as shown: small counts hidden as for the areas.
-    listed = [
-        (a, selectors.suppress(_attendance(a), scope.threshold)) for a in activities.object_list
-    ]
+    held = selectors.area_activities(
+        office=scope.office, programme=scope.programme, region=region, filters=scope.filters
+    )
+    activities = Paginator(held, 50).get_page(request.GET.get("page"))
+    # Each activity's reach as counted for the area, protected as the area rows are.
+    reach = selectors.area_attendance(
+        office=scope.office, activities=held, threshold=scope.threshold
+    )
+    listed = [(a, reach.get(a.pk, 0)) for a in activities.object_list]
     return render(
         request,
         "analytics/area.html",
@@ -343,11 +375,6 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _attendance(activity: Any) -> int | None:
-    report = getattr(activity, "report", None)  # counted activities have one
-    return report.attendance_total if report is not None else None
-
-
 @login_required
 @require_GET
 def gaps_view(request: HttpRequest) -> HttpResponse:
@@ -355,7 +382,13 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
     programme = programme_of_office(office=membership.office)
     form = FilterForm(request.GET or None, programme=programme)
     filters = form.filters()
-    gaps = selectors.gaps(office=membership.office, programme=programme, filters=filters)
+    as_of = selectors.reference_day(filters=filters)
+    gaps = selectors.gaps(
+        office=membership.office,
+        programme=programme,
+        filters=filters,
+        threshold=selectors.small_cell_threshold(membership=membership, office=membership.office),
+    )
     return render(
         request,
         "analytics/gaps.html",
@@ -363,7 +396,9 @@ def gaps_view(request: HttpRequest) -> HttpResponse:
             "gaps": gaps,
             "form": form,
             "programme": programme,
-            "as_of": selectors.reference_day(filters=filters),
+            "as_of": as_of,
+            "days_left": (programme.voting_day - as_of).days,
+            "can_manage": has_right(membership, Right.MANAGE_PROGRAMME),
             "query": urlencode(filters.as_query()),
             "can_export": has_right(membership, Right.EXPORT),
         },
@@ -523,22 +558,37 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TargetEditForm(
         request.POST or None, initial={"value": target.value, "note": target.note}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_update(
-                membership=membership,
-                pk=target.pk,
-                value=form.cleaned_data["value"],
-                note=form.cleaned_data.get("note", ""),
-            )
-        except NotFoundError:
-            raise Http404 from None
-        except DomainError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("Target tersimpan."))
-            return redirect("analytics:targets")
-    return render(request, "analytics/target_edit.html", {"form": form, "target": target})
+    saved = _saved(
+        request,
+        form,
+        lambda: services.target_update(
+            membership=membership,
+            pk=target.pk,
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data.get("note", ""),
+        ),
+        done=_("Target tersimpan."),
+        then="analytics:targets",
+    )
+    return saved or render(request, "analytics/target_edit.html", {"form": form, "target": target})
+
+
+def _saved(
+    request: HttpRequest, form: Any, save: Any, *, done: str, then: str
+) -> HttpResponse | None:
+    """A posted edit form: the service's write, then the message and the redirect; a
+    domain error goes back to the form (None: render the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save()
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError as exc:
+        _service_error(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(then)
 
 
 @login_required
@@ -609,3 +659,64 @@ def national(request: HttpRequest) -> HttpResponseBase:
             ([r["office"], r["activities"], r["reach"]] for r in rows),
         ).response(request.GET["format"], filename="analitik-nasional")
     return render(request, "analytics/national.html", {"rows": rows})
+
+
+# --- Segment estimates (gap scoring) -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def segment_shares(request: HttpRequest) -> HttpResponse:
+    """Each segment with the voter figure gap scoring uses for it and where it comes from."""
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    return render(
+        request,
+        "analytics/segments.html",
+        {"rows": selectors.segment_estimates(office=membership.office)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def segment_share_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    segment = selectors.office_segment(office=membership.office, pk=pk)
+    form = SegmentShareForm(
+        request.POST or None,
+        initial={"share": segment.voter_share, "source": segment.voter_share_source},
+    )
+    saved = _saved(
+        request,
+        form,
+        lambda: election_services.segment_voter_share_set(
+            membership=membership,
+            pk=segment.pk,
+            share=form.cleaned_data.get("share"),
+            source=form.cleaned_data.get("source", ""),
+        ),
+        done=_("Perkiraan segmen tersimpan."),
+        then="analytics:segments",
+    )
+    return saved or render(
+        request, "analytics/segment_edit.html", {"form": form, "segment": segment}
+    )
+
+
+@login_required
+@require_GET
+def attendance_differences(request: HttpRequest) -> HttpResponse:
+    """The counted activities whose reported and measured attendance differ by > 25 %."""
+    scope = _scope(request, _dashboard_member(request))
+    rows = selectors.attendance_differences(scope=scope)
+    shown = []
+    for r in rows:
+        reported = selectors.suppress(r.reported, scope.threshold)
+        measured = selectors.suppress(r.measured, scope.threshold)
+        hidden = isinstance(reported, str) or isinstance(measured, str)
+        # A difference of two hidden counts would give them away: shown only for both shown.
+        shown.append((r, reported, measured, None if hidden else r.difference_percent))
+    return render(
+        request,
+        "analytics/attendance.html",
+        {"rows": shown, "query": urlencode(scope.filters.as_query())},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from mitra.core.errors import DomainError
 from mitra.core.exporters import XLSX_TYPE
@@ -98,10 +100,52 @@ def _csv_rows(upload: UploadedFile) -> Any:
     return iter(list(csv.reader(io.StringIO(text), dialect)))
 
 
+TEMPLATE_ROWS = 1000  # rows of a template that carry the drop-downs
+
+
+def _drop_downs(
+    workbook: Workbook,
+    sheet: Any,
+    columns: Sequence[str],
+    choices: Mapping[str, Sequence[str]],
+    free_text: Sequence[str],
+) -> None:
+    lists = workbook.create_sheet(pgettext("nama lembar kerja", "Pilihan"))
+    for index, (column, values) in enumerate(
+        (c, v) for c, v in choices.items() if c in columns and v
+    ):
+        letter = get_column_letter(index + 1)
+        lists.cell(row=1, column=index + 1, value=column)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=index + 1, value=value)
+        target = get_column_letter(list(columns).index(column) + 1)
+        strict = column not in free_text
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=strict,
+        )
+        if strict:
+            validation.error = _("Pilih salah satu nilai dari daftar.")
+        sheet.add_data_validation(validation)
+        validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+
+
 def template_response(
-    columns: Sequence[str], example_rows: Sequence[Sequence[Any]], *, filename: str, notes: str = ""
+    columns: Sequence[str],
+    example_rows: Sequence[Sequence[Any]],
+    *,
+    filename: str,
+    notes: str = "",
+    choices: Mapping[str, Sequence[str]] | None = None,
+    free_text: Sequence[str] = (),
 ) -> HttpResponse:
-    """An XLSX with the expected header row, example rows and an optional notes sheet."""
+    """An XLSX with the expected header row, example rows and an optional notes sheet.
+
+    `choices`: per column the accepted values, offered as a drop-down (kept on a sheet of
+    their own, so long lists fit); a value outside them is refused by the spreadsheet,
+    except in the `free_text` columns (e.g. several values separated by ';')."""
     workbook = Workbook()
     sheet = workbook.active
     # Sheet names are for people only: read_table takes the first sheet, whatever its name.
@@ -115,6 +159,8 @@ def template_response(
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
             14, len(title) + 4
         )
+    if choices:
+        _drop_downs(workbook, sheet, columns, choices, free_text)
     if notes:
         guide = workbook.create_sheet(pgettext("nama lembar kerja", "Petunjuk"))
         for line in notes.splitlines():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +115,18 @@ class Segment(OfficeScoped):
     min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("usia maksimal"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    # The segment's share of all voters, for gap scoring where the voter list does not
+    # count the segment itself (it does for first-time voters and women); empty: the
+    # default of mitra.analytics.scoring.DEFAULT_SHARES.
+    voter_share = models.DecimalField(
+        _("perkiraan bagian dari pemilih (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    voter_share_source = models.CharField(_("sumber perkiraan"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["office", "order"]

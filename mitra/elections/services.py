@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
-from mitra.core.errors import DomainError
+from mitra.core.errors import DomainError, NotFoundError
 from mitra.offices.models import Office
 from mitra.regions.models import Region
 
@@ -118,4 +119,28 @@ def segment_save(
         code=code,
         defaults={"name": name, "order": order, "min_age": min_age, "max_age": max_age},
     )
+    return segment
+
+
+@transaction.atomic
+def segment_voter_share_set(
+    *, membership: Membership, pk: int, share: Decimal | None, source: str = ""
+) -> Segment:
+    """The office's estimate of a segment's share of all voters (%), with its source; None
+    returns the segment to the default. Used by gap scoring where the voter list does not
+    count the segment."""
+    require(membership, Right.MANAGE_PROGRAMME)
+    segment = Segment.objects.filter(office_id=membership.office_id, pk=pk).first()
+    if segment is None:
+        raise NotFoundError(_("Segmen tidak ditemukan."), code="not_found")
+    if share is not None and not (0 < share <= 100):
+        raise ElectionError(_("Perkiraan harus di atas 0 dan paling besar 100 %."), code="share")
+    if share is not None and not source.strip():
+        raise ElectionError(
+            _("Sebutkan sumber perkiraan, agar pembaca tahu dari mana angkanya."),
+            code="share_source",
+        )
+    segment.voter_share = share
+    segment.voter_share_source = source.strip() if share is not None else ""
+    segment.save(update_fields=["voter_share", "voter_share_source"])
     return segment

@@ -4,6 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReachSource(models.TextChoices):
+    REPORTED = "reported", _("laporan terverifikasi")
+    MEASURED = "measured", _("check-in, bila kegiatan memilikinya")
+
+
 class Office(models.Model):
     """An election commission office: the tenant almost every record belongs to."""
 
@@ -34,6 +39,20 @@ class Office(models.Model):
         _("ambang sel kecil"),
         default=5,
         help_text=_("Angka publik di bawah ambang ini disembunyikan."),
+    )
+    # Which attendance counts as reach for an activity that has both a verified report
+    # and check-ins. Default: the report, which every counted activity has, so reach means
+    # the same for all activities; check-ins miss people who did not scan (and count only
+    # those who did), so an office that scans everyone at the door may prefer them.
+    reach_source = models.CharField(
+        _("jangkauan dihitung dari"),
+        max_length=10,
+        choices=ReachSource.choices,
+        default=ReachSource.REPORTED,
+        help_text=_(
+            "Untuk kegiatan yang punya laporan dan check-in sekaligus. Laporan: sama untuk "
+            "semua kegiatan. Check-in: lebih dapat diuji bila semua peserta dipindai."
+        ),
     )
     is_demo = models.BooleanField(
         _("data demo"),

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.core.errors import NotFoundError
-from mitra.regions.models import Region
+from mitra.offices.models import Office
+from mitra.regions.models import Region, RegionLevel
 
 from .models import (
     EXPIRING_DAYS,
@@ -386,3 +387,23 @@ def partner_history(
             )
         )
     return partner, entries
+
+
+# The status words the import understands, as its template offers them.
+IMPORT_STATUSES = ("calon", "aktif", "ditangguhkan", "berakhir")
+
+
+def import_choices(*, office: Office) -> dict[str, list[str]]:
+    """The values the import template offers as drop-downs: the office's categories, the
+    partner statuses and the kecamatan of its area (names, as staff write them)."""
+    kecamatan = (
+        Region.objects.within(office.region_id)
+        .filter(level=RegionLevel.KECAMATAN)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return {
+        "kategori": list(category_list(office_id=office.pk).values_list("name", flat=True)),
+        "status": list(IMPORT_STATUSES),
+        "kecamatan": list(kecamatan),
+    }

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
@@ -750,7 +751,8 @@ def _history_m2m(history_rows: Sequence[Any]) -> None:
 
 @transaction.atomic
 def partner_import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
-    """Write every valid row of the batch in this one transaction (all or nothing).
+    """Write every row of the batch in this one transaction (all or nothing): refused
+    while any row has an error.
 
     Rows are judged again against the registry as it is now, so confirming twice, or after
     someone else's change, cannot create duplicates; unchanged rows are not touched.
@@ -769,6 +771,21 @@ def partner_import_confirm(*, membership: Membership, batch_id: int) -> dict[str
     plans = import_plan(
         office_id=office_id, region_code=membership.office.region_id, rows=batch.rows
     )
+    # As the voter-count import: nothing is saved while any row has a problem (judged
+    # again here, so a change since the preview cannot slip a bad row through).
+    bad = sum(1 for p in plans if p.status == RowStatus.ERROR)
+    if bad:
+        raise PartnerError(
+            ngettext(
+                "%(n)d baris masih bergalat; perbaiki berkasnya dan unggah lagi. "
+                "Tidak ada yang disimpan.",
+                "%(n)d baris masih bergalat; perbaiki berkasnya dan unggah lagi. "
+                "Tidak ada yang disimpan.",
+                bad,
+            )
+            % {"n": bad},
+            code="rows_have_errors",
+        )
     now = timezone.now()
     reason = _("Impor: %(file)s") % {"file": batch.filename}
     user = membership.user

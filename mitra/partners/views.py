@@ -412,9 +412,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     membership = request_membership(request)
     require(membership, Right.MANAGE_PARTNERS)
+    # No code in the example: a code left in by mistake would update that partner.
     example = [
-        "MTR-001",
-        "Karang Taruna Sukasari",
+        "",
+        _("Contoh: Karang Taruna Sukasari (hapus baris ini)"),
         "Kepemudaan",
         "aktif",
         "Sukasari",
@@ -441,7 +442,12 @@ def import_template(request: HttpRequest) -> HttpResponse:
         ]
     )
     return template_response(
-        services.IMPORT_COLUMNS, [example], filename="templat-impor-mitra", notes=notes
+        services.IMPORT_COLUMNS,
+        [example],
+        filename="templat-impor-mitra",
+        notes=notes,
+        choices=selectors.import_choices(office=membership.office),
+        free_text=("kecamatan",),  # several kecamatan may be listed, separated by ';'
     )
 
 
@@ -491,7 +497,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": shown,
             "hidden": max(0, len(rows) - PREVIEW_ROWS),
             "show": show,
-            "writable": batch.counts.get("new", 0) + batch.counts.get("update", 0),
+            # All or nothing: a single row in error blocks the whole file.
+            "writable": 0
+            if batch.counts.get("error", 0)
+            else batch.counts.get("new", 0) + batch.counts.get("update", 0),
         },
     )
 
@@ -507,10 +516,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("partners:import_preview", pk)
     messages.success(
         request,
-        _(
-            "Impor selesai: %(new)d mitra baru, %(update)d diperbarui, "
-            "%(unchanged)d tidak berubah, %(error)d baris dilewati karena galat."
-        )
+        _("Impor selesai: %(new)d mitra baru, %(update)d diperbarui, %(unchanged)d tidak berubah.")
         % counts,
     )
     return redirect("partners:list")

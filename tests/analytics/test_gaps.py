@@ -23,18 +23,21 @@ def test_gap_ranking_scores_and_reason(with_turnout):
     )
     by_area = {g.area_code: g for g in gaps}
     coblong, sukasari = by_area["32.73.02"], by_area["32.73.01"]
-    # 32 days left: urgency 1 + 7/32. City turnout 15,000/20,000 = 75 %.
-    # Coblong: 20,000 voters (no first-time figure), nobody reached, turnout 60 % → weight 1.6.
-    assert coblong.score == round(20 * 1 * 1.6 * (1 + 7 / 32), 2) == 39.0
+    # City turnout 15,000/20,000 = 75 %. Days left (32) are shown, not scored.
+    # Coblong: 20,000 voters without a first-time figure: the default share, 7 % = 1,400;
+    # nobody reached, turnout 60 % → weight 1.6.
+    assert coblong.voters == 1_400 and not coblong.estimate.counted
+    assert coblong.score == round(1.4 * 1 * 1.6, 2) == 2.24
+    assert coblong.days_left == 32
     # Sukasari: 1,200 first-time voters, 100 reached, turnout 90 % → weight 0.4, bounded to 0.5.
-    assert sukasari.voters == 1200 and sukasari.reached == 100
-    assert sukasari.score == round(1.2 / (1 + 1000 * 100 / 1200) * 0.5 * (1 + 7 / 32), 2)
+    assert sukasari.voters == 1200 and sukasari.reached == 100 and sukasari.estimate.counted
+    assert sukasari.score == round(1.2 / (1 + 1000 * 100 / 1200) * 0.5, 2) == 0.01
     assert gaps[0] is coblong
     assert coblong.reason == (
-        "Coblong: 20.000 pemilih, belum ada kegiatan untuk pemilih pemula, "
-        "partisipasi 2018 60,0 % (kota 75,0 %), 32 hari lagi"
+        "Coblong: ± 1.400 pemilih pemula (7,0 % pemilih; perkiraan bawaan, belum disesuaikan"
+        " kantor), belum ada kegiatan untuk pemilih pemula, partisipasi 2018 60,0 % (kota 75,0 %)"
     )
-    assert sukasari.reason.startswith("Sukasari: 1.200 pemilih pemula, baru 1 kegiatan")
+    assert sukasari.reason.startswith("Sukasari: 1.200 pemilih pemula (rekap DPT), baru 1 kegiatan")
     # Areas without voter figures are not ranked at all.
     assert "32.73.03" not in by_area
 
@@ -97,5 +100,6 @@ def test_reach_lowers_a_gap(world):
         for g in selectors.gaps(office=w.office, programme=w.programme, today=TODAY)
     }
     key = ("32.73.02", w.muda.pk)
-    # 20,000 voters: 10 per 1,000 reached → the score drops to 1/11 of what it was.
-    assert after[key] == pytest.approx(before[key] / 11, abs=0.01)
+    # 20,000 voters, young voters by default 20 % = 4,000: 200 reached is 50 per 1,000 →
+    # the score drops to 1/51 of what it was.
+    assert after[key] == pytest.approx(before[key] / 51, abs=0.01)

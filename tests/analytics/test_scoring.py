@@ -9,23 +9,13 @@ import pytest
 from mitra.analytics import scoring
 
 
-def test_gap_score_nobody_reached_is_voters_in_thousands_times_urgency():
-    # 10,000 voters, nobody reached, no turnout known, 70 days left: 10 × 1 × 1 × 1.1
-    assert (
-        scoring.gap_score(
-            voters=10_000, reached=0, area_turnout=None, city_turnout=None, days_left=70
-        )
-        == 11.0
-    )
+def test_gap_score_nobody_reached_is_voters_in_thousands():
+    # 10,000 voters of the segment, nobody reached, no turnout known: 10 × 1 × 1
+    assert scoring.gap_score(voters=10_000, reached=0, area_turnout=None, city_turnout=None) == 10.0
 
 
 def test_one_person_per_thousand_halves_the_score():
-    assert (
-        scoring.gap_score(
-            voters=10_000, reached=10, area_turnout=None, city_turnout=None, days_left=70
-        )
-        == 5.5
-    )
+    assert scoring.gap_score(voters=10_000, reached=10, area_turnout=None, city_turnout=None) == 5.0
 
 
 @pytest.mark.parametrize(
@@ -43,11 +33,18 @@ def test_low_turnout_weighs_more_within_bounds(area, city, weight):
     assert scoring.turnout_weight(area_turnout=area, city_turnout=city) == pytest.approx(weight)
 
 
-@pytest.mark.parametrize(
-    ("days", "factor"), [(70, 1.1), (14, 1.5), (7, 2.0), (3, 2.0), (0, 0.0), (-5, 0.0)]
-)
-def test_urgency_grows_as_voting_day_nears(days, factor):
-    assert scoring.urgency(days_left=days) == pytest.approx(factor)
+def test_days_left_are_no_factor_of_the_score():
+    """A factor common to every gap of a day changes no ranking; it only made scores look
+    as if gaps worsened as voting day neared. The score takes no days at all."""
+    import inspect
+
+    assert "days_left" not in inspect.signature(scoring.gap_score).parameters
+    assert not hasattr(scoring, "urgency")
+
+
+def test_a_segment_estimate_is_its_share_of_the_area_rounded_half_up():
+    assert scoring.segment_voters(area_voters=17_271, share_percent=20) == 3_454  # 3,454.2
+    assert scoring.segment_voters(area_voters=10_005, share_percent=10) == 1_001  # 1,000.5
 
 
 def test_ranking_of_three_hand_made_areas():
@@ -71,12 +68,12 @@ def test_ranking_of_three_hand_made_areas():
             "city_turnout": 0.75,
         },
     }
-    scores = {k: scoring.gap_score(days_left=70, **v) for k, v in cases.items()}
-    # 20 × 1 × 1.6 × 1.1 = 35.2; 20 × 1/21 × 1.6 × 1.1 = 1.68; 5 × 1 × 1 × 1.1 = 5.5
+    scores = {k: scoring.gap_score(**v) for k, v in cases.items()}
+    # 20 × 1 × 1.6 = 32; 20 × 1/21 × 1.6 = 1.52; 5 × 1 × 1 = 5
     assert scores == {
-        "big, untouched, low turnout": 35.2,
-        "big, well covered": 1.68,
-        "small, untouched": 5.5,
+        "big, untouched, low turnout": 32.0,
+        "big, well covered": 1.52,
+        "small, untouched": 5.0,
     }
 
 

@@ -45,3 +45,38 @@ def test_demo_is_deterministic_and_idempotent():
     assert demo_build(DemoContext(), rebuild=True) is True
     second = list(Partner.objects.order_by("code").values_list("code", "name", "whatsapp"))
     assert first == second
+
+
+def test_every_demo_activity_moves_forward_in_time():
+    """No step of an activity's life cycle is dated before the step it follows, and the
+    report's own times are those of its "reported" and "verified" steps."""
+    from mitra.activities.models import Activity, Report, Transition
+
+    demo_build(DemoContext())
+    steps: dict[int, list[tuple[object, str, str]]] = {}
+    for activity_id, at, from_status, to_status in Transition.objects.order_by(
+        "activity_id", "pk"
+    ).values_list("activity_id", "at", "from_status", "to_status"):
+        steps.setdefault(activity_id, []).append((at, from_status, to_status))
+    assert len(steps) == Activity.objects.exclude(status="draft").count()
+    for activity_id, moves in steps.items():
+        times = [at for at, _from, _to in moves]
+        assert times == sorted(times), (activity_id, moves)
+        # Each step starts where the one before ended.
+        assert all(moves[i][2] == moves[i + 1][1] for i in range(len(moves) - 1)), moves
+    for report in Report.objects.filter(activity__status="verified"):
+        moved = {to: at for at, _from, to in steps[report.activity_id]}
+        assert report.submitted_at == moved["reported"]
+        assert report.verified_at == moved["verified"]
+        assert moved["reported"] < moved["verified"]
+
+
+def test_demo_turnout_2018_agrees_with_the_stated_figures():
+    from mitra.analytics.models import PastTurnout
+
+    demo_build(DemoContext())
+    totals = PastTurnout.objects.filter(label="Pilwalkot Bandung 2018").aggregate(
+        registered=Sum("registered"), voted=Sum("voted")
+    )
+    assert totals == {"registered": 1_715_500, "voted": 1_305_872}
+    assert round(100 * totals["voted"] / totals["registered"], 2) == 76.12

@@ -48,6 +48,15 @@ def test_import_preview_and_confirm(
     expect(table).to_contain_text("Nomor WhatsApp tidak valid: 12345")
     assert Partner.objects.count() == 0  # nothing written before confirming
 
+    # All or nothing: with three rows in error nothing can be saved yet.
+    expect(page.locator("#import-blocked")).to_contain_text("3 baris bergalat")
+    expect(page.locator("#import-confirm-form button")).to_be_disabled()
+
+    path.write_bytes(sheet_csv(rows[:2]).getvalue())  # the file, corrected
+    page.goto(f"{live_server.url}/mitra/impor/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+    expect(table.locator("tr.row-error")).to_have_count(0)
     page.get_by_role("button", name="Simpan 2 baris").click()
     expect(page.get_by_role("heading", name="Daftar mitra")).to_be_visible()
     expect(page.locator(".messages")).to_contain_text("2 mitra baru")

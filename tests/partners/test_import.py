@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from mitra.partners.models import ImportBatch, Partner
 from mitra.partners.services import (
     IMPORT_COLUMNS,
+    PartnerError,
     partner_import_confirm,
     partner_import_preview,
 )
@@ -52,6 +53,58 @@ def test_template_has_the_expected_columns_and_an_example(client, staff_member):
     assert rows[1][1]  # the example row has a name
 
 
+def test_template_example_has_no_partner_code_and_offers_drop_downs(
+    client, staff_member, categories
+):
+    existing = PartnerFactory(office=staff_member.office, code="MTR-001", category=categories[0])
+    client.force_login(staff_member.user)
+    book = load_workbook(io.BytesIO(client.get(reverse("partners:import_template")).content))
+    sheet = book.worksheets[0]
+    example = dict(
+        zip(IMPORT_COLUMNS, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True)
+    )
+    # Left in by mistake, the example must not update a real partner.
+    assert not example["kode"]
+    assert example["nama"] != existing.name
+    offered = {}
+    for validation in sheet.data_validations.dataValidation:
+        sheet_name, cells = validation.formula1.split("!")
+        lists = book[sheet_name.strip("'")]
+        first, last = cells.replace("$", "").split(":")
+        values = [c.value for row in lists[first:last] for c in row]
+        column = IMPORT_COLUMNS[sheet[str(validation.sqref).split(":")[0]].column - 1]
+        offered[column] = (values, bool(validation.showErrorMessage))
+    assert offered["kategori"] == (["Kepemudaan", "Lainnya"], True)
+    assert offered["status"] == (["calon", "aktif", "ditangguhkan", "berakhir"], True)
+    kecamatan, strict = offered["kecamatan"]
+    assert len(kecamatan) == 30 and "Sukasari" in kecamatan and "Coblong" in kecamatan
+    assert strict is False  # several kecamatan may be written, separated by ';'
+
+
+def test_one_bad_row_blocks_the_whole_import(client, staff_member, categories, segments):
+    """As the voter-count import: the preview lists the problem, nothing is offered for
+    saving, and confirming anyway writes nothing."""
+    client.force_login(staff_member.user)
+    rows = [_row(1), _row(2), _row(3, kecamatan="Kecamatan Antah"), _row(4), _row(5)]
+    response = _upload(client, sheet_csv(rows))
+    batch = ImportBatch.objects.get()
+    assert batch.counts == {"new": 4, "update": 0, "unchanged": 0, "error": 1}
+    page = client.get(response["Location"]).content.decode()
+    assert "Kecamatan tidak dikenal: Kecamatan Antah" in page
+    assert 'id="import-blocked"' in page
+    assert "Simpan 4 baris" not in page
+    assert '<button type="submit" disabled>' in page
+    confirm = client.post(reverse("partners:import_confirm", args=[batch.pk]), follow=True)
+    assert "1 baris masih bergalat" in confirm.content.decode()
+    assert Partner.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == "preview"
+    with pytest.raises(PartnerError) as refused:
+        partner_import_confirm(membership=staff_member, batch_id=batch.pk)
+    assert refused.value.code == "rows_have_errors"
+    assert Partner.objects.count() == 0
+
+
 def test_preview_shows_row_errors_in_indonesian_and_writes_nothing(
     client, staff_member, categories, segments
 ):
@@ -84,7 +137,7 @@ def test_confirm_writes_valid_rows_with_normalised_values(
     client, staff_member, categories, segments
 ):
     client.force_login(staff_member.user)
-    _upload(client, sheet_csv([_row(1), _row(2, nama="")]))
+    _upload(client, sheet_csv([_row(1)]))
     batch = ImportBatch.objects.get()
     response = client.post(reverse("partners:import_confirm", args=[batch.pk]))
     assert response.status_code == 302
