@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.inputs import is_web_url
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.elections.services import theme_save
@@ -281,6 +282,11 @@ def _validate(membership: Membership, data: ActivityInput) -> Partner | None:
         raise ActivityError(_("Tema yang dipilih bukan bagian dari program ini."), code="theme")
     if any(s.office_id != office.pk for s in data.segments):
         raise ActivityError(_("Segmen tidak dikenal."), code="segment")
+    if data.online_url and not is_web_url(data.online_url):
+        raise ActivityError(
+            _("Tautan siaran/unggahan harus alamat web (http:// atau https://)."),
+            code="online_url",
+        )
     if data.is_online:
         if not data.online_url:
             raise ActivityError(
@@ -482,7 +488,7 @@ def _validate_report(
             raise ActivityError(_("Platform tidak dikenal."), code="platform")
         if min(post.reach, post.impressions, post.engagement) < 0:
             raise ActivityError(_("Angka tidak boleh negatif."), code="negative")
-        if not post.url.startswith(("http://", "https://")):
+        if not is_web_url(post.url):
             raise ActivityError(_("Tautan unggahan tidak sah."), code="post_url")
 
 

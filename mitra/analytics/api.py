@@ -11,11 +11,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router
 
 from mitra.accounts.models import Membership
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.core.inputs import InputSchema, id_field
 from mitra.offices.selectors import public_office
 
 from . import selectors
@@ -23,13 +24,13 @@ from . import selectors
 router = Router(tags=["analytics"])
 
 
-class FiltersIn(Schema):
-    election: int | None = None
+class FiltersIn(InputSchema):
+    election: int | None = id_field(None)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    segment: int | None = None
-    theme: int | None = None
-    level: str = "kecamatan"
+    segment: int | None = id_field(None)
+    theme: int | None = id_field(None)
+    level: str = Field("kecamatan", max_length=20)
 
     def filters(self) -> selectors.DashboardFilters:
         return selectors.DashboardFilters(

@@ -23,6 +23,7 @@ from ninja import Field, Router, Schema
 from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.core.inputs import InputSchema, id_field
 from mitra.elections.models import Programme
 
 from . import selectors, services
@@ -34,8 +35,8 @@ router = Router(tags=["checkin"])
 T = TypeVar("T")
 
 
-class ScanIn(Schema):
-    activity_id: int
+class ScanIn(InputSchema):
+    activity_id: int = id_field()
     secret: str = Field(..., max_length=200, description="the ticket's secret (or its QR text)")
     nonce: str = Field(
         ..., min_length=8, max_length=64, description="client-generated, unique per scan"
@@ -44,9 +45,9 @@ class ScanIn(Schema):
     device: str = Field("", max_length=100)
 
 
-class TallyIn(Schema):
-    activity_id: int
-    segment: str = Field(..., description=", ".join(TALLY_SEGMENTS))
+class TallyIn(InputSchema):
+    activity_id: int = id_field()
+    segment: str = Field(..., max_length=40, description=", ".join(TALLY_SEGMENTS))
     nonce: str = Field(..., min_length=8, max_length=64)
     scanned_at: datetime.datetime | None = None
     device: str = Field("", max_length=100)
@@ -186,7 +187,7 @@ def counts(request: HttpRequest, activity_id: int) -> dict[str, Any] | HttpRespo
 # --- Public self check-in -----------------------------------------------------------------
 
 
-class SelfCheckinIn(Schema):
+class SelfCheckinIn(InputSchema):
     token: str = Field(..., max_length=40, description="the token in the poster's QR link")
     device_id: str = Field(
         ...,
@@ -195,9 +196,11 @@ class SelfCheckinIn(Schema):
         description="a random id the device keeps (one check-in per device per activity)",
     )
     nonce: str = Field(..., min_length=8, max_length=64, description="unique per submission")
-    age_band: str = Field(..., description=" | ".join(AgeBand.values))
-    gender: str = Field(..., description=" | ".join(Gender.values))
-    kelurahan: str = Field(..., description=f"kelurahan code, or '{OUTSIDE}' (outside the city)")
+    age_band: str = Field(..., max_length=20, description=" | ".join(AgeBand.values))
+    gender: str = Field(..., max_length=20, description=" | ".join(Gender.values))
+    kelurahan: str = Field(
+        ..., max_length=20, description=f"kelurahan code, or '{OUTSIDE}' (outside the city)"
+    )
     first_time_voter: bool
     disability: bool | None = None
     name: str = Field("", max_length=120, description="optional; needs consent")

@@ -4,12 +4,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from mitra.accounts.selectors import user_membership
 from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.inputs import nul_message
 
 
 class MembershipMiddleware:
@@ -68,3 +70,34 @@ class DomainErrorMiddleware:
             raise Http404(exception.message) from exception
         if isinstance(exception, PermissionDeniedError):
             raise PermissionDenied(exception.message) from exception
+
+
+class BadInputMiddleware:
+    """A NUL byte in the path or a query parameter is refused with 400 naming where it is.
+
+    No page or API call can use one (PostgreSQL cannot even compare text with it), so it is
+    refused before any view runs instead of surfacing as a database error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        message = f"{field}: {nul_message()}"
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": message, "code": "invalid", "errors": [{"field": field}]}, status=400
+            )
+        return render(request, "core/bad_request.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key.replace("\x00", "")
+        return None
