@@ -113,9 +113,7 @@ class FilterIn(InputSchema):
     method: str | None = Field(None, max_length=40, description="method code")
     theme: str | None = Field(None, max_length=40, description="theme code")
     segment: str | None = Field(None, max_length=40, description="segment code")
-    kecamatan: str | None = Field(
-        None, max_length=20, description="Kemendagri code of a kecamatan"
-    )
+    kecamatan: str | None = Field(None, max_length=20, description="Kemendagri code of a kecamatan")
     status: list[str] = Field(default_factory=list)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.elections.models import Election, Programme, Segment, Theme
 
 from .models import TargetMetric
@@ -111,7 +112,7 @@ class TurnoutImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas XLSX atau CSV"))
 
 
-class TargetForm(forms.Form):
+class TargetForm(CleanTextFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Ukuran"), choices=TargetMetric.choices)
     segment = forms.ModelChoiceField(
         queryset=Segment.objects.none(), required=False, label=_("Segmen"), empty_label=_("Semua")
@@ -128,7 +129,7 @@ class TargetForm(forms.Form):
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)  # type: ignore[attr-defined]
 
 
-class TargetEditForm(forms.Form):
+class TargetEditForm(CleanTextFormMixin, forms.Form):
     """A target's figure and note; what it measures stays (delete and add to change that)."""
 
     value = forms.IntegerField(label=_("Target"), min_value=1)

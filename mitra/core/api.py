@@ -52,9 +52,7 @@ class MitraAPI(NinjaAPI):
             model = context.model
             for error in context.pydantic_validation_error.errors(include_url=False):
                 loc = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
-                errors.append(
-                    {"field": _field_name(loc), "message": _error_message(dict(error))}
-                )
+                errors.append({"field": _field_name(loc), "message": _error_message(dict(error))})
         return ValidationError(errors)
 
 

@@ -16,7 +16,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from mitra.core.errors import DomainError
-from mitra.core.exporters import XLSX_TYPE
+from mitra.core.exporters import XLSX_TYPE, xlsx_cell
+from mitra.core.inputs import strip_control_characters
 
 
 class SpreadsheetError(DomainError):
@@ -28,7 +29,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return strip_control_characters(str(value)).strip()
 
 
 def _header(cells: Sequence[Any]) -> list[str]:
@@ -106,11 +107,11 @@ def template_response(
     sheet = workbook.active
     # Sheet names are for people only: read_table takes the first sheet, whatever its name.
     sheet.title = pgettext("nama lembar kerja", "Data")
-    sheet.append(list(columns))
+    sheet.append([xlsx_cell(sheet, c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in example_rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     for index, title in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
             14, len(title) + 4
@@ -118,7 +119,7 @@ def template_response(
     if notes:
         guide = workbook.create_sheet(pgettext("nama lembar kerja", "Petunjuk"))
         for line in notes.splitlines():
-            guide.append([line])
+            guide.append([xlsx_cell(guide, line)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
