@@ -219,6 +219,9 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Images declaring more pixels than this are refused before decoding (mitra.core.uploads);
+# 40 MP is more than any phone camera takes, and Pillow's own guard is set to it too.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -26,7 +27,7 @@ from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
-from mitra.core.uploads import store_upload
+from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.elections.services import theme_save
 from mitra.offices.models import Office
@@ -635,6 +636,10 @@ def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFil
         raise ActivityError(
             _("Maksimal %(n)d foto per kegiatan.") % {"n": MAX_PHOTOS}, code="too_many_photos"
         )
+    try:
+        check_image_pixels(photo)  # before decoding: a small file can declare a huge canvas
+    except ValidationError as exc:
+        raise ActivityError(exc.messages[0], code="photo_too_large") from exc
     try:
         facts = read_photo(photo)
     except (OSError, ValueError, SyntaxError) as exc:
