@@ -177,6 +177,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field that carries the email
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "mitra.core.network.client_ip"
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Mitra Pemilu")
 
@@ -227,6 +228,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --- Security -------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; the client
+# address (lockout, rate limits) comes from it only for requests from them. Empty: none,
+# the connecting address is the client (mitra/core/network.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

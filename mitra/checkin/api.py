@@ -24,6 +24,7 @@ from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, id_field
+from mitra.core.network import client_ip
 from mitra.elections.models import Programme
 
 from . import selectors, services
@@ -253,8 +254,8 @@ def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]
     point = selectors.point_by_token(token=payload.token)
     if point is None:
         raise NotFoundError(_("Halaman daftar hadir tidak ditemukan."), code="not_found")
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
-    services.rate_limit(key=f"self:{point.activity_id}:{ip}")  # shared with the web page
+    # The same key as the web page's, so both share one budget per client.
+    services.rate_limit(key=f"self:{point.activity_id}:{client_ip(request)}")
     programme: Programme = point.activity.programme
     form = SelfCheckinForm(
         _form_data(payload),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError
+from mitra.core.network import client_ip
 
 from . import selectors, services
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
@@ -53,10 +54,6 @@ def _remember_device(response: HttpResponse, device_id: str) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _point_or_404(token: str) -> CheckinPoint:
@@ -110,7 +107,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
         )
         if request.method == "POST":
             try:
-                services.rate_limit(key=f"self:{activity.pk}:{_client_ip(request)}")
+                services.rate_limit(key=f"self:{activity.pk}:{client_ip(request)}")
             except DomainError as exc:
                 return _too_many(request, exc, point)
         if request.method == "POST" and form.is_valid():
@@ -143,7 +140,7 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         try:
-            services.rate_limit(key=f"reg:{point.activity_id}:{_client_ip(request)}")
+            services.rate_limit(key=f"reg:{point.activity_id}:{client_ip(request)}")
         except DomainError as exc:
             return _too_many(request, exc, point)
         if form.is_valid():
