@@ -3,10 +3,12 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,6 +17,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.errors import DomainError
+from mitra.core.network import client_ip
+from mitra.core.throttle import throttle_hit
 
 from . import services
 from .forms import LoginForm, TotpConfirmForm
@@ -32,11 +36,38 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+# Reset mails: at most this many per email address and per client address each hour.
+RESET_MAILS_PER_EMAIL = 3
+RESET_REQUESTS_PER_ADDRESS = 10
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """The link in the mail is built on SITE_URL, never on the request's Host header (which
+    a client chooses), and the mails are throttled per address and per email."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not throttle_hit(
+            key=f"reset:ip:{client_ip(self.request)}",
+            limit=RESET_REQUESTS_PER_ADDRESS,
+            period=3600,
+        ):
+            form.add_error(
+                None, _("Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        email = form.cleaned_data["email"].strip().lower()
+        if not throttle_hit(key=f"reset:email:{email}", limit=RESET_MAILS_PER_EMAIL, period=3600):
+            # The same answer as a sent mail: whether an account exists stays unknown.
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

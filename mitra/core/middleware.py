@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from mitra.accounts.selectors import user_membership
 from mitra.core.errors import NotFoundError, PermissionDeniedError
@@ -101,3 +101,29 @@ class BadInputMiddleware:
             if "\x00" in key or any("\x00" in v for v in values):
                 return key.replace("\x00", "")
         return None
+
+
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """No shared cache may keep it and no browser may store it (personal data)."""
+    if "Cache-Control" in response:
+        del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class PrivateResponseMiddleware:
+    """Everything answered to a signed-in person (pages, exports, API calls with a token)
+    carries `Cache-Control: private, no-store` unless the view chose otherwise: those
+    answers may hold names and contacts, which must not stay in a proxy or on a shared
+    computer. Public pages that show personal data (the ticket page) call `mark_private`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            mark_private(response)
+        return response

@@ -214,9 +214,17 @@ def store_upload(file: File, *, folder: str, kind: str | None = None) -> str:
 
 
 def file_response(
-    field_file: FieldFile | str, *, download_name: str | None = None, inline: bool = True
+    field_file: FieldFile | str,
+    *,
+    download_name: str | None = None,
+    inline: bool = True,
+    personal: bool = False,
 ) -> FileResponse:
-    """Serve a stored file. Call only after the view has checked the user may see it."""
+    """Serve a stored file. Call only after the view has checked the user may see it.
+
+    `personal`: the file may hold personal data (attendance sheets, photos of people,
+    signed agreements), so no cache may keep it.
+    """
     name = field_file.name if isinstance(field_file, FieldFile) else field_file
     if not name or not default_storage.exists(name):
         raise Http404
@@ -227,5 +235,5 @@ def file_response(
         filename=download_name or PurePath(name).name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store" if personal else "private, max-age=3600"
     return response
