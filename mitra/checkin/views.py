@@ -118,6 +118,14 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
             return _too_many(request, exc, point)
         if form.is_valid():
             try:
+                services.rate_limit(
+                    key=f"reg-day:{point.activity_id}:{client_ip(request)}",
+                    limit=services.REGISTRATIONS_PER_ADDRESS_PER_DAY,
+                    period=24 * 3600,
+                )
+            except DomainError as exc:
+                return _too_many(request, exc, point)
+            try:
                 registration = services.registration_create(point=point, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(None, exc.message)
