@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "mitra.core.middleware.PrivateResponseMiddleware",
     "mitra.core.middleware.MembershipMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "mitra.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -21,7 +21,7 @@ from mitra.core.network import client_ip
 from mitra.core.throttle import throttle_hit
 
 from . import services
-from .forms import LoginForm, TotpConfirmForm
+from .forms import LoginForm, TotpConfirmForm, TotpRemoveForm
 
 
 class LoginView(auth_views.LoginView):
@@ -90,20 +90,39 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Verifikasi dua langkah tersedia untuk akun KPU."))
         return redirect("accounts:home")
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        services.totp_device_remove(user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Verifikasi dua langkah dimatikan."))
-        return redirect("accounts:totp_setup")
-    form = TotpConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    removing = request.method == "POST" and request.POST.get("action") == "remove"
+    remove_form = TotpRemoveForm(request.POST if removing else None)
+    if removing and remove_form.is_valid():
         try:
-            services.totp_device_confirm(user=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+            services.totp_device_remove(
+                user=request.user,  # type: ignore[arg-type]
+                password=remove_form.cleaned_data["password"],
+                token=remove_form.cleaned_data["token"],
+            )
+        except DomainError as exc:
+            remove_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Verifikasi dua langkah dimatikan."))
+            return redirect("accounts:totp_setup")
+    form = TotpConfirmForm(request.POST if request.method == "POST" and not removing else None)
+    if form.is_bound and form.is_valid():
+        try:
+            device = services.totp_device_confirm(
+                user=request.user,  # type: ignore[arg-type]
+                token=form.cleaned_data["token"],
+            )
         except DomainError as exc:
             form.add_error("token", exc.message)
         else:
+            otp_login(request, device)  # this session has now shown the second factor
             messages.success(request, _("Verifikasi dua langkah aktif."))
             return redirect("accounts:home")
-    context: dict[str, object] = {"form": form, "confirmed": confirmed}
+    context: dict[str, object] = {
+        "form": form,
+        "remove_form": remove_form,
+        "confirmed": confirmed,
+        "required": membership.office.require_second_factor,
+    }
     if not confirmed:
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
         if device is None or request.method == "GET":

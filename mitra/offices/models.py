@@ -35,6 +35,11 @@ class Office(models.Model):
         default=5,
         help_text=_("Angka publik di bawah ambang ini disembunyikan."),
     )
+    require_second_factor = models.BooleanField(
+        _("wajibkan verifikasi dua langkah untuk admin dan staf"),
+        default=True,
+        help_text=_("Admin dan staf harus memasang aplikasi autentikator sebelum dapat bekerja."),
+    )
     is_demo = models.BooleanField(
         _("data demo"),
         default=False,
