@@ -8,7 +8,7 @@ from django.db import DatabaseError, DataError, IntegrityError, ProgrammingError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError, ValidationErrorContext
+from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.security import APIKeyHeader, SessionAuth
 
 from mitra.accounts.models import User
@@ -69,6 +69,23 @@ def create_api() -> NinjaAPI:
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return api.create_response(
             request, {"detail": exc.message, "code": exc.code}, status=exc.status_code
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Ninja's own refusals (no credentials, failed CSRF check, unreadable body) in the
+        # same {detail, code} shape as every other problem the API answers.
+        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden"}
+        details = {
+            400: _("Isi permintaan tidak dapat dibaca."),
+            401: _("Perlu masuk atau token API."),
+            403: _("Permintaan ditolak (pemeriksaan CSRF gagal atau tidak berhak)."),
+        }
+        status = exc.status_code
+        return api.create_response(
+            request,
+            {"detail": details.get(status, str(exc)), "code": codes.get(status, "http_error")},
+            status=status,
         )
 
     @api.exception_handler(ValidationError)
