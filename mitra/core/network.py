@@ -39,10 +39,11 @@ def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> b
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address of the client that made the request ("unknown" if there is none)."""
+    """The address of the client that made the request ("" if there is none, e.g. in a
+    request built by a test or a management command: django-axes stores that as null)."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
     if not _trusted(_parse(remote)):
-        return remote or "unknown"
+        return remote
     hops = [h for h in request.META.get(settings.CLIENT_IP_HEADER, "").split(",") if h.strip()]
     client = remote
     for hop in reversed(hops):
