@@ -32,6 +32,9 @@ class OfficeFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"KPU Uji {n}")
     slug = factory.Sequence(lambda n: f"kpu-uji-{n}")
     region = factory.LazyFunction(ensure_bandung_regions)
+    # Tests sign staff in with force_login; the second factor is tested on its own
+    # (tests/accounts/test_second_factor.py), where offices keep the default (required).
+    require_second_factor = False
 
 
 class ProgrammeFactory(DjangoModelFactory):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,6 +39,13 @@ class LoginForm(AuthenticationForm):
                     _("Masukkan kode 6 digit dari aplikasi autentikator Anda."), code="otp_required"
                 )
             if not device.verify_token(token):
+                # A wrong code counts as a failed login for the lockout (django-axes
+                # listens to this signal), so codes cannot be guessed without limit.
+                user_login_failed.send(
+                    sender=type(self),
+                    credentials={"username": cleaned.get("username", "")},
+                    request=self.request,
+                )
                 raise forms.ValidationError(
                     _("Kode autentikator salah atau kedaluwarsa."), code="otp_invalid"
                 )
@@ -46,6 +54,20 @@ class LoginForm(AuthenticationForm):
 
 
 class TotpConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode dari aplikasi"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TotpRemoveForm(forms.Form):
+    """Turning the second factor off needs the password and a current code."""
+
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     token = forms.CharField(
         label=_("Kode dari aplikasi"),
         max_length=8,

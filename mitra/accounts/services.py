@@ -162,5 +162,13 @@ def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_remove(*, user: User) -> None:
+def totp_device_remove(*, user: User, password: str, token: str) -> None:
+    """Turn the second factor off: only with the account's password and a current code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if not user.check_password(password):
+        raise AccountError(_("Kata sandi salah."), code="bad_password")
+    if device is not None and not device.verify_token(token.strip()):
+        raise AccountError(
+            _("Kode tidak cocok. Coba kode terbaru dari aplikasi."), code="bad_token"
+        )
     TOTPDevice.objects.filter(user=user).delete()

@@ -3,10 +3,12 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,9 +17,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.errors import DomainError
+from mitra.core.network import client_ip
+from mitra.core.ratelimit import rate_limit_hit
 
 from . import services
-from .forms import LoginForm, TotpConfirmForm
+from .forms import LoginForm, TotpConfirmForm, TotpRemoveForm
 
 
 class LoginView(auth_views.LoginView):
@@ -32,11 +36,38 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+# Reset mails: at most this many per email address and per client address each hour.
+RESET_MAILS_PER_EMAIL = 3
+RESET_REQUESTS_PER_ADDRESS = 10
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """The link in the mail is built on SITE_URL, never on the request's Host header (which
+    a client chooses), and the mails are throttled per address and per email."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not rate_limit_hit(
+            key=f"reset:ip:{client_ip(self.request)}",
+            limit=RESET_REQUESTS_PER_ADDRESS,
+            period=3600,
+        ):
+            form.add_error(
+                None, _("Terlalu banyak permintaan dari jaringan Anda. Coba lagi dalam satu jam.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        email = form.cleaned_data["email"].strip().lower()
+        if not rate_limit_hit(key=f"reset:email:{email}", limit=RESET_MAILS_PER_EMAIL, period=3600):
+            # The same answer as a sent mail: whether an account exists stays unknown.
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -59,20 +90,39 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Verifikasi dua langkah tersedia untuk akun KPU."))
         return redirect("accounts:home")
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        services.totp_device_remove(user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Verifikasi dua langkah dimatikan."))
-        return redirect("accounts:totp_setup")
-    form = TotpConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    removing = request.method == "POST" and request.POST.get("action") == "remove"
+    remove_form = TotpRemoveForm(request.POST if removing else None)
+    if removing and remove_form.is_valid():
         try:
-            services.totp_device_confirm(user=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+            services.totp_device_remove(
+                user=request.user,  # type: ignore[arg-type]
+                password=remove_form.cleaned_data["password"],
+                token=remove_form.cleaned_data["token"],
+            )
+        except DomainError as exc:
+            remove_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Verifikasi dua langkah dimatikan."))
+            return redirect("accounts:totp_setup")
+    form = TotpConfirmForm(request.POST if request.method == "POST" and not removing else None)
+    if form.is_bound and form.is_valid():
+        try:
+            device = services.totp_device_confirm(
+                user=request.user,  # type: ignore[arg-type]
+                token=form.cleaned_data["token"],
+            )
         except DomainError as exc:
             form.add_error("token", exc.message)
         else:
+            otp_login(request, device)  # this session has now shown the second factor
             messages.success(request, _("Verifikasi dua langkah aktif."))
             return redirect("accounts:home")
-    context: dict[str, object] = {"form": form, "confirmed": confirmed}
+    context: dict[str, object] = {
+        "form": form,
+        "remove_form": remove_form,
+        "confirmed": confirmed,
+        "required": membership.office.require_second_factor,
+    }
     if not confirmed:
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
         if device is None or request.method == "GET":

@@ -17,13 +17,14 @@ from mitra.accounts.models import Membership
 from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.core.inputs import InputSchema, db_field, id_field
 from mitra.elections.models import Election, Segment, Theme
 from mitra.elections.selectors import current_programme
 from mitra.partners.models import Partner
 from mitra.regions.models import Region
 
 from . import selectors, services
-from .models import Activity, Method
+from .models import Activity, Method, OnlinePost, Report
 
 router = Router(tags=["activities"])
 
@@ -109,64 +110,66 @@ class ActivityPage(Schema):
     items: list[ActivityOut]
 
 
-class FilterIn(Schema):
-    partner: int | None = None
-    method: str | None = Field(None, description="method code")
+class FilterIn(InputSchema):
+    partner: int | None = id_field(None)
+    method: str | None = Field(None, max_length=40, description="method code")
     approach: str | None = Field(
-        None, description='code of an approach of the current programme, or "other"'
+        None,
+        max_length=40,
+        description='code of an approach of the current programme, or "other"',
     )
-    theme: str | None = Field(None, description="theme code")
-    segment: str | None = Field(None, description="segment code")
-    kecamatan: str | None = Field(None, description="Kemendagri code of a kecamatan")
+    theme: str | None = Field(None, max_length=40, description="theme code")
+    segment: str | None = Field(None, max_length=40, description="segment code")
+    kecamatan: str | None = Field(None, max_length=20, description="Kemendagri code of a kecamatan")
     status: list[str] = Field(default_factory=list)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    election: int | None = None
+    election: int | None = id_field(None)
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
-class ActivityIn(Schema):
-    title: str
-    method: str
+class ActivityIn(InputSchema):
+    title: str = db_field(Activity, "title", min_length=1)
+    method: str = Field(..., max_length=40)
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    partner: int | None = None
+    partner: int | None = id_field(None)
     description: str = ""
     elections: list[int] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)
     segments: list[str] = Field(default_factory=list)
-    kelurahan: str | None = None
-    venue: str = ""
-    lat: float | None = None
-    lng: float | None = None
+    kelurahan: str | None = Field(None, max_length=20)
+    venue: str = db_field(Activity, "venue", "")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
     is_online: bool = False
-    online_url: str = ""
-    expected_attendance: int = Field(0, ge=0)
+    online_url: str = db_field(Activity, "online_url", "")
+    expected_attendance: int = db_field(Activity, "expected_attendance", 0)
     is_public: bool = True
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     comment: str = ""
 
 
-class PostIn(Schema):
-    url: str
-    platform: str = "other"
-    reach: int = 0
-    impressions: int = 0
-    engagement: int = 0
+class PostIn(InputSchema):
+    url: str = db_field(OnlinePost, "url")
+    platform: str = db_field(OnlinePost, "platform", "other")
+    reach: int = db_field(OnlinePost, "reach", 0)
+    impressions: int = db_field(OnlinePost, "impressions", 0)
+    engagement: int = db_field(OnlinePost, "engagement", 0)
 
 
-class ReportIn(Schema):
-    attendance_total: int = 0
-    women: int = 0
-    men: int = 0
-    first_time_voters: int = 0
-    young_voters: int = 0
-    disabilities: int = 0
+class ReportIn(InputSchema):
+    attendance_total: int = db_field(Report, "attendance_total", 0)
+    women: int = db_field(Report, "women", 0)
+    men: int = db_field(Report, "men", 0)
+    first_time_voters: int = db_field(Report, "first_time_voters", 0)
+    young_voters: int = db_field(Report, "young_voters", 0)
+    disabilities: int = db_field(Report, "disabilities", 0)
     notes: str = ""
-    posts: list[PostIn] = Field(default_factory=list)
+    posts: list[PostIn] = Field(default_factory=list, max_length=50)
 
 
 def _filters(membership: Membership, f: FilterIn) -> selectors.ActivityFilters:

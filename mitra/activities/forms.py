@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.accounts.models import Membership, Role
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import CheckedFileField
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.elections.selectors import current_programme
@@ -44,7 +45,7 @@ def _kelurahan_qs(membership: Membership) -> Any:
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Judul kegiatan"), max_length=200)
     partner = forms.ModelChoiceField(
         label=_("Penyelenggara"),
@@ -164,7 +165,7 @@ def _count(label: Any) -> forms.IntegerField:
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextFormMixin, forms.Form):
     attendance_total = _count(_("Jumlah peserta"))
     women = _count(_("Perempuan"))
     men = _count(_("Laki-laki"))
@@ -273,7 +274,7 @@ class PhotoForm(forms.Form):
     photo = CheckedFileField(label=_("Foto kegiatan"), kinds={"jpeg", "png", "webp"})
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -357,7 +358,7 @@ def parse_day(value: str | None) -> datetime.date:
 # --- Catalogue: methods and themes (staff extend the lists) -------------------------------
 
 
-class MethodForm(forms.Form):
+class MethodForm(CleanTextFormMixin, forms.Form):
     code = forms.SlugField(
         label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
     )
@@ -374,7 +375,7 @@ class MethodForm(forms.Form):
             self.fields["code"].help_text = ""
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(CleanTextFormMixin, forms.Form):
     code = forms.SlugField(
         label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
     )

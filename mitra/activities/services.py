@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -26,7 +27,8 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.core.errors import DomainError, NotFoundError
-from mitra.core.uploads import store_upload
+from mitra.core.inputs import is_web_url
+from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.elections.services import theme_save
 from mitra.offices.models import Office
@@ -453,6 +455,11 @@ def _validate(membership: Membership, data: ActivityInput) -> Partner | None:
         raise ActivityError(_("Tema yang dipilih bukan bagian dari program ini."), code="theme")
     if any(s.office_id != office.pk for s in data.segments):
         raise ActivityError(_("Segmen tidak dikenal."), code="segment")
+    if data.online_url and not is_web_url(data.online_url):
+        raise ActivityError(
+            _("Tautan siaran/unggahan harus alamat web (http:// atau https://)."),
+            code="online_url",
+        )
     if data.is_online:
         if not data.online_url:
             raise ActivityError(
@@ -654,7 +661,7 @@ def _validate_report(
             raise ActivityError(_("Platform tidak dikenal."), code="platform")
         if min(post.reach, post.impressions, post.engagement) < 0:
             raise ActivityError(_("Angka tidak boleh negatif."), code="negative")
-        if not post.url.startswith(("http://", "https://")):
+        if not is_web_url(post.url):
             raise ActivityError(_("Tautan unggahan tidak sah."), code="post_url")
 
 
@@ -801,6 +808,10 @@ def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFil
         raise ActivityError(
             _("Maksimal %(n)d foto per kegiatan.") % {"n": MAX_PHOTOS}, code="too_many_photos"
         )
+    try:
+        check_image_pixels(photo)  # before decoding: a small file can declare a huge canvas
+    except ValidationError as exc:
+        raise ActivityError(exc.messages[0], code="photo_too_large") from exc
     try:
         facts = read_photo(photo)
     except (OSError, ValueError, SyntaxError) as exc:

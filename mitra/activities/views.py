@@ -418,7 +418,9 @@ def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseB
     )
     if evidence is None:
         raise Http404
-    return file_response(evidence.file, download_name=f"kegiatan-{pk}-{evidence_id}.jpg")
+    return file_response(
+        evidence.file, download_name=f"kegiatan-{pk}-{evidence_id}.jpg", personal=True
+    )
 
 
 @login_required
@@ -428,7 +430,7 @@ def sheet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = selectors.activity_report(membership=membership, activity_id=pk)
     if report is None or not report.attendance_sheet:
         raise Http404
-    return file_response(report.attendance_sheet, download_name=f"daftar-hadir-{pk}")
+    return file_response(report.attendance_sheet, download_name=f"daftar-hadir-{pk}", personal=True)
 
 
 @require_GET

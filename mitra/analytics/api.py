@@ -11,12 +11,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from mitra.accounts.models import Membership
 from mitra.activities.selectors import approach_filter_fields
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.core.inputs import InputSchema, id_field
 from mitra.elections.selectors import current_programme
 from mitra.offices.selectors import public_office
 
@@ -25,16 +26,18 @@ from . import selectors
 router = Router(tags=["analytics"])
 
 
-class FiltersIn(Schema):
-    election: int | None = None
+class FiltersIn(InputSchema):
+    election: int | None = id_field(None)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    segment: int | None = None
-    theme: int | None = None
+    segment: int | None = id_field(None)
+    theme: int | None = id_field(None)
     approach: str | None = Field(
-        None, description='code of an approach of the current programme, or "other"'
+        None,
+        max_length=40,
+        description='code of an approach of the current programme, or "other"',
     )
-    level: str = "kecamatan"
+    level: str = Field("kecamatan", max_length=20)
 
     def filters(self, membership: Membership | None = None) -> selectors.DashboardFilters:
         approach = (

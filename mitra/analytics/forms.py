@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.activities.forms import approach_choices, approach_filter
 from mitra.activities.models import Approach
 from mitra.activities.selectors import programme_approaches
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.elections.models import Election, Programme, Segment, Theme
 
 from .models import TargetMetric
@@ -121,7 +122,7 @@ class TurnoutImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas XLSX atau CSV"))
 
 
-class TargetForm(forms.Form):
+class TargetForm(CleanTextFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Ukuran"), choices=TargetMetric.choices)
     segment = forms.ModelChoiceField(
         queryset=Segment.objects.none(), required=False, label=_("Segmen"), empty_label=_("Semua")
@@ -145,7 +146,7 @@ class TargetForm(forms.Form):
         self.fields["approach"].queryset = programme_approaches(programme=programme)  # type: ignore[attr-defined]
 
 
-class TargetEditForm(forms.Form):
+class TargetEditForm(CleanTextFormMixin, forms.Form):
     """A target's figure and note; what it measures stays (delete and add to change that)."""
 
     value = forms.IntegerField(label=_("Target"), min_value=1)

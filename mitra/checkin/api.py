@@ -23,9 +23,12 @@ from ninja import Field, Router, Schema
 from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
+from mitra.core.inputs import InputSchema, id_field
+from mitra.core.network import client_ip
 from mitra.elections.models import Programme
 
 from . import selectors, services
+from .devices import device_from_request, device_token, remember_device
 from .forms import OUTSIDE, SelfCheckinForm
 from .models import AgeBand, Gender, RefusalReason
 from .services import TALLY_SEGMENTS
@@ -34,8 +37,8 @@ router = Router(tags=["checkin"])
 T = TypeVar("T")
 
 
-class ScanIn(Schema):
-    activity_id: int
+class ScanIn(InputSchema):
+    activity_id: int = id_field()
     secret: str = Field(..., max_length=200, description="the ticket's secret (or its QR text)")
     nonce: str = Field(
         ..., min_length=8, max_length=64, description="client-generated, unique per scan"
@@ -44,9 +47,9 @@ class ScanIn(Schema):
     device: str = Field("", max_length=100)
 
 
-class TallyIn(Schema):
-    activity_id: int
-    segment: str = Field(..., description=", ".join(TALLY_SEGMENTS))
+class TallyIn(InputSchema):
+    activity_id: int = id_field()
+    segment: str = Field(..., max_length=40, description=", ".join(TALLY_SEGMENTS))
     nonce: str = Field(..., min_length=8, max_length=64)
     scanned_at: datetime.datetime | None = None
     device: str = Field("", max_length=100)
@@ -186,18 +189,23 @@ def counts(request: HttpRequest, activity_id: int) -> dict[str, Any] | HttpRespo
 # --- Public self check-in -----------------------------------------------------------------
 
 
-class SelfCheckinIn(Schema):
+class SelfCheckinIn(InputSchema):
     token: str = Field(..., max_length=40, description="the token in the poster's QR link")
     device_id: str = Field(
-        ...,
-        min_length=16,
-        max_length=64,
-        description="a random id the device keeps (one check-in per device per activity)",
+        "",
+        max_length=200,
+        description=(
+            "the signed `device_id` an earlier answer gave this device (clients that keep "
+            "the cookie need not send it); one check-in per device per activity, and a value "
+            "the server did not issue is ignored"
+        ),
     )
     nonce: str = Field(..., min_length=8, max_length=64, description="unique per submission")
-    age_band: str = Field(..., description=" | ".join(AgeBand.values))
-    gender: str = Field(..., description=" | ".join(Gender.values))
-    kelurahan: str = Field(..., description=f"kelurahan code, or '{OUTSIDE}' (outside the city)")
+    age_band: str = Field(..., max_length=20, description=" | ".join(AgeBand.values))
+    gender: str = Field(..., max_length=20, description=" | ".join(Gender.values))
+    kelurahan: str = Field(
+        ..., max_length=20, description=f"kelurahan code, or '{OUTSIDE}' (outside the city)"
+    )
     first_time_voter: bool
     disability: bool | None = None
     name: str = Field("", max_length=120, description="optional; needs consent")
@@ -210,6 +218,7 @@ class SelfCheckinOut(Schema):
     message: str
     activity: str
     checked_in_at: datetime.datetime
+    device_id: str = Field(..., description="this device's signed id: send it back next time")
 
 
 def _yes_no(value: bool | None) -> str:
@@ -240,7 +249,9 @@ def _form_data(payload: SelfCheckinIn) -> dict[str, str]:
     auth=None,
     url_name="checkin_self",
 )
-def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]:
+def self_checkin(
+    request: HttpRequest, response: HttpResponse, payload: SelfCheckinIn
+) -> dict[str, Any]:
     """Check in to an activity by its poster token, as the public check-in page does.
 
     Refused outside the check-in window (400 `outside_window`/`closed`) and past the per-IP
@@ -250,8 +261,8 @@ def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]
     point = selectors.point_by_token(token=payload.token)
     if point is None:
         raise NotFoundError(_("Halaman daftar hadir tidak ditemukan."), code="not_found")
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
-    services.rate_limit(key=f"self:{point.activity_id}:{ip}")  # shared with the web page
+    # The same key as the web page's, so both share one budget per client.
+    services.rate_limit(key=f"self:{point.activity_id}:{client_ip(request)}")
     programme: Programme = point.activity.programme
     form = SelfCheckinForm(
         _form_data(payload),
@@ -263,12 +274,14 @@ def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]
             f"{field}: {' '.join(str(m) for m in errors)}" for field, errors in form.errors.items()
         )
         raise services.CheckinError(detail, code="invalid")
+    device_id, _new = device_from_request(request, token=payload.device_id)
     checkin, created = services.self_checkin(
         point=point,
         answers=services.SelfAnswers(**form.answers()),
-        device_id=payload.device_id,
+        device_id=device_id,
         nonce=payload.nonce,
     )
+    remember_device(response, device_id)  # ninja copies the cookie onto the answer
     return {
         "result": "recorded" if created else "already_checked_in",
         "message": _("Terima kasih, kehadiran Anda tercatat")
@@ -276,4 +289,5 @@ def self_checkin(request: HttpRequest, payload: SelfCheckinIn) -> dict[str, Any]
         else _("Anda sudah tercatat hadir"),
         "activity": point.activity.title,
         "checked_in_at": checkin.scanned_at,
+        "device_id": device_token(device_id),
     }

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.regions.models import Region
 
 from .models import AgeBand, Gender
@@ -25,7 +26,7 @@ def _city_label(city: Region) -> str:
     return city.name.removeprefix("Kota ")
 
 
-class SelfCheckinForm(forms.Form):
+class SelfCheckinForm(CleanTextFormMixin, forms.Form):
     age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, widget=forms.RadioSelect)
     gender = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=Gender.choices, widget=forms.RadioSelect
@@ -83,7 +84,7 @@ class SelfCheckinForm(forms.Form):
         }
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Nama (boleh tidak diisi)"), max_length=120, required=False)
     email = forms.EmailField(
         label=_("Email (untuk menerima tiket; boleh tidak diisi)"), required=False
@@ -104,7 +105,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class PointSettingsForm(forms.Form):
+class PointSettingsForm(CleanTextFormMixin, forms.Form):
     self_checkin = forms.BooleanField(label=_("Daftar hadir mandiri (QR poster)"), required=False)
     opens_before_minutes = forms.IntegerField(
         label=_("Dibuka (menit sebelum mulai)"), min_value=0, max_value=7 * 24 * 60

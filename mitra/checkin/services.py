@@ -52,6 +52,9 @@ CHECKIN_STATUSES = APPROVED_OR_LATER
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Self check-in and registration posts per IP address, activity and minute.
 RATE_LIMIT_PER_MINUTE = 30
+# Registrations one client address may make for one activity in a day (a school or office
+# behind one address registers a group; a script cannot take every seat).
+REGISTRATIONS_PER_ADDRESS_PER_DAY = 10
 
 # Headcount mode: one button per segment; each tap records one CheckIn(how=tally).
 TALLY_SEGMENTS: dict[str, dict[str, Any]] = {
@@ -296,6 +299,7 @@ def registration_create(
             raise CheckinError(
                 _("Centang persetujuan bila Anda mengisi nama atau kontak."), code="consent"
             )
+        _check_contact_not_registered(activity_id=activity.pk, email=email, phone=phone)
         full = point.capacity is not None and confirmed_count(activity.pk) >= point.capacity
         position = None
         if full:
@@ -316,6 +320,24 @@ def registration_create(
         )
         transaction.on_commit(lambda: _send_ticket(registration))
     return registration
+
+
+def _check_contact_not_registered(*, activity_id: int, email: str, phone: str) -> None:
+    """One live registration per email address and per phone number for an activity, so
+    nobody holds several seats under one contact (per-address limits are in the views)."""
+    live = Registration.objects.filter(activity_id=activity_id).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    email, phone = email.strip().lower(), phone.strip()
+    if email and live.filter(email=email).exists():
+        raise CheckinError(
+            _("Email ini sudah terdaftar untuk kegiatan ini. Buka tiket dari email sebelumnya."),
+            code="contact_registered",
+        )
+    if phone and live.filter(phone=phone[:32]).exists():
+        raise CheckinError(
+            _("Nomor telepon ini sudah terdaftar untuk kegiatan ini."), code="contact_registered"
+        )
 
 
 def _promote_waiting(point: CheckinPoint) -> list[Registration]:

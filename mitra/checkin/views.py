@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
 import uuid
 from typing import Any
 
@@ -11,7 +10,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,42 +19,14 @@ from django.views.decorators.http import require_http_methods
 
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError
+from mitra.core.middleware import mark_private
+from mitra.core.network import client_ip
 
 from . import selectors, services
+from .devices import device_from_request, remember_device
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
 from .models import CheckIn, CheckinPoint, How, RegistrationStatus
 from .poster import poster_pdf
-
-DEVICE_COOKIE = "mitra_device"
-DEVICE_SALT = "mitra.checkin.device"
-DEVICE_MAX_AGE = 400 * 24 * 3600
-
-
-def _device_id(request: HttpRequest) -> tuple[str, bool]:
-    """The device's random id from its signed cookie; (id, is_new)."""
-    try:
-        value = request.get_signed_cookie(DEVICE_COOKIE, salt=DEVICE_SALT, default=None)
-    except BadSignature:
-        value = None
-    if value:
-        return value, False
-    return secrets.token_urlsafe(16), True
-
-
-def _remember_device(response: HttpResponse, device_id: str) -> None:
-    response.set_signed_cookie(
-        DEVICE_COOKIE,
-        device_id,
-        salt=DEVICE_SALT,
-        max_age=DEVICE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _point_or_404(token: str) -> CheckinPoint:
@@ -84,7 +54,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The page behind the poster's QR: a short form, one check-in per device."""
     point = _point_or_404(token)
     activity = point.activity
-    device_id, new_device = _device_id(request)
+    device_id, new_device = device_from_request(request)
     context: dict[str, Any] = {"point": point, "activity": activity}
     done = (
         not new_device
@@ -110,7 +80,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
         )
         if request.method == "POST":
             try:
-                services.rate_limit(key=f"self:{activity.pk}:{_client_ip(request)}")
+                services.rate_limit(key=f"self:{activity.pk}:{client_ip(request)}")
             except DomainError as exc:
                 return _too_many(request, exc, point)
         if request.method == "POST" and form.is_valid():
@@ -127,11 +97,11 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
                 response = render(
                     request, "checkin/self_done.html", {**context, "repeat": not created}
                 )
-                _remember_device(response, device_id)
+                remember_device(response, device_id)
                 return response
         response = render(request, "checkin/self_form.html", {**context, "form": form})
     if new_device:
-        _remember_device(response, device_id)
+        remember_device(response, device_id)
     return response
 
 
@@ -143,10 +113,18 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         try:
-            services.rate_limit(key=f"reg:{point.activity_id}:{_client_ip(request)}")
+            services.rate_limit(key=f"reg:{point.activity_id}:{client_ip(request)}")
         except DomainError as exc:
             return _too_many(request, exc, point)
         if form.is_valid():
+            try:
+                services.rate_limit(
+                    key=f"reg-day:{point.activity_id}:{client_ip(request)}",
+                    limit=services.REGISTRATIONS_PER_ADDRESS_PER_DAY,
+                    period=24 * 3600,
+                )
+            except DomainError as exc:
+                return _too_many(request, exc, point)
             try:
                 registration = services.registration_create(point=point, **form.cleaned_data)
             except DomainError as exc:
@@ -179,7 +157,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
         return redirect("checkin:ticket", secret)
     url = services.ticket_url(registration)
     qr = segno.make(url, error="m")
-    return render(
+    response = render(
         request,
         "checkin/ticket.html",
         {
@@ -191,6 +169,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
             "used": registration.checkins.exists(),
         },
     )
+    return mark_private(response)  # the registrant's name and ticket
 
 
 # --- Signed-in pages -----------------------------------------------------------------------

@@ -6,6 +6,12 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
         from . import signals
+
+        # Pillow refuses to decode past twice this (uploads are refused past it earlier).
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
         signals.connect()

@@ -1,4 +1,14 @@
-"""Exports: one row iterator per export, rendered to CSV or XLSX for Excel users."""
+"""Exports: one row iterator per export, rendered to CSV or XLSX for Excel users.
+
+Every cell written to a CSV or XLSX file goes through `cell_value` (the import templates in
+`mitra.core.spreadsheets` too), the one place where two kinds of hostile text are defused:
+
+- control characters (a vertical tab in a registrant's name would make openpyxl refuse the
+  whole workbook) are removed;
+- text that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+  or a carriage return: `=HYPERLINK(…)`, `=cmd|' /C calc'!A0`) is kept as text: in XLSX
+  the cell is typed as a string, in CSV (where there are no types) it gets a leading `'`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from mitra.core.errors import DomainError
+from mitra.core.inputs import strip_control_characters
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,13 +38,39 @@ class _Echo:
         return value
 
 
-def _cell(value: Any) -> Any:
-    """Values Excel understands: aware datetimes become local naive ones, None stays empty."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: Any) -> bool:
+    """Text a spreadsheet program would evaluate rather than show."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def cell_value(value: Any) -> Any:
+    """Values Excel understands: aware datetimes become local naive ones, lists are joined,
+    text loses its control characters (None stays None: an empty cell)."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, list | tuple | set):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        return strip_control_characters(value)  # tab and CR stay (and count as formula starts)
     return value
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV field: formula-like text gets a leading apostrophe so it stays text."""
+    value = "" if value is None else cell_value(value)
+    return f"'{value}" if looks_like_formula(value) else value
+
+
+def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+    """An XLSX cell: formula-like text is typed as a string, never as a formula."""
+    value = cell_value(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if looks_like_formula(value):
+        cell.data_type = "s"
+    return cell
 
 
 class Exporter:
@@ -59,9 +96,9 @@ class Exporter:
 
         def lines() -> Iterable[str]:
             yield "\ufeff"  # BOM, so Excel opens UTF-8 names correctly
-            yield writer.writerow(self.columns())
+            yield writer.writerow([csv_cell(c) for c in self.columns()])
             for row in self.rows():
-                yield writer.writerow(["" if v is None else _cell(v) for v in row])
+                yield writer.writerow([csv_cell(v) for v in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -78,12 +115,12 @@ class Exporter:
         sheet.freeze_panes = "A2"
         header = []
         for title in columns:
-            cell = WriteOnlyCell(sheet, value=title)
+            cell = xlsx_cell(sheet, title)
             cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
         for row in self.rows():
-            sheet.append([_cell(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

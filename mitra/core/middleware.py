@@ -4,12 +4,17 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
+from mitra.accounts.models import COMMISSION_ROLES
 from mitra.accounts.selectors import user_membership
 from mitra.core.errors import NotFoundError, PermissionDeniedError
+from mitra.core.inputs import nul_message
 
 
 class MembershipMiddleware:
@@ -68,3 +73,100 @@ class DomainErrorMiddleware:
             raise Http404(exception.message) from exception
         if isinstance(exception, PermissionDeniedError):
             raise PermissionDenied(exception.message) from exception
+
+
+class BadInputMiddleware:
+    """A NUL byte in the path or a query parameter is refused with 400 naming where it is.
+
+    No page or API call can use one (PostgreSQL cannot even compare text with it), so it is
+    refused before any view runs instead of surfacing as a database error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        message = f"{field}: {nul_message()}"
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": message, "code": "invalid", "errors": [{"field": field}]}, status=400
+            )
+        return render(request, "core/bad_request.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key.replace("\x00", "")
+        return None
+
+
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """No shared cache may keep it and no browser may store it (personal data)."""
+    if "Cache-Control" in response:
+        del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class PrivateResponseMiddleware:
+    """Everything answered to a signed-in person (pages, exports, API calls with a token)
+    carries `Cache-Control: private, no-store` unless the view chose otherwise: those
+    answers may hold names and contacts, which must not stay in a proxy or on a shared
+    computer. Public pages that show personal data (the ticket page) call `mark_private`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            mark_private(response)
+        return response
+
+
+class SecondFactorMiddleware:
+    """Admins and staff of an office that requires it (`Office.require_second_factor`, on
+    unless turned off) work only in a session verified with their authenticator app.
+
+    Someone signed in with a password alone is sent to set up the app (or, with one, was
+    already asked for its code at login); until then only that page, signing out and the
+    language switch answer. API calls with a browser session get 403; device tokens are
+    issued by an admin on the server and are not affected.
+    """
+
+    OPEN_URLS = ("accounts:totp_setup", "accounts:logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._needs_second_factor(request) and request.path not in self._open_paths():
+            message = _("Pasang verifikasi dua langkah untuk melanjutkan.")
+            if request.path.startswith("/api/"):
+                body = {"detail": message, "code": "second_factor_required"}
+                return JsonResponse(body, status=403)
+            return redirect("accounts:totp_setup")
+        return self.get_response(request)
+
+    def _open_paths(self) -> set[str]:
+        return {reverse(name) for name in self.OPEN_URLS}
+
+    @staticmethod
+    def _needs_second_factor(request: HttpRequest) -> bool:
+        membership = getattr(request, "membership", None)
+        user = getattr(request, "user", None)
+        return bool(
+            membership is not None
+            and membership.role in COMMISSION_ROLES
+            and membership.office.require_second_factor
+            and user is not None
+            and not user.is_verified()  # type: ignore[union-attr]
+        )

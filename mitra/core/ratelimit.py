@@ -25,16 +25,20 @@ def rate_limit_hit(*, key: str, limit: int, period: int = 60) -> bool:
     """Count one hit for `key`; True if it stays within `limit` hits per `period` seconds.
 
     Refused hits count too, so a client that keeps hammering stays refused until it pauses.
+    Used for every rate limit of the project (check-in, registration, password-reset mails).
     """
     now = time.time()
     window = int(now // period)
     elapsed_share = (now - window * period) / period
     current_key = f"rl:{key}:{window}"
-    cache.add(current_key, 0, timeout=period * 2)
     try:
-        current = cache.incr(current_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(current_key, 1, timeout=period * 2)
-        current = 1
-    previous = cache.get(f"rl:{key}:{window - 1}", 0)
+        cache.add(current_key, 0, timeout=period * 2)
+        try:
+            current = cache.incr(current_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(current_key, 1, timeout=period * 2)
+            current = 1
+        previous = cache.get(f"rl:{key}:{window - 1}", 0)
+    except Exception:  # the cache is down: an outage never locks a person out
+        return True
     return previous * (1 - elapsed_share) + current <= limit

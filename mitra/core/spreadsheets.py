@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mitra.core.errors import DomainError
-from mitra.core.exporters import XLSX_TYPE
+from mitra.core.exporters import XLSX_TYPE, xlsx_cell
+from mitra.core.inputs import strip_control_characters
 
 
 class SpreadsheetError(DomainError):
@@ -30,7 +31,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return strip_control_characters(str(value)).strip()
 
 
 def _header(cells: Sequence[Any]) -> list[str]:
@@ -150,11 +151,11 @@ def template_response(
     sheet = workbook.active
     # Sheet names are for people only: read_table takes the first sheet, whatever its name.
     sheet.title = pgettext("nama lembar kerja", "Data")
-    sheet.append(list(columns))
+    sheet.append([xlsx_cell(sheet, c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in example_rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     for index, title in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
             14, len(title) + 4
@@ -164,7 +165,7 @@ def template_response(
     if notes:
         guide = workbook.create_sheet(pgettext("nama lembar kerja", "Petunjuk"))
         for line in notes.splitlines():
-            guide.append([line])
+            guide.append([xlsx_cell(guide, line)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

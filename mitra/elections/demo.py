@@ -77,6 +77,9 @@ def build(ctx: DemoContext) -> None:
         instagram="@kpukotabandung",
         address="Kota Bandung, Jawa Barat",
         is_demo=True,
+        # The demo's published logins sign in with a password alone; a real office keeps
+        # the second factor it gets by default.
+        require_second_factor=False,
     )
     programme = services.programme_create(
         office=office,
@@ -162,6 +165,7 @@ def build_national(ctx: DemoContext) -> None:
                 slug=f"{NATIONAL_OFFICE_PREFIX}{city.code.replace('.', '-')}",
                 region=city,
                 is_demo=True,
+                require_second_factor=False,
             )
             for city in cities
             if f"{NATIONAL_OFFICE_PREFIX}{city.code.replace('.', '-')}" not in existing

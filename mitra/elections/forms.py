@@ -3,10 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.inputs import CleanTextFormMixin
+
 from .models import Stage
 
 
-class StageForm(forms.ModelForm):
+class StageForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["name", "starts_on", "ends_on", "order"]

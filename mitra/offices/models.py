@@ -54,6 +54,11 @@ class Office(models.Model):
             "semua kegiatan. Check-in: lebih dapat diuji bila semua peserta dipindai."
         ),
     )
+    require_second_factor = models.BooleanField(
+        _("wajibkan verifikasi dua langkah untuk admin dan staf"),
+        default=True,
+        help_text=_("Admin dan staf harus memasang aplikasi autentikator sebelum dapat bekerja."),
+    )
     is_demo = models.BooleanField(
         _("data demo"),
         default=False,

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from mitra.accounts.models import Membership
 from mitra.accounts.selectors import request_membership
 from mitra.core.api import authenticated
+from mitra.core.inputs import InputSchema, db_field, patch_field
 
 from . import selectors, services
 from .models import Agreement, AgreementStatus, Partner, PartnerStatus
@@ -72,43 +73,46 @@ class PartnerPage(Schema):
     items: list[PartnerOut]
 
 
-class PartnerIn(Schema):
-    code: str = ""
-    name: str
-    category: str = Field(..., description="category code")
+class PartnerIn(InputSchema):
+    code: str = db_field(Partner, "code", "")
+    name: str = db_field(Partner, "name", min_length=1)
+    category: str = Field(..., max_length=40, description="category code")
     status: PartnerStatus = PartnerStatus.PROSPECT
     segments: list[str] = []
     areas: list[str] = []
     description: str = ""
-    contact_name: str = ""
-    whatsapp: str = ""
-    email: str = ""
-    instagram: str = ""
-    facebook: str = ""
-    tiktok: str = ""
-    website: str = ""
-    member_count: int | None = None
+    contact_name: str = db_field(Partner, "contact_name", "")
+    whatsapp: str = Field("", max_length=30)
+    email: str = db_field(Partner, "email", "")
+    instagram: str = db_field(Partner, "instagram", "")
+    facebook: str = db_field(Partner, "facebook", "")
+    tiktok: str = db_field(Partner, "tiktok", "")
+    website: str = db_field(Partner, "website", "")
+    member_count: int | None = db_field(Partner, "member_count", None)
 
 
-class PartnerPatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    category: str | None = None
-    status: PartnerStatus | None = None
-    segments: list[str] | None = None
-    areas: list[str] | None = None
-    description: str | None = None
-    contact_name: str | None = None
-    whatsapp: str | None = None
-    email: str | None = None
-    instagram: str | None = None
-    facebook: str | None = None
-    tiktok: str | None = None
-    website: str | None = None
-    member_count: int | None = None
+class PartnerPatch(InputSchema):
+    """Only the fields sent change; a field sent as null is refused (none can be null but
+    `member_count`)."""
+
+    code: str = db_field(Partner, "code", None)
+    name: str = db_field(Partner, "name", None, min_length=1)
+    category: str = patch_field(max_length=40)
+    status: PartnerStatus = patch_field()
+    segments: list[str] = patch_field()
+    areas: list[str] = patch_field()
+    description: str = patch_field()
+    contact_name: str = db_field(Partner, "contact_name", None)
+    whatsapp: str = patch_field(max_length=30)
+    email: str = db_field(Partner, "email", None)
+    instagram: str = db_field(Partner, "instagram", None)
+    facebook: str = db_field(Partner, "facebook", None)
+    tiktok: str = db_field(Partner, "tiktok", None)
+    website: str = db_field(Partner, "website", None)
+    member_count: int | None = db_field(Partner, "member_count", None)
 
 
-class PartnerQuery(Schema):
+class PartnerQuery(InputSchema):
     q: str = ""
     category: str = Field("", description="category code")
     segment: str = Field("", description="segment code")
@@ -116,7 +120,7 @@ class PartnerQuery(Schema):
     status: PartnerStatus | None = None
     agreement_status: AgreementStatus | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 def _agreement_out(agreement: Agreement, today: datetime.date) -> AgreementOut:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import CheckedFileField, check_size
 from mitra.elections.models import Segment, Theme
 from mitra.offices.models import Office
@@ -45,7 +46,7 @@ PARTNER_FIELDS = [
 ]
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(CleanTextFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("situs web"), required=False, assume_scheme="https")
 
     class Meta:
@@ -121,7 +122,7 @@ class FilterForm(forms.Form):
         )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(CleanTextFormMixin, forms.ModelForm):
     document = CheckedFileField(
         kinds={"pdf"}, label=_("Dokumen bertanda tangan (PDF)"), required=False
     )
@@ -165,7 +166,7 @@ def deliverable_form_kwargs(*, office: Office) -> dict[str, Choices]:
     }
 
 
-class DeliverableForm(forms.Form):
+class DeliverableForm(CleanTextFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Ukuran"), choices=DeliverableMetric.choices)
     # Cleaned to the chosen id, or None.
     theme = forms.TypedChoiceField(label=_("Tema"), coerce=int, empty_value=None, required=False)
@@ -183,16 +184,16 @@ class DeliverableForm(forms.Form):
 DeliverableFormSet = forms.formset_factory(DeliverableForm, extra=3, can_delete=True)
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Nama kategori"), max_length=120)
     code = forms.SlugField(label=_("Kode"), max_length=40, required=False)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(CleanTextFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email koordinator"))
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(CleanTextFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=160)
     password1 = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(

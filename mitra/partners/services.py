@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.services import membership_grant, token_hash, user_create
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.inputs import is_web_url
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Segment, Theme
 from mitra.regions.models import Region, RegionLevel
@@ -90,6 +91,17 @@ def partner_code_for(name: str) -> str:
 
 
 def _check_partner_values(*, office_id: int, region_code: str, data: dict[str, Any]) -> None:
+    if data.get("website") and not is_web_url(data["website"]):
+        raise PartnerError(
+            _("Situs web harus alamat web (http:// atau https://)."), code="invalid_website"
+        )
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except ValidationError as exc:
+            raise PartnerError(
+                _("Email tidak valid: %(v)s") % {"v": data["email"]}, code="invalid_email"
+            ) from exc
     if "whatsapp" in data:
         try:
             data["whatsapp"] = whatsapp_normalize(data["whatsapp"] or "")
@@ -564,11 +576,8 @@ def _plan_row(raw: dict[str, str], lookups: _Lookups, columns: set[str]) -> RowP
             validate_email(values["email"])
         except ValidationError:
             errors.append(_("Email tidak valid: %(v)s") % {"v": values["email"]})
-    if values.get("website"):
-        try:
-            URLValidator()(values["website"])
-        except ValidationError:
-            errors.append(_("Alamat situs web tidak valid: %(v)s") % {"v": values["website"]})
+    if values.get("website") and not is_web_url(values["website"]):
+        errors.append(_("Alamat situs web tidak valid: %(v)s") % {"v": values["website"]})
     if "whatsapp" in columns:
         try:
             values["whatsapp"] = whatsapp_normalize(raw.get("whatsapp") or "")

@@ -335,7 +335,9 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     agreement = selectors.agreement_get(membership=request_membership(request), pk=pk)
     if not agreement.document:
         raise Http404
-    return file_response(agreement.document, download_name=f"PKS-{agreement.partner.code}.pdf")
+    return file_response(
+        agreement.document, download_name=f"PKS-{agreement.partner.code}.pdf", personal=True
+    )
 
 
 # --- Coordinator invitations --------------------------------------------------------------

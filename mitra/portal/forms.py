@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField
 
 from .models import Article, ArticleStatus
@@ -14,7 +15,7 @@ from .models import Article, ArticleStatus
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Judul"), max_length=200)
     slug = forms.SlugField(
         label=_("Alamat (slug)"),

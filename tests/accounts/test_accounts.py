@@ -17,6 +17,7 @@ from mitra.accounts.services import (
     totp_device_start,
     user_create,
 )
+from mitra.accounts.views import RESET_MAILS_PER_EMAIL, RESET_REQUESTS_PER_ADDRESS
 from mitra.core.errors import PermissionDeniedError
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -57,10 +58,15 @@ def test_workspace_requires_login(client):
     assert response["Location"].startswith("/akun/masuk/")
 
 
-def test_password_reset_sends_a_working_link(client, staff_member):
-    client.post("/akun/lupa-sandi/", {"email": staff_member.user.email})
+def test_password_reset_sends_a_working_link(client, staff_member, settings):
+    settings.SITE_URL = "https://mitra.example.go.id"
+    settings.ALLOWED_HOSTS = ["*"]  # even where any Host header reaches the app
+    client.post("/akun/lupa-sandi/", {"email": staff_member.user.email}, HTTP_HOST="evil.test")
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/akun/atur-sandi/\S+/)", mail.outbox[0].body).group(1)
+    assert "evil.test" not in mail.outbox[0].body  # the host a client sent is never used
+    link = re.search(
+        r"https://mitra\.example\.go\.id(/akun/atur-sandi/\S+/)", mail.outbox[0].body
+    ).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     new = "Sandi-Baru-2024-xyz"
@@ -69,6 +75,20 @@ def test_password_reset_sends_a_working_link(client, staff_member):
     )
     assert done.status_code == 302
     assert _login(client, staff_member.user.email, new).status_code == 302
+
+
+def test_password_reset_mails_are_throttled_per_email_and_per_address(client, staff_member):
+    email = staff_member.user.email
+    answers = [client.post("/akun/lupa-sandi/", {"email": email}).status_code for _ in range(5)]
+    assert answers == [302] * 5  # the same answer whether a mail went out or not
+    assert len(mail.outbox) == RESET_MAILS_PER_EMAIL
+    for i in range(RESET_REQUESTS_PER_ADDRESS - 5):
+        client.post("/akun/lupa-sandi/", {"email": f"orang{i}@example.org"})
+    refused = client.post("/akun/lupa-sandi/", {"email": "lain@example.org"})
+    assert refused.status_code == 429
+    assert "Terlalu banyak permintaan" in refused.content.decode()
+    other_address = client.post("/akun/lupa-sandi/", {"email": email}, REMOTE_ADDR="10.9.9.9")
+    assert other_address.status_code == 302 and len(mail.outbox) == RESET_MAILS_PER_EMAIL
 
 
 def test_password_reset_for_unknown_email_reveals_nothing(client):

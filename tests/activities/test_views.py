@@ -299,3 +299,26 @@ def test_ical_events_link_to_the_public_activity_page(client, make_activity, set
     assert f"\r\nURL:{url}\r\n" in unfolded
     # the link leads to the public page of that very activity
     assert client.get(f"/agenda/{activity.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", "ftp://files.example.org/a", "vbscript:x"]
+)
+def test_api_refuses_links_that_are_not_web_addresses(
+    client, coordinator_member, methods, programme, url
+):
+    login(client, coordinator_member)
+    starts = timezone.now() + datetime.timedelta(days=3)
+    payload = {
+        "title": "Diskusi daring",
+        "method": "diskusi",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + datetime.timedelta(hours=1)).isoformat(),
+        "is_online": True,
+        "online_url": url,
+    }
+    response = client.post(
+        "/api/v1/activities", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "online_url"

@@ -197,3 +197,40 @@ def test_scanner_page_lists_open_activities(client, coordinator_member, observer
     other = Client()
     other.force_login(observer_member.user)
     assert other.get(reverse("checkin:scanner")).status_code == 404
+
+
+def test_one_live_registration_per_email_and_per_phone(reg_point):
+    reg_point.capacity = 50
+    reg_point.save()
+    url = reverse("checkin:register", args=[reg_point.token])
+    first = Client().post(url, {"name": "Sari", "email": "Sari@Example.org", "consent": "on"})
+    assert first.status_code == 302
+    again = Client(REMOTE_ADDR="10.1.1.1").post(
+        url, {"name": "Sari 2", "email": "sari@example.org", "consent": "on"}
+    )
+    assert again.status_code == 200
+    assert "sudah terdaftar" in again.content.decode()
+    Client().post(url, {"name": "Budi", "phone": "0812 3456", "consent": "on"})
+    phone_again = Client().post(url, {"name": "Budi", "phone": "0812 3456", "consent": "on"})
+    assert "sudah terdaftar" in phone_again.content.decode()
+    assert Registration.objects.count() == 2
+    # after a cancellation the contact may register again
+    Registration.objects.filter(email="sari@example.org").update(status="cancelled")
+    assert Client().post(url, {"email": "sari@example.org", "consent": "on"}).status_code == 302
+
+
+def test_one_address_cannot_take_every_seat(reg_point):
+    reg_point.capacity = 100
+    reg_point.save()
+    url = reverse("checkin:register", args=[reg_point.token])
+    limit = services.REGISTRATIONS_PER_ADDRESS_PER_DAY
+    same_address = Client(REMOTE_ADDR="10.2.2.2")
+    statuses = [
+        same_address.post(url, {"name": f"Orang {i}", "consent": "on"}).status_code
+        for i in range(limit + 2)
+    ]
+    assert statuses[:limit] == [302] * limit
+    assert statuses[limit:] == [429, 429]
+    assert Registration.objects.count() == limit
+    other = Client(REMOTE_ADDR="10.3.3.3").post(url, {"name": "Lain", "consent": "on"})
+    assert other.status_code == 302

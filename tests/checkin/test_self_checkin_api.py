@@ -57,16 +57,32 @@ def test_self_checkin_records_answers_without_login(point):
 
 
 def test_repeated_device_is_already_checked_in(client, point):
-    assert _post(client, _body(point)).json()["result"] == "recorded"
-    again = _post(client, _body(point))  # same device, new nonce
+    first = _post(client, _body(point))
+    assert first.json()["result"] == "recorded"
+    again = _post(client, _body(point))  # same device (its cookie), new nonce
     assert again.status_code == 200
     assert again.json()["result"] == "already_checked_in"
     assert again.json()["message"] == "Anda sudah tercatat hadir"
     assert CheckIn.objects.count() == 1
+    # a device id the client makes up is not believed: still the same device
+    forged = _post(client, _body(point, device="device-bbbbbbbbbbbb"))
+    assert forged.json()["result"] == "already_checked_in"
+    # a client without cookies is recognised by the signed id it was given
+    token = first.json()["device_id"]
+    cookieless = _post(Client(), _body(point, device=token))
+    assert cookieless.json()["result"] == "already_checked_in"
     # another device counts separately
-    other = _post(client, _body(point, device="device-bbbbbbbbbbbb"))
+    other = _post(Client(), _body(point))
     assert other.json()["result"] == "recorded"
     assert CheckIn.objects.count() == 2
+
+
+def test_made_up_device_ids_do_not_count_a_cookie_keeping_client_twice(client, point):
+    statuses = [
+        _post(client, _body(point, device=f"device-{i:012d}")).json()["result"] for i in range(25)
+    ]
+    assert statuses.count("recorded") == 1
+    assert CheckIn.objects.count() == 1
 
 
 def test_same_nonce_is_idempotent(client, point):
@@ -124,11 +140,11 @@ def test_form_rules_apply(client, point):
 
 def test_rate_limit_per_ip_answers_429(client, point):
     # A clock that stands still: the posts cannot straddle a minute however slow the run.
+    # A client that drops its cookie each time is a new device each time: the per-address
+    # limit is what bounds it.
     with time_machine.travel(point.activity.starts_at, tick=False):
         statuses = [
-            _post(
-                client, _body(point, device=f"device-{i:012d}"), REMOTE_ADDR="10.0.0.9"
-            ).status_code
+            _post(Client(), _body(point), REMOTE_ADDR="10.0.0.9").status_code
             for i in range(RATE_LIMIT_PER_MINUTE + 1)
         ]
         limited = _post(client, _body(point, device="device-late00000000"), REMOTE_ADDR="10.0.0.9")
