@@ -148,6 +148,8 @@ def rate_limit(*, key: str, limit: int = RATE_LIMIT_PER_MINUTE, period: int = 60
     except ValueError:  # evicted between add and incr
         cache.set(cache_key, 1, timeout=period * 2)
         hits = 1
+    if hits is None:  # the cache (Redis) is unreachable: check in without a limit, not refuse
+        return
     if hits > limit:
         raise RateLimitedError(
             _(
