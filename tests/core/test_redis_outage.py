@@ -14,27 +14,14 @@ import redis
 from django.test import Client
 from django.urls import reverse
 
-from config.settings import redis_cache
 from mitra.accounts.services import api_token_create
 from mitra.activities import services as activity_services
 from mitra.activities.models import Activity
 from mitra.checkin.models import CheckIn, Registration
 from tests.checkin.factories import ActivityFactory, CheckinPointFactory, RegistrationFactory
 from tests.portal.factories import ArticleFactory
-from tests.processes import RedisServer
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
-
-
-@pytest.fixture
-def redis_server(settings):
-    """The production cache settings, pointed at a Redis of this test's own."""
-    with RedisServer() as server:
-        settings.REDIS_URL = server.url
-        settings.CACHES = {"default": redis_cache(server.url)}
-        settings.API_TOKEN_CACHE_SECONDS = 60
-        settings.ANALYTICS_CACHE_SECONDS = 600
-        yield server
 
 
 SELF_CHECKIN = {
