@@ -147,6 +147,18 @@ class PostgresServer:
     def bin_path(self, name: str) -> str:
         return str(self.bin / name)
 
+    def psql(self, sql: str, *, database: str = "postgres") -> str:
+        """Run SQL as the superuser; the rows come back one a line, fields split by |."""
+        command = [self.bin_path("psql"), "-h", "127.0.0.1", "-p", str(self.port)]
+        done = subprocess.run(
+            [*command, "-U", "postgres", "-d", database, "-Atc", sql],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return done.stdout.strip()
+
 
 def _pid_alive(pid: int) -> bool:
     try:
@@ -169,3 +181,128 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+# --- The application as a real server ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+def app_environment(*, database_url: str, media_root: Path, redis_url: str = "") -> dict[str, str]:
+    """Production settings (DEBUG off) for a server of the test's own, on loopback."""
+    return {
+        **os.environ,
+        "MITRA_ENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "fault-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(media_root),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "LOG_LEVEL": "CRITICAL",
+    }
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    done = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+class AppServer:
+    """gunicorn serving the project with `env`, on a spare port; stopped by its PID."""
+
+    def __init__(self, env: dict[str, str], *, workers: int = 2) -> None:
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> AppServer:
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--timeout", "60"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(lambda: _answers(self.port), seconds=60, what="gunicorn start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+class Response:
+    def __init__(self, status: int, headers: dict[str, str], text: str) -> None:
+        self.status, self.headers, self.text = status, headers, text
+
+
+class Browser:
+    """A cookie-keeping HTTP client (no redirects followed), enough for forms with CSRF."""
+
+    def __init__(self, server: AppServer, *, user_agent: str = "") -> None:
+        self.server = server
+        self.cookies: dict[str, str] = {}
+        self.user_agent = user_agent or (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+        )
+
+    def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Response:
+        import http.client
+        from http.cookies import SimpleCookie
+        from urllib.parse import urlencode
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        headers = {"User-Agent": self.user_agent, "Host": f"127.0.0.1:{self.server.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            raw = connection.getresponse()
+            text = raw.read().decode("utf-8", "replace")
+            for header in raw.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, text)
+        finally:
+            connection.close()
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict[str, str]) -> Response:
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf_token()})
+
+    def csrf_token(self) -> str:
+        return self.cookies.get("csrftoken", "")
