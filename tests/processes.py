@@ -251,7 +251,7 @@ class AppServer:
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -260,8 +260,9 @@ class AppServer:
 
 
 class Response:
-    def __init__(self, status: int, headers: dict[str, str], text: str) -> None:
-        self.status, self.headers, self.text = status, headers, text
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+        self.text = body.decode("utf-8", "replace")
 
 
 class Browser:
@@ -290,11 +291,11 @@ class Browser:
         try:
             connection.request(method, path, body=body, headers=headers)
             raw = connection.getresponse()
-            text = raw.read().decode("utf-8", "replace")
+            body_bytes = raw.read()
             for header in raw.headers.get_all("Set-Cookie") or []:
                 for name, morsel in SimpleCookie(header).items():
                     self.cookies[name] = morsel.value
-            return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, text)
+            return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, body_bytes)
         finally:
             connection.close()
 
