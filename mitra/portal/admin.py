@@ -35,7 +35,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["view_count"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).with_view_totals()
+        return Article.objects.with_view_totals()
 
     @admin.display(description=_("jumlah dilihat"), ordering="views_total")
     def views_total(self, obj: Article) -> int:

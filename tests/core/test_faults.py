@@ -197,3 +197,54 @@ def test_postgresql_crash_mid_burst_each_post_and_view_is_saved_or_refused_never
     assert saved == {name for name, status in posts if status == 302}
     # Every article page served counted exactly one view; every 503 counted none.
     assert _shown_views(bot, data["article_slug"]) - views_before == views.count(200)
+
+
+def _figures(app: AppServer, slugs: list[str], image_slug: str) -> dict[str, Any]:
+    """What the site shows: public summary figures, view counts, an uploaded image."""
+    import hashlib
+
+    bot = Browser(app, user_agent=BOT)
+    summary = bot.get("/api/v1/analytics/summary")
+    assert summary.status == 200, summary.status
+    image = bot.get(f"/berita/{image_slug}/gambar")
+    assert image.status == 200, image.status
+    return {
+        "summary": json.loads(summary.text),
+        "views": {slug: _shown_views(bot, slug) for slug in slugs},
+        "image": hashlib.sha256(image.body).hexdigest(),
+    }
+
+
+def test_backup_then_restore_into_a_new_database_shows_the_same_figures(
+    stack: Stack, tmp_path: Path
+) -> None:
+    slugs = stack.sql(
+        "SELECT slug FROM portal_article WHERE status = 'published' ORDER BY id LIMIT 5"
+    ).splitlines()
+    image_slug = stack.sql(
+        "SELECT slug FROM portal_article WHERE status = 'published' AND image <> '' LIMIT 1"
+    )
+    assert slugs and image_slug, "the demo has published articles with images"
+    reader = Browser(stack.app)
+    for slug in slugs:  # views shown just before the backup must be in it
+        reader.get(f"/berita/{slug}/")
+    before = _figures(stack.app, slugs, image_slug)
+
+    out = manage(stack.env, "backup", str(tmp_path / "backups"))
+    assert "uploaded files" in out
+    (folder,) = (tmp_path / "backups").iterdir()
+    assert {p.name for p in folder.iterdir()} == {"database.dump", "media.tar.gz", "manifest.json"}
+    assert stack.env["SECRET_KEY"] not in (folder / "manifest.json").read_text()
+
+    env = app_environment(
+        database_url=stack.pg.url("mitra_restored"), media_root=tmp_path / "media-restored"
+    )
+    other_key = {**env, "SECRET_KEY": "another-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"}
+    with pytest.raises(RuntimeError, match="SECRET_KEY differs"):
+        manage(other_key, "restore", str(folder), "--create")
+    assert stack.sql("SELECT count(*) FROM pg_database WHERE datname = 'mitra_restored'") == "0"
+
+    out = manage(env, "restore", str(folder), "--create")
+    assert "Restored and verified" in out
+    with AppServer(env) as restored:
+        assert _figures(restored, slugs, image_slug) == before

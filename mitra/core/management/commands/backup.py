@@ -9,6 +9,7 @@ from mitra.core.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a restore target has no tables to check yet
     help = (
         "Back up the PostgreSQL database (pg_dump, custom format, no owner) and the uploads "
         "into a new folder under FOLDER, with a manifest of every table's row count. "
