@@ -134,17 +134,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitra"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+
+
+def redis_cache(url: str) -> dict[str, object]:
+    """The cache on Redis. Redis is a cache here, never the only copy of anything: when it
+    is down or slow, reads miss and writes are skipped (and logged), and every page and
+    write goes on from PostgreSQL. The timeouts bound what an unreachable (not merely
+    stopped) Redis adds to each cache call."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitra"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # API-token lookups are cached this long (mitra/accounts/tokens.py). Only with Redis: a
 # per-process memory cache could not forget a revoked token in the other workers.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if REDIS_URL else 0)

@@ -5,6 +5,9 @@ from django.views.i18n import set_language
 from config.api import api
 from mitra.core.views import healthz
 
+# A database outage answers 503 "try again, nothing was saved" instead of a bare 500.
+handler500 = "mitra.core.views.server_error"
+
 admin.site.site_header = "Mitra Pemilu"
 admin.site.site_title = "Mitra Pemilu"
 

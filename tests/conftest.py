@@ -44,6 +44,21 @@ def _fresh_cache_and_lockouts() -> Iterator[None]:
 
 
 @pytest.fixture
+def redis_server(settings) -> Iterator[object]:
+    """The production cache settings, pointed at a redis-server of this test's own (a spare
+    port; the test may kill and restart it by PID)."""
+    from config.settings import redis_cache
+    from tests.processes import RedisServer
+
+    with RedisServer() as server:
+        settings.REDIS_URL = server.url
+        settings.CACHES = {"default": redis_cache(server.url)}
+        settings.API_TOKEN_CACHE_SECONDS = 60
+        settings.ANALYTICS_CACHE_SECONDS = 600
+        yield server
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     """Uploads go to a fresh folder for this test (a new dict: never mutate settings in place)."""
     settings.STORAGES = {

@@ -41,4 +41,6 @@ def rate_limit_hit(*, key: str, limit: int, period: int = 60) -> bool:
         previous = cache.get(f"rl:{key}:{window - 1}", 0)
     except Exception:  # the cache is down: an outage never locks a person out
         return True
-    return previous * (1 - elapsed_share) + current <= limit
+    if current is None:  # a cache that swallows its errors (Redis down) answers None
+        return True
+    return (previous or 0) * (1 - elapsed_share) + current <= limit

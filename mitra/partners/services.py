@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -31,6 +31,7 @@ from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Segment, Theme
+from mitra.offices.models import Office
 from mitra.regions.models import Region, RegionLevel
 
 from .models import (
@@ -758,15 +759,34 @@ def _history_m2m(history_rows: Sequence[Any]) -> None:
         history_model.objects.bulk_create(rows, batch_size=_BATCH)
 
 
-@transaction.atomic
 def partner_import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
     """Write every row of the batch in this one transaction (all or nothing): refused
     while any row has an error.
 
     Rows are judged again against the registry as it is now, so confirming twice, or after
-    someone else's change, cannot create duplicates; unchanged rows are not touched.
+    someone else's change, cannot create duplicates; unchanged rows are not touched. Imports
+    into one office take turns (a lock on the office row), so two batches of the same file
+    confirmed at once give "new" once and "unchanged" the second time. A partner saved by
+    hand with the same code in the same instant still breaks the uniqueness rule: then
+    nothing is written and the person is told to confirm again.
     """
+    try:
+        return _import_confirm(membership=membership, batch_id=batch_id)
+    except IntegrityError as exc:
+        raise PartnerError(
+            _(
+                "Data mitra diubah orang lain pada saat yang sama; impor ini belum disimpan. "
+                "Simpan sekali lagi untuk menilai ulang baris-barisnya."
+            ),
+            code="concurrent_change",
+        ) from exc
+
+
+@transaction.atomic
+def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
     require(membership, Right.MANAGE_PARTNERS)
+    # One import at a time per office: the next one plans against what this one wrote.
+    Office.objects.select_for_update().filter(pk=membership.office_id).values_list("pk").first()
     batch = (
         ImportBatch.objects.select_for_update()
         .filter(pk=batch_id, office_id=membership.office_id, created_by_id=membership.user_id)

@@ -26,13 +26,20 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "published_at", "view_count", "office"]
+    list_display = ["title", "status", "published_at", "views_total", "office"]
     list_filter = ["office", "status", "tags"]
     search_fields = ["title", "lead", "body"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["tags"]
     date_hierarchy = "published_at"
     readonly_fields = ["view_count"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return Article.objects.with_view_totals()
+
+    @admin.display(description=_("jumlah dilihat"), ordering="views_total")
+    def views_total(self, obj: Article) -> int:
+        return int(obj.views_total)  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         upload = form.cleaned_data.get("image_upload")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,9 +50,25 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             published_at__lte=now or timezone.now(),
         )
 
+    def with_view_totals(self) -> ArticleQuerySet:
+        """`views_total`: what the article page shows (base count plus the tally shards)."""
+        shards = (
+            ArticleViewTally.objects.filter(article=models.OuterRef("pk"))
+            .values("article")
+            .annotate(total=models.Sum("views"))
+            .values("total")
+        )
+        return self.annotate(
+            views_total=models.ExpressionWrapper(
+                models.F("view_count") + Coalesce(models.Subquery(shards), 0),
+                output_field=models.BigIntegerField(),
+            )
+        )
+
 
 class Article(OfficeScoped):
-    """A news article; `view_count` is what has been flushed from the view buffer."""
+    """A news article; its views are `view_count` (counted before the tallies, e.g. an
+    import) plus its `ArticleViewTally` rows: see `portal.services.article_view_record`."""
 
     slug = models.SlugField(max_length=120)
     title = models.CharField(_("judul"), max_length=200)
@@ -124,19 +141,28 @@ class Article(OfficeScoped):
         return str(self.author) if self.author else ""
 
 
-class ViewFlush(models.Model):
-    """A batch of buffered views applied to the database; its token makes a retry a no-op."""
+class ArticleViewTally(models.Model):
+    """Counted views of one article, spread over a few rows ("shards").
 
-    token = models.CharField(max_length=40, unique=True)
+    Every browser view adds one to a randomly chosen shard in its own committed PostgreSQL
+    transaction, so a view is stored once it is shown, whatever happens to Redis, and
+    parallel views of one popular article rarely wait for the same row lock. The total is
+    the article's `view_count` plus the sum of its shards.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_tallies")
+    shard = models.PositiveSmallIntegerField()
     views = models.PositiveBigIntegerField(default=0)
-    applied_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("penerapan hitungan")
-        verbose_name_plural = _("penerapan hitungan")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "shard"], name="article_view_tally_shard")
+        ]
+        verbose_name = _("hitungan dilihat")
+        verbose_name_plural = _("hitungan dilihat")
 
     def __str__(self) -> str:
-        return f"{self.token}: {self.views}"
+        return f"{self.article_id}/{self.shard}: {self.views}"
 
 
 class MaterialKind(models.TextChoices):

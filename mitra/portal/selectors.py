@@ -77,6 +77,7 @@ def office_articles(*, membership: Membership, query: str = "") -> QuerySet[Arti
     """All articles of the member's office, any status, for the staff's list (newest first)."""
     articles = (
         Article.objects.filter(office_id=membership.office_id)
+        .with_view_totals()
         .select_related("author")
         .order_by("-published_at", "-pk")
     )

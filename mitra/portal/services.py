@@ -1,32 +1,24 @@
-"""Writes of the public site: articles, the view-count buffer and its flush, material downloads.
+"""Writes of the public site: articles, exact view counts, material downloads.
 
-View counting (see docs/architecture.md, "Exact view counts"):
-
-* Without Redis every counted view is one `UPDATE … SET view_count = view_count + 1
-  RETURNING view_count`: exact, atomic, one statement.
-* With Redis (settings.REDIS_URL) a view is one Lua call that adds 1 to a buffer hash and
-  to the article's running total (initialised once from database + buffer + in flight,
-  under the flush lock); the page shows that total, with no database query.
-  `view_counts_flush` moves the buffer atomically (Lua: RENAME to an "in flight" hash
-  stamped with a fresh token) and applies it in one transaction that also records the
-  token in `ViewFlush`; the in-flight hash is deleted only afterwards. A flush that dies
-  midway is finished by the next one, and a batch whose token is already recorded is
-  never applied twice: no view lost or doubled.
+View counting (see docs/architecture.md): every counted view is one committed PostgreSQL
+transaction that adds 1 to one of the article's `ArticleViewTally` shards and reads the
+total back. Nothing is buffered outside the database, so no Redis failure, restart or flush
+can lose, double or lower a count, and there is nothing to flush. The shards spread the row
+lock of a popular article over several rows, so parallel views rarely wait for each other
+(docs/performance.md has the measured cost).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import markdown
 import nh3
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,10 +30,10 @@ from mitra.core.uploads import store_upload
 from .models import (
     Article,
     ArticleStatus,
+    ArticleViewTally,
     Material,
     MaterialVersion,
     Tag,
-    ViewFlush,
 )
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -179,158 +171,47 @@ def tags_ensure(*, office_id: int, names: Iterable[str]) -> list[Tag]:
 
 # --- View counting ------------------------------------------------------------------------
 
-FLUSH_INTERVAL_SECONDS = 5
-_BUFFER = "portal:views:buffer"
-_INFLIGHT = "portal:views:inflight"
-_TOKEN_FIELD = "_token"  # noqa: S105 — a hash field name
-_FLUSH_LOCK = "portal:views:flush-lock"
-_FLUSH_SOON = "portal:views:flush-soon"
-_TOTALS = "portal:views:totals"
-
-# Atomically turn the buffer into the in-flight batch, stamped with a token.
-_SEAL_BATCH = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1
-"""
+VIEW_SHARDS = 8
 
 
-def views_buffered() -> bool:
-    """Whether views go through the Redis buffer (REDIS_URL set) or straight to the DB."""
-    return bool(getattr(settings, "REDIS_URL", "")) and "django_redis" in str(
-        settings.CACHES["default"]["BACKEND"]
+def _total_sql() -> str:
+    article = connection.ops.quote_name(Article._meta.db_table)
+    tally = connection.ops.quote_name(ArticleViewTally._meta.db_table)
+    return (
+        f"SELECT a.view_count + COALESCE((SELECT SUM(t.views) FROM {tally} t "  # noqa: S608
+        f"WHERE t.article_id = a.id), 0) FROM {article} a WHERE a.id = %s"
     )
 
 
-def _redis() -> Any:
-    from django_redis import get_redis_connection
-
-    return get_redis_connection("default")
-
-
-def _keys() -> tuple[str, str]:
-    return cache.make_key(_BUFFER), cache.make_key(_INFLIGHT)
-
-
-# One view: add to the buffer and, when the article's running total is known, to the
-# total too (returned). -1 means the total must first be initialised from the database.
-_VIEW = """
-if ARGV[2] ~= '0' then redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2]) end
-if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
-  return redis.call('HINCRBY', KEYS[3], ARGV[1], ARGV[2])
-end
-return -1
-"""
-# Initialise the running total = database count (read under the flush lock, so it cannot
-# move) + buffered + in flight, atomically with respect to concurrent views.
-_INIT_TOTAL = """
-local buffered = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-local in_flight = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-redis.call('HSETNX', KEYS[3], ARGV[1], tonumber(ARGV[2]) + buffered + in_flight)
-return tonumber(redis.call('HGET', KEYS[3], ARGV[1]))
-"""
-
-
-def _db_count(article_id: int) -> int:
-    return Article.objects.values_list("view_count", flat=True).filter(pk=article_id).first() or 0
-
-
-def _buffered_total(article_id: int, *, add: int) -> int:
-    buffer, inflight = _keys()
-    totals = cache.make_key(_TOTALS)
-    redis = _redis()
-    field = str(article_id)
-    total = int(redis.eval(_VIEW, 3, buffer, inflight, totals, field, add))
-    if total >= 0:
-        return total
-    if cache.add(_FLUSH_LOCK, 1, timeout=60):  # no flush can move the database count now
-        try:
-            db_count = _db_count(article_id)
-            return int(redis.eval(_INIT_TOTAL, 3, buffer, inflight, totals, field, db_count))
-        finally:
-            cache.delete(_FLUSH_LOCK)
-    # A flush is running: answer from its parts (exact again once it has finished).
-    pipe = redis.pipeline(transaction=False)
-    pipe.hget(buffer, field)
-    pipe.hget(inflight, field)
-    buffered, in_flight = pipe.execute()
-    return _db_count(article_id) + int(buffered or 0) + int(in_flight or 0)
+def article_view_total(*, article_id: int) -> int:
+    """The exact total without counting a view (crawlers, previews, staff pages)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_total_sql(), [article_id])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def article_view_record(*, article_id: int) -> int:
-    """Count one view of the article; return its exact total including this view."""
-    if not views_buffered():
-        table = connection.ops.quote_name(Article._meta.db_table)
-        with connection.cursor() as cursor:
+    """Count one view of the article; return its exact total including this view.
+
+    The increment and the read are one transaction: once the page shows a number, that
+    view is committed, and any later page (which reads after this commit) shows at least
+    as much. A deleted article counts nothing.
+    """
+    tally = connection.ops.quote_name(ArticleViewTally._meta.db_table)
+    shard = secrets.randbelow(VIEW_SHARDS)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s "  # noqa: S608
-                "RETURNING view_count",
-                [article_id],
+                f"INSERT INTO {tally} (article_id, shard, views) VALUES (%s, %s, 1) "  # noqa: S608
+                f"ON CONFLICT (article_id, shard) DO UPDATE SET views = {tally}.views + 1",
+                [article_id, shard],
             )
+            cursor.execute(_total_sql(), [article_id])
             row = cursor.fetchone()
-        return int(row[0]) if row else 0
-    total = _buffered_total(article_id, add=1)
-    if cache.add(_FLUSH_SOON, 1, timeout=FLUSH_INTERVAL_SECONDS):
-        view_counts_flush()
-    return total
-
-
-def article_view_total(*, article_id: int) -> int:
-    """The exact total without counting a view (crawlers, previews)."""
-    if not views_buffered():
-        return _db_count(article_id)
-    return _buffered_total(article_id, add=0)
-
-
-def _apply_batch(*, token: str, counts: dict[int, int]) -> int:
-    """Add a batch to the database once; a token already recorded changes nothing."""
-    total = sum(counts.values())
-    try:
-        with transaction.atomic():
-            if ViewFlush.objects.filter(token=token).exists():
-                return 0
-            ViewFlush.objects.create(token=token, views=total)
-            ids = sorted(counts)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                Article.objects.filter(pk__in=chunk).update(
-                    view_count=F("view_count")
-                    + Case(*[When(pk=pk, then=Value(counts[pk])) for pk in chunk], default=0)
-                )
-    except IntegrityError:  # another flusher recorded the same token first
+    except IntegrityError:  # the article was deleted (the foreign key is checked at commit)
         return 0
-    return total
-
-
-def view_counts_flush() -> int:
-    """Move buffered views into the database; returns how many views were applied."""
-    if not views_buffered():
-        return 0
-    if not cache.add(_FLUSH_LOCK, 1, timeout=60):
-        return 0
-    applied = 0
-    try:
-        redis = _redis()
-        buffer, inflight = _keys()
-        for _round in range(2):  # first finish a batch left in flight, then seal a new one
-            sealed = redis.eval(
-                _SEAL_BATCH, 2, buffer, inflight, _TOKEN_FIELD, secrets.token_hex(16)
-            )
-            if sealed == 0:
-                break
-            raw = redis.hgetall(inflight)
-            token = (raw.pop(_TOKEN_FIELD.encode(), b"") or b"").decode() or secrets.token_hex(16)
-            counts = {int(k): int(v) for k, v in raw.items() if int(v)}
-            applied += _apply_batch(token=token, counts=counts)
-            redis.delete(inflight)
-            if sealed == 1:
-                break
-        ViewFlush.objects.filter(applied_at__lt=timezone.now() - timedelta(days=7)).delete()
-    finally:
-        cache.delete(_FLUSH_LOCK)
-    return applied
+    return int(row[0]) if row else 0
 
 
 # --- Materials ----------------------------------------------------------------------------

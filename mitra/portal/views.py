@@ -153,7 +153,10 @@ def _article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     if item is None:
         raise Http404
     html = _render_article(request, item, preview=True)
-    html = personalise(request, html.replace(VIEWS_TOKEN, intcomma(item.view_count)))
+    html = personalise(
+        request,
+        html.replace(VIEWS_TOKEN, intcomma(services.article_view_total(article_id=item.pk))),
+    )
     response = HttpResponse(html)
     add_never_cache_headers(response)
     return response

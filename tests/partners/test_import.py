@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 
 import pytest
+from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -304,3 +306,56 @@ def test_an_oversized_sheet_is_refused_with_its_size_and_the_limit(
     assert response.status_code == 200
     assert "Berkas terlalu besar (" in html and "Batasnya 100" in html
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_of_one_sheet_confirmed_at_once_write_each_partner_once(
+    staff_member, categories, segments
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (SQLite writers queue anyway)")
+    rows = [_row(n) for n in range(1, 151)]
+    batches = [
+        partner_import_preview(membership=staff_member, rows=rows, filename="mitra.csv")
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def confirm(batch_id: int) -> None:
+        try:
+            barrier.wait()
+            results.append(partner_import_confirm(membership=staff_member, batch_id=batch_id))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(b.pk,)) for b in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert sorted((r["new"], r["unchanged"]) for r in results) == [(0, 150), (150, 0)]
+    assert Partner.objects.filter(office=staff_member.office).count() == 150
+
+
+def test_a_clash_with_a_partner_saved_meanwhile_is_a_message_not_a_500(
+    client, staff_member, categories, segments, monkeypatch
+):
+    client.force_login(staff_member.user)
+    _upload(client, sheet_csv([_row(1)]))
+    batch = ImportBatch.objects.get()
+
+    def clash(*args: object, **kwargs: object) -> None:
+        PartnerFactory(office=staff_member.office, code="MITRA-X")  # written, then undone
+        raise IntegrityError('duplicate key value violates unique constraint "partner_code"')
+
+    monkeypatch.setattr(Partner.objects, "bulk_create", clash)
+    response = client.post(reverse("partners:import_confirm", args=[batch.pk]), follow=True)
+    assert response.status_code == 200
+    assert "diubah orang lain pada saat yang sama" in response.content.decode()
+    assert not Partner.objects.exists()  # nothing half written
+    assert ImportBatch.objects.get().status == "preview"  # can be confirmed again
