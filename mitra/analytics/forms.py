@@ -123,6 +123,12 @@ class ResultsImportForm(forms.Form):
     contest_kind = forms.ChoiceField(
         label=_("Jenis pemilihan"), choices=[("", "—"), *ElectionKind.choices], required=False
     )
+    voting_day = forms.DateField(
+        label=_("Hari pemungutan suara"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Perlu untuk pembanding plasebo pada tahun yang sama dengan program."),
+    )
     file = forms.FileField(label=_("Berkas XLSX atau CSV"))
 
     def __init__(self, *args: Any, office_id: int, **kwargs: Any) -> None:

@@ -41,6 +41,7 @@ class ElectionResult(OfficeScoped):
 
     name = models.CharField(_("pemilihan"), max_length=80, help_text=_("mis. Pilwalkot 2018"))
     year = models.PositiveSmallIntegerField(_("tahun"))
+    voting_day = models.DateField(_("hari pemungutan suara"), null=True, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=ElectionKind.choices)
     election = models.OneToOneField(
         "elections.Election",
@@ -140,6 +141,7 @@ class FiguresImport(OfficeScoped):
     label = models.CharField(max_length=80, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     contest_kind = models.CharField(max_length=20, blank=True)  # results: ElectionKind
+    voting_day = models.DateField(null=True, blank=True)  # results: when known
     filename = models.CharField(max_length=200)
     rows = models.JSONField(default=list)  # validated rows, ready to write
     errors = models.JSONField(default=list)  # [{"row": n, "message": "..."}]

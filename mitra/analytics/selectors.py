@@ -242,6 +242,21 @@ def baseline_result(*, office: Office) -> ElectionResult | None:
     return same_kind or earlier.order_by("-year", "name").first()
 
 
+def programme_turnout(*, programme: Programme) -> float | None:
+    """Turnout (percent, 2 decimals) of the first of the programme's elections whose
+    official results are imported; None before that."""
+    result = (
+        ElectionResult.objects.filter(election__programme=programme)
+        .order_by("election__voting_day", "election__name")
+        .annotate(registered=Sum("stations__registered"), voted=Sum("stations__voted"))
+        .values("registered", "voted")
+        .first()
+    )
+    if not result or not result["registered"]:
+        return None
+    return round(100 * result["voted"] / result["registered"], 2)
+
+
 def past_turnout(*, office: Office, level: str) -> TurnoutBase | None:
     """The baseline election's turnout per area and for the whole office area."""
     base = baseline_result(office=office)
@@ -384,7 +399,7 @@ def area_activities(
 class TargetRow:
     target: Target
     label: str
-    actual: int | None  # None: not measurable yet (turnout before the count)
+    actual: int | float | None  # None: not measurable yet (turnout before the results)
     value: int
     pace: scoring.Pace | None
     unit: str = ""
@@ -462,7 +477,8 @@ def target_rows(
         value = target.value
         unit = ""
         if target.metric == TargetMetric.TURNOUT:
-            actual, unit = None, "%"
+            # Measured after voting day, from the official results (None until imported).
+            actual, unit = programme_turnout(programme=programme), "%"
         elif target.metric == TargetMetric.ACTIVITIES_PER_KELURAHAN:
             # Progress: kelurahan that have at least `value` activities, of all kelurahan.
             per_kel: dict[str, int] = defaultdict(int)
@@ -478,7 +494,7 @@ def target_rows(
             actual, unit = len(ids), npgettext("count", "kegiatan", "kegiatan", value)
         pace = (
             scoring.Pace(actual=actual, target=value, expected=expected, days_left=days_left)
-            if actual is not None
+            if actual is not None and target.metric != TargetMetric.TURNOUT
             else None
         )
         rows.append(

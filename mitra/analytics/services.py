@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -159,6 +160,7 @@ def figures_import_preview(
     label: str = "",
     year: int | None = None,
     contest_kind: str = "",
+    voting_day: datetime.date | None = None,
 ) -> FiguresImport:
     """Read and check a voter-count file (per election) or an official results file (per
     TPS, for one of the office's elections or an earlier one); write nothing yet."""
@@ -171,6 +173,7 @@ def figures_import_preview(
     elif election is not None:  # results of one of the office's own elections
         label = label or election.short_name or election.name
         year, contest_kind = election.voting_day.year, election.kind
+        voting_day = election.voting_day
     elif not label or not year or contest_kind not in ElectionKind.values:
         raise AnalyticsError(
             _("Pilih pemilihan program, atau isi nama, tahun, dan jenis pemilihan sebelumnya."),
@@ -187,6 +190,7 @@ def figures_import_preview(
         label=label,
         year=year,
         contest_kind=contest_kind if kind == ImportKind.RESULTS else "",
+        voting_day=voting_day if kind == ImportKind.RESULTS else None,
         filename=getattr(upload, "name", "")[:200],
         rows=rows,
         errors=errors,
@@ -257,7 +261,12 @@ def _results_write(batch: FiguresImport) -> None:
     result, _created = ElectionResult.objects.update_or_create(
         office_id=office_id,
         **lookup,
-        defaults={"name": batch.label, "year": batch.year or 0, "kind": batch.contest_kind},
+        defaults={
+            "name": batch.label,
+            "year": batch.year or 0,
+            "kind": batch.contest_kind,
+            "voting_day": batch.voting_day,
+        },
     )
     StationResult.objects.filter(result=result).delete()
     StationResult.objects.bulk_create(

@@ -392,6 +392,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
                 label=c.get("label") or "",
                 year=c.get("year"),
                 contest_kind=c.get("contest_kind") or "",
+                voting_day=c.get("voting_day"),
             )
         except DomainError as exc:
             form.add_error("file", exc.message)

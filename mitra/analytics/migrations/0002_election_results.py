@@ -19,6 +19,11 @@ class Migration(migrations.Migration):
             name='contest_kind',
             field=models.CharField(blank=True, max_length=20),
         ),
+        migrations.AddField(
+            model_name='figuresimport',
+            name='voting_day',
+            field=models.DateField(blank=True, null=True),
+        ),
         migrations.AlterField(
             model_name='figuresimport',
             name='kind',
@@ -30,6 +35,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='mis. Pilwalkot 2018', max_length=80, verbose_name='pemilihan')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
+                ('voting_day', models.DateField(blank=True, null=True, verbose_name='hari pemungutan suara')),
                 ('kind', models.CharField(choices=[('presiden', 'Pemilihan Presiden'), ('legislatif', 'Pemilihan Legislatif'), ('gubernur', 'Pemilihan Gubernur'), ('walikota', 'Pemilihan Wali Kota'), ('bupati', 'Pemilihan Bupati')], max_length=20, verbose_name='jenis')),
                 ('election', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='result', to='elections.election', verbose_name='pemilihan program')),
                 ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office', verbose_name='kantor')),
