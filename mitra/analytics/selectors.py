@@ -47,7 +47,7 @@ from mitra.offices.models import Office
 from mitra.partners.models import Deliverable, DeliverableMetric, Partner, PartnerStatus
 from mitra.regions.models import Region, RegionLevel
 
-from . import scoring
+from . import priority, scoring
 from .charts import format_number
 from .models import ElectionResult, StationResult, Target, TargetMetric, VoterCount
 
@@ -473,7 +473,7 @@ def target_rows(
     rows = []
     for target in targets:
         ids = facts.matching(segment_id=target.segment_id, theme_id=target.theme_id)
-        actual: int | None
+        actual: int | float | None
         value = target.value
         unit = ""
         if target.metric == TargetMetric.TURNOUT:
@@ -1211,10 +1211,12 @@ def gaps(
     ):
         reach[(r[area_key], r["segment_id"])] = (r["n"], r["reach"])
     names = {r.code: r.name for r in office_areas(office=office, level=level)}
+    # A staggered-priority design keeps its late kelurahan out until its date (priority.py).
+    later = priority.held_back(programme_id=programme.pk, day=as_of)
     result = []
     for segment in segments:
         for code, base in voters.items():
-            if code not in names:
+            if code not in names or code in later:
                 continue
             n, reached = reach.get((code, segment.pk), (0, 0))
             segment_voters = base.for_segment(segment.code)
@@ -1437,12 +1439,12 @@ def results_summary(*, office: Office) -> list[dict[str, Any]]:
     rows = (
         ElectionResult.objects.filter(office=office)
         .annotate(
-            stations=Count("stations"),
+            tps_count=Count("stations"),
             kelurahan=Count("stations__region", distinct=True),
             registered=Sum("stations__registered"),
             voted=Sum("stations__voted"),
         )
-        .values("pk", "name", "year", "stations", "kelurahan", "registered", "voted")
+        .values("pk", "name", "year", "tps_count", "kelurahan", "registered", "voted")
         .order_by("-year", "name")
     )
     return [dict(r) for r in rows]

@@ -49,5 +49,16 @@ def turnout(
         "kecamatan_clusters": e.clusters if e else 0,
         "unmatched_voters": found.unmatched_voters,
         "model": selectors.model_rows(found),
+        "experiment": (
+            {
+                "early": found.experiment.early,
+                "late": found.experiment.late,
+                "difference": round(found.experiment.difference, 4),
+                "p_value": round(found.experiment.p_value, 4),
+                "seed": found.experiment.plan.seed,
+            }
+            if found.experiment
+            else None
+        ),
         "kelurahan": selectors.kelurahan_rows(found),
     }

@@ -88,7 +88,7 @@ def _stations(
 ) -> list[StationResult]:
     """Each kelurahan's figures spread over its TPS (numbered from 1), sums kept exact."""
     per_kelurahan = [max(1, n) for n in _split(tps_total, [float(r) for r in registered])]
-    rows = []
+    rows: list[StationResult] = []
     for code, reg, vote, n in zip(codes, registered, voted, per_kelurahan, strict=True):
         regs = _split(reg, [rng.uniform(0.85, 1.15) for _ in range(n)])
         votes = _split(vote, [r * rng.uniform(0.95, 1.05) for r in regs])

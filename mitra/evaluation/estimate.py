@@ -12,7 +12,6 @@ same as "extra voters per person reached" (so extra voters = coefficient × peop
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -231,21 +230,22 @@ def permutation_p_value(
     whose difference is at least as large in absolute value."""
     values = np.asarray(outcome, dtype=float)
     flags = np.asarray(assigned, dtype=bool)
+    early = int(flags.sum())
 
-    def difference(f: np.ndarray) -> float:
-        return float(values[f].mean() - values[~f].mean())
+    def differences(f: np.ndarray) -> np.ndarray:  # one row per assignment
+        in_early = (f * values).sum(axis=-1) / early
+        in_late = ((~f) * values).sum(axis=-1) / (len(values) - early)
+        return np.asarray(in_early - in_late)
 
-    observed = difference(flags)
-    rng = random.Random(seed)
-    by_block: dict[str, list[int]] = {}
+    observed = float(differences(flags))
+    rng = np.random.default_rng(seed)
+    redraws = np.zeros((draws, len(values)), dtype=bool)
+    members_of: dict[str, list[int]] = {}
     for index, block in enumerate(blocks):
-        by_block.setdefault(block, []).append(index)
-    extreme = 0
-    for _ in range(draws):
-        redraw = np.zeros_like(flags)
-        for members in by_block.values():
-            early = int(flags[members].sum())
-            redraw[rng.sample(members, early)] = True
-        if abs(difference(redraw)) >= abs(observed) - 1e-12:
-            extreme += 1
+        members_of.setdefault(block, []).append(index)
+    for members in members_of.values():
+        chosen = int(flags[members].sum())  # the same number early in the block, re-drawn
+        order = rng.random((draws, len(members))).argsort(axis=1)[:, :chosen]
+        redraws[np.arange(draws)[:, None], np.asarray(members)[order]] = True
+    extreme = int((np.abs(differences(redraws)) >= abs(observed) - 1e-12).sum())
     return observed, (extreme + 1) / (draws + 1)

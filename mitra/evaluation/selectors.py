@@ -27,6 +27,7 @@ from mitra.offices.models import Office
 from mitra.regions.models import Region, RegionLevel
 
 from . import estimate as stats
+from .models import StaggeredPlan
 from .verdict import verdict_text
 
 
@@ -87,6 +88,7 @@ class Evaluation:
     unmatched_voters: int = 0  # registered voters of kelurahan left out of the model
     threshold: int = 0
     verdict: str = ""
+    experiment: Experiment | None = None
 
     @property
     def registered(self) -> int:
@@ -289,6 +291,7 @@ def evaluation(
         threshold=threshold,
     )
     _estimate(found, placebo)
+    found.experiment = experiment(found)
     return found
 
 
@@ -496,3 +499,143 @@ def model_rows(found: Evaluation) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+# --- The staggered-priority design --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The experimental comparison of a staggered design, by assignment (intention to treat)."""
+
+    plan: StaggeredPlan
+    early: int
+    late: int
+    difference: float  # mean turnout change, early − late, points (kelurahan, unweighted)
+    p_value: float  # randomisation inference, re-drawn within kecamatan
+    reach_early: float | None  # reach per 1,000 voters, early group
+    reach_late: float | None
+
+
+def experiment(found: Evaluation) -> Experiment | None:
+    plan = StaggeredPlan.objects.filter(programme=found.programme).first()
+    if plan is None or found.result is None:
+        return None
+    groups = dict(plan.assignments.values_list("region_id", "late"))
+    blocks = dict(plan.assignments.values_list("region_id", "block"))
+    areas = [a for a in found.kelurahan if a.code in groups and a.change is not None]
+    early = [a for a in areas if not groups[a.code]]
+    late = [a for a in areas if groups[a.code]]
+    if len(early) < 2 or len(late) < 2:
+        return None
+    difference, p_value = stats.permutation_p_value(
+        outcome=[a.change or 0.0 for a in areas],
+        assigned=[not groups[a.code] for a in areas],
+        blocks=[blocks[a.code] for a in areas],
+        seed=plan.seed,
+    )
+
+    def per_1000(group: list[AreaTurnout]) -> float | None:
+        voters = sum(a.registered for a in group)
+        return 1000 * sum(a.reach for a in group) / voters if voters else None
+
+    return Experiment(
+        plan=plan,
+        early=len(early),
+        late=len(late),
+        difference=difference,
+        p_value=p_value,
+        reach_early=per_1000(early),
+        reach_late=per_1000(late),
+    )
+
+
+def eligible_kelurahan(*, office: Office, programme: Programme, count: int) -> list[str]:
+    """The `count` kelurahan with the largest gaps today (their best segment's score)."""
+    from mitra.analytics.selectors import DashboardFilters, gaps
+
+    ranked = gaps(
+        office=office,
+        programme=programme,
+        filters=DashboardFilters(level="kelurahan"),
+        limit=None,
+        partners_per_gap=0,
+    )
+    return list(dict.fromkeys(g.area_code for g in ranked))[:count]
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    eligible: list[str]
+    early: int
+    late: int
+    voters_early: int
+    people: int  # people the early group's outreach would reach
+    share: float  # percent of the early group's voters reached
+    detectable: float | None  # smallest per-person effect detectable (votes per person)
+    residual_sd: float
+
+
+def plan_preview(
+    *,
+    office: Office,
+    programme: Programme,
+    eligible: list[str],
+    late_share: int,
+    people: int,
+    residual_sd: float | None = None,
+) -> PlanPreview:
+    """What a design would detect, before anyone commits to it: two groups of kelurahan
+    compared on their turnout change, `people` reached in the early group before the late
+    group starts (the residual spread from the last evaluation, else 2 points)."""
+    from mitra.analytics.models import VoterCount
+
+    voters = dict(
+        VoterCount.objects.filter(
+            office=office, election__programme=programme, region_id__in=eligible
+        )
+        .order_by("region_id", "election__voting_day")
+        .values_list("region_id", "voters_total")
+    )
+    n = len(eligible)
+    late = round(late_share / 100 * n)
+    early = n - late
+    mean_voters = sum(voters.values()) / len(voters) if voters else 0
+    voters_early = round(mean_voters * early)
+    share = 100 * people / voters_early if voters_early else 0.0
+    sd = residual_sd if residual_sd is not None else 2.0
+    detectable = None
+    if early >= 2 and late >= 2 and share > 0:
+        need = stats.reach_needed(
+            residual_sd=sd, voters_per_kelurahan=mean_voters, kelurahan=early, comparison=late
+        )
+        detectable = need.share * stats.LITERATURE_EFFECT / share  # votes per person reached
+    return PlanPreview(
+        eligible=eligible,
+        early=early,
+        late=late,
+        voters_early=voters_early,
+        people=people,
+        share=share,
+        detectable=detectable,
+        residual_sd=sd,
+    )
+
+
+@dataclass(frozen=True)
+class DrawnPlan:
+    plan: StaggeredPlan
+    early: list[str]  # kelurahan names
+    late: list[str]
+
+
+def staggered_plan(*, programme: Programme) -> DrawnPlan | None:
+    plan = StaggeredPlan.objects.filter(programme=programme).first()
+    if plan is None:
+        return None
+    rows = plan.assignments.select_related("region").order_by("block", "region_id")
+    return DrawnPlan(
+        plan=plan,
+        early=[r.region.name for r in rows if not r.late],
+        late=[r.region.name for r in rows if r.late],
+    )

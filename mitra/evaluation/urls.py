@@ -7,4 +7,5 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.turnout, name="turnout"),
     path("publik/", views.public_turnout, name="public"),
+    path("rancangan/", views.plan, name="plan"),
 ]

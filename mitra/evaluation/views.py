@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.analytics import charts
 from mitra.analytics.selectors import office_areas
-from mitra.core.errors import PermissionDeniedError
+from mitra.core.errors import DomainError, PermissionDeniedError
+from mitra.elections.selectors import current_programme
 from mitra.offices.selectors import public_office
 
-from . import exports, selectors
+from . import exports, selectors, services
+from .forms import PlanForm
 from .verdict import signed
 
 
@@ -112,3 +115,49 @@ def public_turnout(request: HttpRequest) -> HttpResponse:
     if found is None:
         raise Http404
     return render(request, "evaluation/turnout.html", _context(found, public=True))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest) -> HttpResponse:
+    """Plan the staggered design: what it would detect, then the recorded draw."""
+    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    programme = current_programme(office=membership.office)
+    if programme is None:
+        raise Http404
+    drawn = selectors.staggered_plan(programme=programme)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PlanForm(data, voting_day=programme.voting_day)
+    preview = None
+    if drawn is None and form.is_bound and form.is_valid():
+        c = form.cleaned_data
+        eligible = selectors.eligible_kelurahan(
+            office=membership.office, programme=programme, count=c["eligible"]
+        )
+        preview = selectors.plan_preview(
+            office=membership.office,
+            programme=programme,
+            eligible=eligible,
+            late_share=c["late_share"],
+            people=c["people"],
+        )
+        if request.method == "POST":
+            try:
+                services.staggered_plan_draw(
+                    membership=membership,
+                    programme=programme,
+                    eligible=eligible,
+                    late_share=c["late_share"],
+                    late_from=c["late_from"],
+                    seed=c.get("seed"),
+                )
+            except DomainError as exc:
+                form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Undian tersimpan beserta benih acaknya."))
+                return redirect("evaluation:plan")
+    return render(
+        request,
+        "evaluation/plan.html",
+        {"form": form, "preview": preview, "drawn": drawn, "programme": programme},
+    )
