@@ -170,3 +170,70 @@ def build(ctx: DemoContext) -> None:
     )
     StationResult.objects.bulk_create(rows, batch_size=5000)
     ctx.say(f"  official results: {len(rows):,} TPS rows in {len(BASELINES) + 1} elections")
+
+
+NATIONAL_BATCH = 5000
+
+
+def build_national(ctx: DemoContext) -> None:
+    """For each national office: its first election's results and a 2018 baseline, one
+    synthetic row per kelurahan (TPS "1"), so one office's evaluation can be timed at
+    national scale. Offices that already have results are skipped."""
+    from mitra.elections.models import Election
+
+    offices = ctx.objects.get("national_offices") or []
+    done = set(
+        ElectionResult.objects.filter(office__in=offices).values_list("office_id", flat=True)
+    )
+    todo = [o for o in offices if o.pk not in done]
+    if not todo:
+        ctx.say("  national results already there (or no national offices)")
+        return
+    rng = random.Random(ctx.rng.random())
+    first_election: dict[int, Election] = {}
+    for election in Election.objects.filter(office__in=todo).order_by("voting_day", "pk"):
+        first_election.setdefault(election.office_id, election)
+    counts: dict[int, list[tuple[str, int]]] = {}
+    for office_id, code, total in (
+        VoterCount.objects.filter(election__in=first_election.values())
+        .order_by("region_id")
+        .values_list("office_id", "region_id", "voters_total")
+    ):
+        counts.setdefault(office_id, []).append((code, total))
+    rows: list[StationResult] = []
+    for office in todo:
+        election = first_election.get(office.pk)
+        if election is None or office.pk not in counts:
+            continue
+        baseline = ElectionResult.objects.create(
+            office=office, name="Pilkada 2018", year=2018, kind=election.kind
+        )
+        outcome = ElectionResult.objects.create(
+            office=office,
+            name=election.short_name or election.name,
+            year=election.voting_day.year,
+            voting_day=election.voting_day,
+            kind=election.kind,
+            election=election,
+        )
+        for code, total in counts[office.pk]:
+            lasting = rng.uniform(-0.06, 0.06)
+            for result, rate in ((baseline, 0.74), (outcome, 0.68)):
+                registered = round(total * (0.93 if result is baseline else 1.0))
+                voted = min(registered, round(registered * (rate + lasting + rng.gauss(0, 0.015))))
+                rows.append(
+                    StationResult(
+                        office_id=office.pk,
+                        result=result,
+                        region_id=code,
+                        tps="1",
+                        dpt=registered,
+                        registered=registered,
+                        voted=voted,
+                    )
+                )
+        if len(rows) >= NATIONAL_BATCH:
+            StationResult.objects.bulk_create(rows, batch_size=NATIONAL_BATCH)
+            rows = []
+    StationResult.objects.bulk_create(rows, batch_size=NATIONAL_BATCH)
+    ctx.say(f"  national results for {len(todo)} offices")
