@@ -76,6 +76,14 @@ class Estimate:
         return "indistinguishable" if self.adjusted.spans_zero else "distinguishable"
 
 
+def preload() -> None:
+    """Import the statistics libraries now: they take seconds to load (scipy builds its
+    docs at import), which a server should spend when a worker starts, not inside the
+    first request of the evaluation page (see config/wsgi.py)."""
+    import scipy.stats  # noqa: F401
+    import statsmodels.regression.linear_model  # noqa: F401
+
+
 def _t(df: int, q: float) -> float:
     from scipy import stats
 
@@ -91,14 +99,14 @@ def _fit(
     *,
     fixed_effects: bool,
 ) -> tuple[Coefficient, float, int]:
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import WLS
 
     levels, groups = np.unique(np.asarray(clusters), return_inverse=True)
     columns = [np.ones_like(y), exposure, *covariates]
     if fixed_effects:  # one indicator per kecamatan but the first
         columns.append(np.eye(len(levels))[groups][:, 1:])
     design = np.column_stack(columns)
-    fitted = sm.WLS(y, design, weights=weights).fit(
+    fitted = WLS(y, design, weights=weights).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
     )
     low, high = fitted.conf_int(alpha=1 - LEVEL)[1]
