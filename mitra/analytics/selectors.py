@@ -493,7 +493,7 @@ def target_rows(
         else:
             actual, unit = len(ids), npgettext("count", "kegiatan", "kegiatan", value)
         pace = (
-            scoring.Pace(actual=actual, target=value, expected=expected, days_left=days_left)
+            scoring.Pace(actual=int(actual), target=value, expected=expected, days_left=days_left)
             if actual is not None and target.metric != TargetMetric.TURNOUT
             else None
         )

@@ -191,8 +191,8 @@ def build_national(ctx: DemoContext) -> None:
         return
     rng = random.Random(ctx.rng.random())
     first_election: dict[int, Election] = {}
-    for election in Election.objects.filter(office__in=todo).order_by("voting_day", "pk"):
-        first_election.setdefault(election.office_id, election)
+    for candidate in Election.objects.filter(office__in=todo).order_by("voting_day", "pk"):
+        first_election.setdefault(candidate.office_id, candidate)
     counts: dict[int, list[tuple[str, int]]] = {}
     for office_id, code, total in (
         VoterCount.objects.filter(election__in=first_election.values())
