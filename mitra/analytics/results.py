@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mitra.regions.models import Region
+from .rows import AreaLookup, missing_columns, number
 
 RESULT_COLUMNS = [
     "kode",
@@ -35,41 +35,18 @@ def _normal_tps(raw: str) -> str:
 
 
 def check_result_rows(
-    *,
-    table: list[dict[str, str]],
-    by_code: dict[str, Region],
-    by_name: dict[tuple[str, str], Region],
-    norm: Any,
-    number: Any,
+    *, table: list[dict[str, str]], areas: AreaLookup
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Validate every TPS row; returns (rows ready to write, errors as {row, message}).
-
-    `by_code`/`by_name`/`norm`/`number`: the kelurahan lookup and the number reader the
-    voter-count import uses, so both imports read areas and figures the same way.
-    """
-    columns = set().union(*(r.keys() for r in table)) if table else set()
-    missing = [c for c in ("tps", "dpt", "pengguna_hak_pilih") if c not in columns]
-    if "kode" not in columns and not {"kecamatan", "kelurahan"} <= columns:
-        missing.append("kode / kecamatan+kelurahan")
+    """Validate every TPS row; returns (rows ready to write, errors as {row, message})."""
+    missing = missing_columns(table, ["tps", "dpt", "pengguna_hak_pilih"])
     if missing:
-        return [], [
-            {
-                "row": 1,
-                "message": _("Kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)},
-            }
-        ]
+        return [], missing
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], str] = {}
     for raw in table:
         problems: list[str] = []
-        code = (raw.get("kode") or "").strip()
-        region = by_code.get(code) if code else None
-        if region is None and not code:
-            region = by_name.get((norm(raw.get("kecamatan", "")), norm(raw.get("kelurahan", ""))))
-        if region is None:
-            label = code or f"{raw.get('kecamatan', '')} / {raw.get('kelurahan', '')}"
-            problems.append(_("wilayah tidak dikenal: %(area)s") % {"area": label})
+        region = areas.find(raw, problems)
         tps = _normal_tps(raw.get("tps") or "")
         if not tps:
             problems.append(_("nomor TPS kosong"))

@@ -16,7 +16,6 @@ from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.spreadsheets import read_table
 from mitra.elections.models import Election, ElectionKind, Programme, Segment, Theme
-from mitra.regions.models import Region, RegionLevel
 
 from .models import (
     ElectionResult,
@@ -28,6 +27,7 @@ from .models import (
     VoterCount,
 )
 from .results import check_result_rows
+from .rows import AreaLookup, missing_columns, number
 
 
 class AnalyticsError(DomainError):
@@ -47,87 +47,32 @@ VOTER_COLUMNS = [
 VOTER_EXAMPLE = ["32.73.01.1004", "Sukasari", "Sarijadi", 18800, 9300, 9500, 1300, 36]
 
 
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("kelurahan", "").replace("kecamatan", "").split())
-
-
-def _kelurahan_lookup(
-    office_region: str,
-) -> tuple[dict[str, Region], dict[tuple[str, str], Region]]:
-    by_code: dict[str, Region] = {}
-    by_name: dict[tuple[str, str], Region] = {}
-    for region in (
-        Region.objects.within(office_region)
-        .filter(level=RegionLevel.KELURAHAN)
-        .select_related("parent")
-    ):
-        by_code[region.code] = region
-        by_name[(_norm(region.parent.name if region.parent else ""), _norm(region.name))] = region
-    return by_code, by_name
-
-
-def _number(raw: dict[str, str], column: str, errors: list[str], *, required: bool) -> int | None:
-    text = (raw.get(column) or "").replace(".", "").replace(",", "").replace(" ", "")
-    if not text:
-        if required:
-            errors.append(_("kolom %(col)s kosong") % {"col": column})
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        errors.append(
-            _("%(col)s bukan bilangan bulat: %(value)s") % {"col": column, "value": raw.get(column)}
-        )
-        return None
-    if value < 0:
-        errors.append(_("%(col)s tidak boleh negatif") % {"col": column})
-        return None
-    return value
-
-
 def check_rows(
     *, kind: str, office_region: str, table: list[dict[str, str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Validate every row; returns (rows ready to write, errors as {row, message})."""
-    by_code, by_name = _kelurahan_lookup(office_region)
+    areas = AreaLookup(office_region)
     if kind == ImportKind.RESULTS:
-        return check_result_rows(
-            table=table, by_code=by_code, by_name=by_name, norm=_norm, number=_number
-        )
-    columns = set().union(*(r.keys() for r in table)) if table else set()
-    errors: list[dict[str, Any]] = []
-    needed = ["jumlah_pemilih", "laki_laki", "perempuan"]
-    missing = [c for c in needed if c not in columns]
-    if "kode" not in columns and not {"kecamatan", "kelurahan"} <= columns:
-        missing.append("kode / kecamatan+kelurahan")
+        return check_result_rows(table=table, areas=areas)
+    missing = missing_columns(table, ["jumlah_pemilih", "laki_laki", "perempuan"])
     if missing:
-        return [], [
-            {
-                "row": 1,
-                "message": _("Kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)},
-            }
-        ]
+        return [], missing
+    errors: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for raw in table:
         problems: list[str] = []
-        code = (raw.get("kode") or "").strip()
-        region = by_code.get(code) if code else None
-        if region is None and not code:
-            region = by_name.get((_norm(raw.get("kecamatan", "")), _norm(raw.get("kelurahan", ""))))
-        if region is None:
-            label = code or f"{raw.get('kecamatan', '')} / {raw.get('kelurahan', '')}"
-            problems.append(_("wilayah tidak dikenal: %(area)s") % {"area": label})
-        elif region.code in seen:
+        region = areas.find(raw, problems)
+        if region is not None and region.code in seen:
             problems.append(
                 _("kelurahan %(name)s sudah ada di baris %(row)s (duplikat)")
                 % {"name": region.name, "row": seen[region.code]}
             )
-        total = _number(raw, "jumlah_pemilih", problems, required=True)
-        men = _number(raw, "laki_laki", problems, required=True)
-        women = _number(raw, "perempuan", problems, required=True)
-        first = _number(raw, "pemilih_pemula", problems, required=False)
-        tps = _number(raw, "jumlah_tps", problems, required=False)
+        total = number(raw, "jumlah_pemilih", problems, required=True)
+        men = number(raw, "laki_laki", problems, required=True)
+        women = number(raw, "perempuan", problems, required=True)
+        first = number(raw, "pemilih_pemula", problems, required=False)
+        tps = number(raw, "jumlah_tps", problems, required=False)
         if None not in (total, men, women) and men + women != total:  # type: ignore[operator]
             problems.append(
                 _("laki-laki + perempuan (%(sum)s) tidak sama dengan jumlah pemilih (%(total)s)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from mitra.analytics.demo import _split
 from mitra.analytics.models import ElectionResult, StationResult, VoterCount
 from mitra.demo.context import DemoContext
 from mitra.elections.models import ElectionKind
@@ -51,15 +52,6 @@ BASELINES = [
     ),
 ]
 OUTCOME_TURNOUT = 0.6478
-
-
-def _split(total: int, weights: list[float]) -> list[int]:
-    """`total` in proportion to `weights`, the integer parts adding up exactly."""
-    scale = sum(weights)
-    parts = [int(total * w / scale) for w in weights]
-    for i in range(total - sum(parts)):
-        parts[i % len(parts)] += 1
-    return parts
 
 
 def _voted(registered: list[int], rates: list[float], turnout: float) -> list[int]:

@@ -120,15 +120,20 @@ def _fit(
     return coefficient, math.sqrt(float(fitted.scale)), len(levels) - 1
 
 
+def _estimable(units: Sequence[Unit]) -> bool:
+    """Enough kelurahan and kecamatan, and exposure that differs between them."""
+    if len(units) < MIN_UNITS or len({u.cluster for u in units}) < MIN_CLUSTERS:
+        return False
+    return max(u.exposure for u in units) > min(u.exposure for u in units)
+
+
 def _placebo(units: Sequence[Unit]) -> Coefficient | None:
     """The same model with an outcome the programme cannot have caused: the turnout of the
     later of two earlier elections, given the earlier one and the baseline."""
+    if not _estimable(units):
+        return None
     clusters = [u.cluster for u in units]
-    if len(units) < MIN_UNITS or len(set(clusters)) < MIN_CLUSTERS:
-        return None
     exposure = np.array([u.exposure for u in units], dtype=float)
-    if float(np.ptp(exposure)) == 0.0:
-        return None
     registered = np.array([u.registered for u in units], dtype=float)
     coefficient, _sd, _df = _fit(
         100 * np.array([u.placebo_after for u in units], dtype=float),
@@ -148,12 +153,10 @@ def estimate(units: Sequence[Unit]) -> Estimate | None:
     """The adjusted estimate, the naive one beside it, the placebo and the MDE; None when
     the data cannot carry a regression (too few kelurahan or kecamatan, no variation in
     exposure)."""
+    if not _estimable(units):
+        return None
     clusters = [u.cluster for u in units]
-    if len(units) < MIN_UNITS or len(set(clusters)) < MIN_CLUSTERS:
-        return None
     exposure = np.array([u.exposure for u in units], dtype=float)
-    if float(np.ptp(exposure)) == 0.0:
-        return None
     registered = np.array([u.registered for u in units], dtype=float)
     weights = registered / registered.mean()  # mean weight 1: the scale is per average kelurahan
     outcome = 100 * np.array([u.outcome for u in units])

@@ -374,15 +374,11 @@ def _estimate(found: Evaluation, placebo: tuple[ElectionResult, ElectionResult] 
 # --- Entry points -------------------------------------------------------------------------
 
 
-def turnout_evaluation(
-    *,
-    membership: Membership | None,
-    election_id: int | None = None,
-    baseline_id: int | None = None,
+def _for_office(
+    *, office: Office, election_id: int | None, baseline_id: int | None, threshold: int
 ) -> Evaluation | None:
-    """The office's evaluation for staff and observers (None: no programme or election)."""
-    membership = require_dashboard(membership)
-    office = membership.office
+    """The evaluation of the chosen election of the office's current programme (else of the
+    first one with results); None when there is no programme or election."""
     programme = current_programme(office=office)
     if programme is None:
         return None
@@ -398,7 +394,23 @@ def turnout_evaluation(
         programme=programme,
         election=election,
         baseline_id=baseline_id,
-        threshold=small_cell_threshold(membership=membership, office=office),
+        threshold=threshold,
+    )
+
+
+def turnout_evaluation(
+    *,
+    membership: Membership | None,
+    election_id: int | None = None,
+    baseline_id: int | None = None,
+) -> Evaluation | None:
+    """The office's evaluation for staff and observers."""
+    membership = require_dashboard(membership)
+    return _for_office(
+        office=membership.office,
+        election_id=election_id,
+        baseline_id=baseline_id,
+        threshold=small_cell_threshold(membership=membership, office=membership.office),
     )
 
 
@@ -406,20 +418,9 @@ def public_evaluation(
     *, office: Office, election_id: int | None = None, baseline_id: int | None = None
 ) -> Evaluation | None:
     """The same figures for the public site; reach counts below the threshold are hidden."""
-    programme = current_programme(office=office)
-    if programme is None:
-        return None
-    election = (
-        Election.objects.filter(programme=programme, pk=election_id).first()
-        if election_id
-        else None
-    ) or _default_election(programme)
-    if election is None:
-        return None
-    return evaluation(
+    return _for_office(
         office=office,
-        programme=programme,
-        election=election,
+        election_id=election_id,
         baseline_id=baseline_id,
         threshold=int(office.small_cell_threshold or 0),
     )
