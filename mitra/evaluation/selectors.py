@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
@@ -144,8 +145,22 @@ def _before(result: ElectionResult, day: datetime.date) -> bool:
     return result.year < day.year
 
 
+def programme_start(programme: Programme) -> datetime.date:
+    """When the programme began: its earliest activity, else 90 days before voting day.
+    Baselines and placebo elections must be held before it, so the programme cannot have
+    touched them."""
+    first = (
+        Activity.objects.filter(programme=programme)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    fallback = programme.voting_day - datetime.timedelta(days=90)
+    return min(timezone.localtime(first).date(), fallback) if first else fallback
+
+
 def _pick(
-    *, office: Office, election: Election, baseline_id: int | None
+    *, office: Office, election: Election, baseline_id: int | None, start: datetime.date
 ) -> tuple[
     ElectionResult | None,
     ElectionResult | None,
@@ -153,11 +168,11 @@ def _pick(
     list[ElectionResult],
 ]:
     """The election's results, the baseline (chosen, else the latest earlier result of the
-    same kind), the placebo pair (the two latest earlier results of one other kind, both
-    before the programme) and the candidates for the baseline."""
+    same kind), the placebo pair (the two latest earlier results of one other kind) and the
+    candidates for the baseline; "earlier" means held before the programme's `start`."""
     results = list(ElectionResult.objects.filter(office=office).order_by("-year", "name"))
     own = next((r for r in results if r.election_id == election.pk), None)
-    earlier = [r for r in results if r.election_id is None and _before(r, election.voting_day)]
+    earlier = [r for r in results if r.election_id is None and _before(r, start)]
     baseline = next((r for r in earlier if r.pk == baseline_id), None) if baseline_id else None
     if baseline is None:
         baseline = next((r for r in earlier if r.kind == election.kind), None)
@@ -235,7 +250,10 @@ def evaluation(
     threshold: int = 0,
 ) -> Evaluation:
     result, baseline, placebo, earlier = _pick(
-        office=office, election=election, baseline_id=baseline_id
+        office=office,
+        election=election,
+        baseline_id=baseline_id,
+        start=programme_start(programme),
     )
     now = _by_kelurahan(result)
     then = _by_kelurahan(baseline)
