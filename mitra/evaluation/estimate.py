@@ -38,6 +38,8 @@ class Unit:
     exposure: float  # percent of registered voters reached (verified, before voting day)
     placebo_before: float | None = None
     placebo_after: float | None = None
+    # Percent of the adjacent kelurahan's voters reached (spillover check), when known.
+    neighbour_exposure: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Estimate:
     mde: float  # minimum detectable effect (80 % power, 5 % two-sided), points per 1 %
     residual_sd: float  # points, for a kelurahan of average size, after the model
     df: int  # degrees of freedom of the t intervals (kecamatan − 1)
+    # Sensitivity: the adjusted model with the neighbours' exposure added (shared audiences).
+    spillover: Coefficient | None = None
 
     @property
     def confounded(self) -> bool:
@@ -176,6 +180,12 @@ def estimate(units: Sequence[Unit]) -> Estimate | None:
     )
     naive, _sd, _df = _fit(outcome - baseline, exposure, [], clusters, weights, fixed_effects=False)
     placebo = _placebo(with_placebo)
+    spillover = None
+    if all(u.neighbour_exposure is not None for u in units):
+        neighbour = np.array([u.neighbour_exposure for u in units], dtype=float)
+        spillover, _sd, _df = _fit(
+            outcome, exposure, [*covariates, neighbour], clusters, weights, fixed_effects=True
+        )
     mde = (_t(df, 1 - (1 - LEVEL) / 2) + _t(df, POWER)) * adjusted.se
     return Estimate(
         units=len(units),
@@ -186,6 +196,7 @@ def estimate(units: Sequence[Unit]) -> Estimate | None:
         mde=mde,
         residual_sd=residual_sd,
         df=df,
+        spillover=spillover,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -28,6 +29,7 @@ from mitra.offices.models import Office
 from mitra.regions.models import Region, RegionLevel
 
 from . import estimate as stats
+from .adjacency import neighbours
 from .models import StaggeredPlan
 from .verdict import verdict_text
 
@@ -353,9 +355,28 @@ def _segments(office: Office, per_segment: dict[str, dict[int, int]]) -> list[tu
     )
 
 
+def _neighbour_exposure(found: Evaluation) -> dict[str, float]:
+    """Percent of the adjacent kelurahan's voters reached, per kelurahan, from the imported
+    boundaries ({} when the office has none; a kelurahan without neighbours gets 0)."""
+    geometries: dict[str, dict[str, Any] | None] = dict(
+        Region.objects.filter(
+            code__in=[a.code for a in found.kelurahan], boundary__isnull=False
+        ).values_list("code", "boundary")
+    )
+    if not geometries:
+        return {}
+    by_code = {a.code: a for a in found.kelurahan}
+    result = {}
+    for code, around in neighbours(geometries).items():
+        voters = sum(by_code[c].registered for c in around)
+        result[code] = 100 * sum(by_code[c].reach for c in around) / voters if voters else 0.0
+    return result
+
+
 def _estimate(found: Evaluation, placebo: tuple[ElectionResult, ElectionResult] | None) -> None:
     before = _by_kelurahan(placebo[0]) if placebo else {}
     after = _by_kelurahan(placebo[1]) if placebo else {}
+    around = _neighbour_exposure(found)
     units = []
     unmatched = 0
     for area in found.kelurahan:
@@ -373,6 +394,7 @@ def _estimate(found: Evaluation, placebo: tuple[ElectionResult, ElectionResult] 
                 exposure=100 * area.reach / area.registered,
                 placebo_before=pb[1] / pb[0] if pb and pb[0] else None,
                 placebo_after=pa[1] / pa[0] if pa and pa[0] else None,
+                neighbour_exposure=around.get(area.code),
             )
         )
     found.unmatched_voters = unmatched
@@ -487,6 +509,7 @@ def model_rows(found: Evaluation) -> list[dict[str, object]]:
         ("adjusted", _("Perkiraan (disesuaikan)"), e.adjusted),
         ("naive", _("Sebelum/sesudah tanpa penyesuaian"), e.naive),
         ("placebo", _("Uji plasebo"), e.placebo),
+        ("spillover", _("Dengan paparan kelurahan tetangga (uji kepekaan)"), e.spillover),
     ):
         if c is not None:
             rows.append(
