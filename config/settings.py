@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mitra.checkin",
     "mitra.portal",
     "mitra.analytics",
+    "mitra.evaluation",
     "mitra.demo",
 ]
 

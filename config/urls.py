@@ -23,6 +23,7 @@ urlpatterns = [
     path("kegiatan/", include("mitra.activities.urls")),
     path("hadir/", include("mitra.checkin.urls")),
     path("analitik/", include("mitra.analytics.urls")),
+    path("evaluasi/", include("mitra.evaluation.urls")),
     path("", include("mitra.portal.urls")),
     path("", include("mitra.core.urls")),
 ]

@@ -163,9 +163,17 @@ def colour_for(value: float | None, breaks: Sequence[float]) -> str:
 
 
 def choropleth(
-    areas: Sequence[MapArea], *, title: str, legend_title: str, ident: str, width: int = 640
+    areas: Sequence[MapArea],
+    *,
+    title: str,
+    legend_title: str,
+    ident: str,
+    width: int = 640,
+    low: float = 0.0,
 ) -> SafeString | None:
-    """The areas coloured by value with a legend; None when no area has a boundary."""
+    """The areas coloured by value with a legend; None when no area has a boundary.
+
+    `low`: where the legend's first class starts (below zero for changes, e.g. of turnout)."""
     shaped = [a for a in areas if a.geometry]
     projection = Projection.fit((a.geometry or {} for a in shaped), width=width, padding=10)
     if projection is None:
@@ -188,7 +196,6 @@ def choropleth(
         f'<text x="10" y="{y + 12}" fill="{INK}" font-weight="600">{escape(legend_title)}</text>'
     )
     offset = len(PALETTE) - len(breaks)
-    low = 0.0
     x = 10
     for i, bound in enumerate(breaks):
         parts.append(

@@ -1,4 +1,7 @@
-"""Demo step: synthetic voter counts per kelurahan (about 1.89 million) and 2018 turnout."""
+"""Demo step: synthetic voter counts per kelurahan (about 1.89 million) and the targets.
+
+Official results per TPS (2018, 2019, 2024) are built by `mitra.evaluation.demo`, after the
+activities, because the 2024 results carry the planted effect of the outreach."""
 
 from __future__ import annotations
 
@@ -6,16 +9,11 @@ from mitra.activities.selectors import programme_approaches
 from mitra.demo.context import DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
 
-from .models import PastTurnout, Target, TargetMetric, VoterCount
+from .models import Target, TargetMetric, VoterCount
 
 DPT_TOTAL = 1_887_881
 MEN_SHARE = 932_468 / 1_887_881
 POLLING_STATIONS = 3_590
-# Pilwalkot Bandung 2018 as KPU Kota Bandung stated it: 1,305,872 voters used their right,
-# 76.12 % of the final list, which implies about 1,715,500 registered (the earlier published
-# list of 1,659,017 would give 78.7 %; see the reconciled note in the domain facts).
-TURNOUT_2018_REGISTERED = 1_715_500
-TURNOUT_2018_VOTED = 1_305_872
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -34,12 +32,6 @@ def build(ctx: DemoContext) -> None:
     weights = [rng.uniform(0.45, 1.8) for _ in kelurahan]
     voters = _split(DPT_TOTAL, weights)
     stations = _split(POLLING_STATIONS, weights)
-    registered_2018 = _split(TURNOUT_2018_REGISTERED, weights)
-    # Turnout varies by area around the city's 76.12 %; the totals are exactly the stated ones.
-    rates = [rng.uniform(0.66, 0.86) for _ in kelurahan]
-    voted_2018 = _split(
-        TURNOUT_2018_VOTED, [r * reg for r, reg in zip(rates, registered_2018, strict=True)]
-    )
     for election in ctx.objects["elections"]:
         VoterCount.objects.bulk_create(
             VoterCount(
@@ -54,17 +46,6 @@ def build(ctx: DemoContext) -> None:
             )
             for kel, total, tps in zip(kelurahan, voters, stations, strict=True)
         )
-    PastTurnout.objects.bulk_create(
-        PastTurnout(
-            office=office,
-            label="Pilwalkot Bandung 2018",
-            year=2018,
-            region=kel,
-            registered=reg,
-            voted=min(voted, reg),
-        )
-        for kel, reg, voted in zip(kelurahan, registered_2018, voted_2018, strict=True)
-    )
     ctx.say(f"  voter counts for {len(kelurahan)} kelurahan, {sum(voters):,} voters")
     _targets(ctx)
 

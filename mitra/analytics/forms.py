@@ -10,7 +10,7 @@ from mitra.activities.forms import approach_choices, approach_filter
 from mitra.activities.models import Approach
 from mitra.activities.selectors import programme_approaches
 from mitra.core.inputs import CleanTextFormMixin
-from mitra.elections.models import Election, Programme, Segment, Theme
+from mitra.elections.models import Election, ElectionKind, Programme, Segment, Theme
 
 from .models import TargetMetric
 from .selectors import DashboardFilters, FilterChoices
@@ -114,12 +114,37 @@ class VoterImportForm(forms.Form):
             )  # type: ignore[attr-defined]
 
 
-class TurnoutImportForm(forms.Form):
-    label = forms.CharField(
-        label=_("Pemilihan sebelumnya"), max_length=80, initial="Pilwalkot 2018"
+class ResultsImportForm(forms.Form):
+    """Official results per TPS: of one of the office's elections, or of an earlier one
+    (name, year and kind given) kept as a baseline."""
+
+    election = forms.ModelChoiceField(
+        queryset=Election.objects.none(),
+        required=False,
+        label=_("Pemilihan program"),
+        empty_label=_("— pemilihan sebelumnya (isi di bawah) —"),
     )
-    year = forms.IntegerField(label=_("Tahun"), min_value=1955, max_value=2100, initial=2018)
+    label = forms.CharField(
+        label=_("Nama pemilihan sebelumnya"),
+        max_length=80,
+        required=False,
+        help_text=_("mis. Pilwalkot Bandung 2018, Pemilu 2019"),
+    )
+    year = forms.IntegerField(label=_("Tahun"), min_value=1955, max_value=2100, required=False)
+    contest_kind = forms.ChoiceField(
+        label=_("Jenis pemilihan"), choices=[("", "—"), *ElectionKind.choices], required=False
+    )
+    voting_day = forms.DateField(
+        label=_("Hari pemungutan suara"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Perlu untuk pembanding plasebo pada tahun yang sama dengan program."),
+    )
     file = forms.FileField(label=_("Berkas XLSX atau CSV"))
+
+    def __init__(self, *args: Any, office_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["election"].queryset = Election.objects.filter(office_id=office_id)  # type: ignore[attr-defined]
 
 
 class TargetForm(CleanTextFormMixin, forms.Form):

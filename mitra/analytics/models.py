@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mitra.elections.models import ThemeSegmentTarget
+from mitra.elections.models import ElectionKind, ThemeSegmentTarget
 from mitra.offices.models import OfficeScoped
 
 
@@ -32,30 +32,69 @@ class VoterCount(OfficeScoped):
         return f"{self.region_id}: {self.voters_total}"
 
 
-class PastTurnout(OfficeScoped):
-    """Turnout of an earlier election in one kelurahan (registered and who voted)."""
+class ElectionResult(OfficeScoped):
+    """The official results of one election in the office's area, imported per TPS.
 
-    label = models.CharField(_("pemilihan"), max_length=80, help_text=_("mis. Pilwalkot 2018"))
+    Either one of the office's own elections (the programme's outcome) or an earlier one
+    kept as a baseline (e.g. Pilwalkot 2018, Pemilu 2019); re-importing replaces it whole.
+    """
+
+    name = models.CharField(_("pemilihan"), max_length=80, help_text=_("mis. Pilwalkot 2018"))
     year = models.PositiveSmallIntegerField(_("tahun"))
+    voting_day = models.DateField(_("hari pemungutan suara"), null=True, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=ElectionKind.choices)
+    election = models.OneToOneField(
+        "elections.Election",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="result",
+        verbose_name=_("pemilihan program"),
+    )
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="election_result_name")
+        ]
+        verbose_name = _("hasil pemilihan")
+        verbose_name_plural = _("hasil pemilihan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StationResult(OfficeScoped):
+    """One polling station's (TPS) recapitulation: voters on the lists and who voted.
+
+    `tps` is empty for a kelurahan total carried over from the former kelurahan-level
+    turnout import (see migration 0003); new imports always name the TPS.
+    """
+
+    result = models.ForeignKey(ElectionResult, on_delete=models.CASCADE, related_name="stations")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    registered = models.PositiveIntegerField(_("pemilih terdaftar"))
+    tps = models.CharField(_("TPS"), max_length=10, blank=True)
+    dpt = models.PositiveIntegerField(_("DPT"))
+    dptb = models.PositiveIntegerField(_("DPTb"), null=True, blank=True)
+    dpk = models.PositiveIntegerField(_("DPK"), null=True, blank=True)
+    registered = models.PositiveIntegerField(_("pemilih terdaftar"))  # DPT + DPTb + DPK
     voted = models.PositiveIntegerField(_("pengguna hak pilih"))
+    voted_men = models.PositiveIntegerField(_("pengguna laki-laki"), null=True, blank=True)
+    voted_women = models.PositiveIntegerField(_("pengguna perempuan"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["office", "label", "region"], name="past_turnout_per_area"
-            ),
+            models.UniqueConstraint(fields=["result", "region", "tps"], name="one_row_per_tps"),
             models.CheckConstraint(
                 condition=models.Q(voted__lte=models.F("registered")),
-                name="voted_within_registered",
+                name="station_voted_within_registered",
             ),
         ]
-        verbose_name = _("partisipasi sebelumnya")
-        verbose_name_plural = _("partisipasi sebelumnya")
+        verbose_name = _("hasil TPS")
+        verbose_name_plural = _("hasil TPS")
 
     def __str__(self) -> str:
-        return f"{self.label} {self.region_id}"
+        return f"{self.region_id} TPS {self.tps}"
 
 
 class TargetMetric(models.TextChoices):
@@ -97,7 +136,7 @@ class Target(OfficeScoped, ThemeSegmentTarget):
 
 class ImportKind(models.TextChoices):
     VOTERS = "voters", _("Rekap DPT")
-    TURNOUT = "turnout", _("Partisipasi sebelumnya")
+    RESULTS = "results", _("Hasil per TPS")
 
 
 class FiguresImport(OfficeScoped):
@@ -109,6 +148,8 @@ class FiguresImport(OfficeScoped):
     )
     label = models.CharField(max_length=80, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    contest_kind = models.CharField(max_length=20, blank=True)  # results: ElectionKind
+    voting_day = models.DateField(null=True, blank=True)  # results: when known
     filename = models.CharField(max_length=200)
     rows = models.JSONField(default=list)  # validated rows, ready to write
     errors = models.JSONField(default=list)  # [{"row": n, "message": "..."}]

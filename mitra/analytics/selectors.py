@@ -22,7 +22,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -52,8 +51,8 @@ from mitra.offices.models import Office, ReachSource
 from mitra.partners.models import Deliverable, DeliverableMetric, Partner, PartnerStatus
 from mitra.regions.models import Region, RegionLevel
 
-from . import scoring
-from .models import PastTurnout, Target, TargetMetric, VoterCount
+from . import priority, scoring
+from .models import ElectionResult, StationResult, Target, TargetMetric, VoterCount
 
 LEVELS = {"kecamatan": RegionLevel.KECAMATAN, "kelurahan": RegionLevel.KELURAHAN}
 PER_AREA = 3  # gaps of one area in the ranking before "more"
@@ -291,31 +290,60 @@ class TurnoutBase:
     city: float | None
 
 
-def past_turnout(*, office: Office, level: str) -> TurnoutBase | None:
-    """The latest past election's turnout per area and for the whole office area."""
-    office_id = office.pk
-    latest = (
-        PastTurnout.objects.filter(office_id=office_id).order_by("-year", "label").values("label")
-    )[:1]
-    # One query: the latest election's rows (its label chosen in a subquery) per area.
+def results_by_area(*, result_id: int, level: str) -> dict[str, tuple[int, int]]:
+    """(registered, voted) per area code of one election's results: the sums of its TPS
+    rows per kelurahan (or per kecamatan); areas without results are absent."""
     key = "region_id" if level == "kelurahan" else "region__parent_id"
-    groups = list(
-        PastTurnout.objects.filter(office_id=office_id, label=Subquery(latest))
+    rows = (
+        StationResult.objects.filter(result_id=result_id)
         .order_by()
-        .values(key, "label")
-        .annotate(year=Max("year"), voted=Sum("voted"), registered=Sum("registered"))
+        .values(key)
+        .annotate(registered=Sum("registered"), voted=Sum("voted"))
     )
+    return {r[key]: (r["registered"], r["voted"]) for r in rows}
+
+
+def baseline_result(*, office: Office) -> ElectionResult | None:
+    """The past election the recommendations compare with: like with like, the latest
+    earlier result of the same kind as one of the current programme's elections, else the
+    latest earlier result of any kind (results of the programme's own elections excluded)."""
+    own = Election.objects.filter(office_id=office.pk, programme__is_current=True)
+    earlier = ElectionResult.objects.filter(office_id=office.pk).exclude(
+        election_id__in=own.values("pk")
+    )
+    same_kind = earlier.filter(kind__in=own.values("kind")).order_by("-year", "name").first()
+    return same_kind or earlier.order_by("-year", "name").first()
+
+
+def programme_turnout(*, programme: Programme) -> float | None:
+    """Turnout (percent, 2 decimals) of the first of the programme's elections whose
+    official results are imported; None before that."""
+    result = (
+        ElectionResult.objects.filter(election__programme=programme)
+        .order_by("election__voting_day", "election__name")
+        .annotate(registered=Sum("stations__registered"), voted=Sum("stations__voted"))
+        .values("registered", "voted")
+        .first()
+    )
+    if not result or not result["registered"]:
+        return None
+    return round(100 * result["voted"] / result["registered"], 2)
+
+
+def past_turnout(*, office: Office, level: str) -> TurnoutBase | None:
+    """The baseline election's turnout per area and for the whole office area."""
+    base = baseline_result(office=office)
+    if base is None:
+        return None
+    groups = results_by_area(result_id=base.pk, level=level)
     if not groups:
         return None
-    latest_row = {"label": groups[0]["label"], "year": max(r["year"] for r in groups)}
-    by_area = {r[key]: r["voted"] / r["registered"] for r in groups if r["registered"]}
+    by_area = {code: voted / reg for code, (reg, voted) in groups.items() if reg}
     # The whole area's turnout is the sum over the groups (every row is in one group).
-    voted = sum(r["voted"] or 0 for r in groups)
-    registered = sum(r["registered"] or 0 for r in groups)
+    registered = sum(reg for reg, _voted in groups.values())
+    voted = sum(v for _reg, v in groups.values())
     city = voted / registered if registered else None
-    return TurnoutBase(
-        label=latest_row["label"], year=latest_row["year"], by_area=by_area, city=city
-    )
+    return TurnoutBase(label=base.name, year=base.year, by_area=by_area, city=city)
 
 
 # --- Areas (map and ranked table) --------------------------------------------------------
@@ -486,7 +514,7 @@ def area_attendance(
 class TargetRow:
     target: Target
     label: str
-    actual: int | None  # None: not measurable yet (turnout before the count)
+    actual: int | float | None  # None: not measurable yet (turnout before the results)
     value: int
     pace: scoring.Pace | None
     unit: str = ""
@@ -571,11 +599,12 @@ def target_rows(
             theme_id=target.theme_id,
             approach_id=target.approach_id,
         )
-        actual: int | None
+        actual: int | float | None
         value = target.value
         unit = ""
         if target.metric == TargetMetric.TURNOUT:
-            actual, unit = None, "%"
+            # Measured after voting day, from the official results (None until imported).
+            actual, unit = programme_turnout(programme=programme), "%"
         elif target.metric == TargetMetric.ACTIVITIES_PER_KELURAHAN:
             # Progress: kelurahan that have at least `value` activities, of all kelurahan.
             per_kel: dict[str, int] = defaultdict(int)
@@ -590,8 +619,8 @@ def target_rows(
         else:
             actual, unit = len(ids), npgettext("count", "kegiatan", "kegiatan", value)
         pace = (
-            scoring.Pace(actual=actual, target=value, expected=expected, days_left=days_left)
-            if actual is not None
+            scoring.Pace(actual=int(actual), target=value, expected=expected, days_left=days_left)
+            if actual is not None and target.metric != TargetMetric.TURNOUT
             else None
         )
         rows.append(
@@ -1607,10 +1636,12 @@ def gaps(
     ):
         reach[(r[area_key], r["segment_id"])] = (r["n"], r["reach"])
     names = {r.code: r.name for r in office_areas(office=office, level=level)}
+    # A staggered-priority design keeps its late kelurahan out until its date (priority.py).
+    later = priority.held_back(programme_id=programme.pk, day=as_of)
     result = []
     for segment in segments:
         for code, base in voters.items():
-            if code not in names:
+            if code not in names or code in later:
                 continue
             n, reached = reach.get((code, segment.pk), (0, 0))
             estimate = segment_voters(base=base, segment=segment)
@@ -1934,11 +1965,17 @@ def voter_count_summary(*, office: Office) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def turnout_summary(*, office: Office) -> list[dict[str, Any]]:
+def results_summary(*, office: Office) -> list[dict[str, Any]]:
+    """Per imported election result: TPS rows, kelurahan, registered and voted."""
     rows = (
-        PastTurnout.objects.filter(office=office)
-        .values("label", "year")
-        .annotate(kelurahan=Count("pk"), registered=Sum("registered"), voted=Sum("voted"))
-        .order_by("-year", "label")
+        ElectionResult.objects.filter(office=office)
+        .annotate(
+            tps_count=Count("stations"),
+            kelurahan=Count("stations__region", distinct=True),
+            registered=Sum("stations__registered"),
+            voted=Sum("stations__voted"),
+        )
+        .values("pk", "name", "year", "tps_count", "kelurahan", "registered", "voted")
+        .order_by("-year", "name")
     )
     return [dict(r) for r in rows]

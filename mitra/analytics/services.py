@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,10 +16,19 @@ from mitra.activities.models import Approach
 from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.spreadsheets import read_table
-from mitra.elections.models import Election, Programme, Segment, Theme
-from mitra.regions.models import Region, RegionLevel
+from mitra.elections.models import Election, ElectionKind, Programme, Segment, Theme
 
-from .models import FiguresImport, ImportKind, PastTurnout, Target, TargetMetric, VoterCount
+from .models import (
+    ElectionResult,
+    FiguresImport,
+    ImportKind,
+    StationResult,
+    Target,
+    TargetMetric,
+    VoterCount,
+)
+from .results import check_result_rows
+from .rows import AreaLookup, missing_columns, number
 
 
 class AnalyticsError(DomainError):
@@ -35,116 +45,49 @@ VOTER_COLUMNS = [
     "pemilih_pemula",
     "jumlah_tps",
 ]
-TURNOUT_COLUMNS = ["kode", "kecamatan", "kelurahan", "terdaftar", "memilih"]
 VOTER_EXAMPLE = ["32.73.01.1004", "Sukasari", "Sarijadi", 18800, 9300, 9500, 1300, 36]
-TURNOUT_EXAMPLE = ["32.73.01.1004", "Sukasari", "Sarijadi", 16500, 12700]
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("kelurahan", "").replace("kecamatan", "").split())
-
-
-def _kelurahan_lookup(
-    office_region: str,
-) -> tuple[dict[str, Region], dict[tuple[str, str], Region]]:
-    by_code: dict[str, Region] = {}
-    by_name: dict[tuple[str, str], Region] = {}
-    for region in (
-        Region.objects.within(office_region)
-        .filter(level=RegionLevel.KELURAHAN)
-        .select_related("parent")
-    ):
-        by_code[region.code] = region
-        by_name[(_norm(region.parent.name if region.parent else ""), _norm(region.name))] = region
-    return by_code, by_name
-
-
-def _number(raw: dict[str, str], column: str, errors: list[str], *, required: bool) -> int | None:
-    text = (raw.get(column) or "").replace(".", "").replace(",", "").replace(" ", "")
-    if not text:
-        if required:
-            errors.append(_("kolom %(col)s kosong") % {"col": column})
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        errors.append(
-            _("%(col)s bukan bilangan bulat: %(value)s") % {"col": column, "value": raw.get(column)}
-        )
-        return None
-    if value < 0:
-        errors.append(_("%(col)s tidak boleh negatif") % {"col": column})
-        return None
-    return value
 
 
 def check_rows(
     *, kind: str, office_region: str, table: list[dict[str, str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Validate every row; returns (rows ready to write, errors as {row, message})."""
-    by_code, by_name = _kelurahan_lookup(office_region)
-    columns = set().union(*(r.keys() for r in table)) if table else set()
-    errors: list[dict[str, Any]] = []
-    needed = (
-        ["jumlah_pemilih", "laki_laki", "perempuan"]
-        if kind == ImportKind.VOTERS
-        else ["terdaftar", "memilih"]
-    )
-    missing = [c for c in needed if c not in columns]
-    if "kode" not in columns and not {"kecamatan", "kelurahan"} <= columns:
-        missing.append("kode / kecamatan+kelurahan")
+    areas = AreaLookup(office_region)
+    if kind == ImportKind.RESULTS:
+        return check_result_rows(table=table, areas=areas)
+    missing = missing_columns(table, ["jumlah_pemilih", "laki_laki", "perempuan"])
     if missing:
-        return [], [
-            {
-                "row": 1,
-                "message": _("Kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)},
-            }
-        ]
+        return [], missing
+    errors: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for raw in table:
         problems: list[str] = []
-        code = (raw.get("kode") or "").strip()
-        region = by_code.get(code) if code else None
-        if region is None and not code:
-            region = by_name.get((_norm(raw.get("kecamatan", "")), _norm(raw.get("kelurahan", ""))))
-        if region is None:
-            label = code or f"{raw.get('kecamatan', '')} / {raw.get('kelurahan', '')}"
-            problems.append(_("wilayah tidak dikenal: %(area)s") % {"area": label})
-        elif region.code in seen:
+        region = areas.find(raw, problems)
+        if region is not None and region.code in seen:
             problems.append(
                 _("kelurahan %(name)s sudah ada di baris %(row)s (duplikat)")
                 % {"name": region.name, "row": seen[region.code]}
             )
-        if kind == ImportKind.VOTERS:
-            total = _number(raw, "jumlah_pemilih", problems, required=True)
-            men = _number(raw, "laki_laki", problems, required=True)
-            women = _number(raw, "perempuan", problems, required=True)
-            first = _number(raw, "pemilih_pemula", problems, required=False)
-            tps = _number(raw, "jumlah_tps", problems, required=False)
-            if None not in (total, men, women) and men + women != total:  # type: ignore[operator]
-                problems.append(
-                    _(
-                        "laki-laki + perempuan (%(sum)s) tidak sama dengan "
-                        "jumlah pemilih (%(total)s)"
-                    )
-                    % {"sum": men + women, "total": total}  # type: ignore[operator]
-                )
-            if first is not None and total is not None and first > total:
-                problems.append(_("pemilih pemula melebihi jumlah pemilih"))
-            values: dict[str, Any] = {
-                "voters_total": total,
-                "voters_men": men,
-                "voters_women": women,
-                "first_time_voters": first,
-                "polling_stations": tps,
-            }
-        else:
-            registered = _number(raw, "terdaftar", problems, required=True)
-            voted = _number(raw, "memilih", problems, required=True)
-            if registered is not None and voted is not None and voted > registered:
-                problems.append(_("jumlah yang memilih melebihi pemilih terdaftar"))
-            values = {"registered": registered, "voted": voted}
+        total = number(raw, "jumlah_pemilih", problems, required=True)
+        men = number(raw, "laki_laki", problems, required=True)
+        women = number(raw, "perempuan", problems, required=True)
+        first = number(raw, "pemilih_pemula", problems, required=False)
+        tps = number(raw, "jumlah_tps", problems, required=False)
+        if None not in (total, men, women) and men + women != total:  # type: ignore[operator]
+            problems.append(
+                _("laki-laki + perempuan (%(sum)s) tidak sama dengan jumlah pemilih (%(total)s)")
+                % {"sum": men + women, "total": total}  # type: ignore[operator]
+            )
+        if first is not None and total is not None and first > total:
+            problems.append(_("pemilih pemula melebihi jumlah pemilih"))
+        values: dict[str, Any] = {
+            "voters_total": total,
+            "voters_men": men,
+            "voters_women": women,
+            "first_time_voters": first,
+            "polling_stations": tps,
+        }
         if problems:
             errors.append({"row": int(raw.get("_row", 0)), "message": "; ".join(problems)})
             continue
@@ -162,14 +105,26 @@ def figures_import_preview(
     election: Election | None = None,
     label: str = "",
     year: int | None = None,
+    contest_kind: str = "",
+    voting_day: datetime.date | None = None,
 ) -> FiguresImport:
-    """Read and check a voter-count (per election) or past-turnout file; write nothing yet."""
+    """Read and check a voter-count file (per election) or an official results file (per
+    TPS, for one of the office's elections or an earlier one); write nothing yet."""
     require(membership, Right.MANAGE_PROGRAMME)
+    if election is not None and election.office_id != membership.office_id:
+        raise NotFoundError(_("Pemilihan tidak ditemukan."), code="not_found")
     if kind == ImportKind.VOTERS:
-        if election is None or election.office_id != membership.office_id:
+        if election is None:
             raise AnalyticsError(_("Pilih pemilihan untuk rekap DPT."), code="election_required")
-    elif not label or not year:
-        raise AnalyticsError(_("Isi nama dan tahun pemilihan sebelumnya."), code="label_required")
+    elif election is not None:  # results of one of the office's own elections
+        label = label or election.short_name or election.name
+        year, contest_kind = election.voting_day.year, election.kind
+        voting_day = election.voting_day
+    elif not label or not year or contest_kind not in ElectionKind.values:
+        raise AnalyticsError(
+            _("Pilih pemilihan program, atau isi nama, tahun, dan jenis pemilihan sebelumnya."),
+            code="label_required",
+        )
     table = read_table(upload)
     rows, errors = check_rows(kind=kind, office_region=membership.office.region_id, table=table)
     if not table:
@@ -177,9 +132,11 @@ def figures_import_preview(
     return FiguresImport.objects.create(
         office_id=membership.office_id,
         kind=kind,
-        election=election if kind == ImportKind.VOTERS else None,
+        election=election,
         label=label,
         year=year,
+        contest_kind=contest_kind if kind == ImportKind.RESULTS else "",
+        voting_day=voting_day if kind == ImportKind.RESULTS else None,
         filename=getattr(upload, "name", "")[:200],
         rows=rows,
         errors=errors,
@@ -232,25 +189,51 @@ def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
             batch_size=1000,
         )
     else:
-        PastTurnout.objects.filter(office_id=office_id, label=batch.label).delete()
-        PastTurnout.objects.bulk_create(
-            [
-                PastTurnout(
-                    office_id=office_id,
-                    label=batch.label,
-                    year=batch.year or 0,
-                    region_id=r["region"],
-                    registered=r["registered"],
-                    voted=r["voted"],
-                )
-                for r in batch.rows
-            ],
-            batch_size=1000,
-        )
+        _results_write(batch)
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
     figure_cache.figures_changed(office_id)  # bulk writes send no model signals
     return len(batch.rows)
+
+
+def _results_write(batch: FiguresImport) -> None:
+    """Replace one election's results with the batch's TPS rows (inside the caller's
+    transaction). The election's record is found by the programme election it belongs to,
+    else by its name, so a re-import replaces rather than adds."""
+    office_id = batch.office_id
+    lookup: dict[str, Any] = (
+        {"election_id": batch.election_id} if batch.election_id else {"name": batch.label}
+    )
+    result, _created = ElectionResult.objects.update_or_create(
+        office_id=office_id,
+        **lookup,
+        defaults={
+            "name": batch.label,
+            "year": batch.year or 0,
+            "kind": batch.contest_kind,
+            "voting_day": batch.voting_day,
+        },
+    )
+    StationResult.objects.filter(result=result).delete()
+    StationResult.objects.bulk_create(
+        [
+            StationResult(
+                office_id=office_id,
+                result=result,
+                region_id=r["region"],
+                tps=r["tps"],
+                dpt=r["dpt"],
+                dptb=r["dptb"],
+                dpk=r["dpk"],
+                registered=r["registered"],
+                voted=r["voted"],
+                voted_men=r["voted_men"],
+                voted_women=r["voted_women"],
+            )
+            for r in batch.rows
+        ],
+        batch_size=2000,
+    )
 
 
 def _check_target(

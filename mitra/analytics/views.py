@@ -38,13 +38,14 @@ from mitra.offices.selectors import public_office
 from . import charts, exports, selectors, services
 from .forms import (
     FilterForm,
+    ResultsImportForm,
     SegmentShareForm,
     TargetEditForm,
     TargetForm,
-    TurnoutImportForm,
     VoterImportForm,
 )
 from .models import ImportKind, Target
+from .results import RESULT_COLUMNS, RESULT_EXAMPLE
 
 CHARTS = ("segment", "theme", "approach", "method", "partner", "status", "trend", "map")
 TABLES = (
@@ -424,11 +425,13 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
     programme = current_programme(office=membership.office)
-    form: VoterImportForm | TurnoutImportForm
+    form: VoterImportForm | ResultsImportForm
     if kind == ImportKind.VOTERS:
         form = VoterImportForm(request.POST or None, request.FILES or None, programme=programme)
     else:
-        form = TurnoutImportForm(request.POST or None, request.FILES or None)
+        form = ResultsImportForm(
+            request.POST or None, request.FILES or None, office_id=membership.office_id
+        )
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -437,8 +440,10 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
                 kind=kind,
                 upload=c["file"],
                 election=c.get("election"),
-                label=c.get("label", ""),
+                label=c.get("label") or "",
                 year=c.get("year"),
+                contest_kind=c.get("contest_kind") or "",
+                voting_day=c.get("voting_day"),
             )
         except DomainError as exc:
             form.add_error("file", exc.message)
@@ -451,7 +456,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
             "form": form,
             "kind": kind,
             "voters": selectors.voter_count_summary(office=membership.office),
-            "turnouts": selectors.turnout_summary(office=membership.office),
+            "results": selectors.results_summary(office=membership.office),
         },
     )
 
@@ -473,12 +478,18 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
                 "Impor ulang untuk pemilihan yang sama menggantikan seluruh angka sebelumnya."
             ),
         )
-    if kind == ImportKind.TURNOUT:
+    if kind == ImportKind.RESULTS:
         return template_response(
-            services.TURNOUT_COLUMNS,
-            [services.TURNOUT_EXAMPLE],
-            filename="templat-partisipasi",
-            notes=_("Satu baris per kelurahan: pemilih terdaftar dan yang menggunakan hak pilih."),
+            RESULT_COLUMNS,
+            [RESULT_EXAMPLE],
+            filename="templat-hasil-tps",
+            notes=_(
+                "Satu baris per TPS. Isi kode Kemendagri kelurahan, "
+                "atau nama kecamatan dan kelurahan, dan nomor TPS.\n"
+                "dpt dan pengguna_hak_pilih wajib; dptb, dpk, pengguna_laki_laki dan "
+                "pengguna_perempuan boleh kosong. Pemilih terdaftar = DPT + DPTb + DPK.\n"
+                "Impor ulang untuk pemilihan yang sama menggantikan seluruh hasil sebelumnya."
+            ),
         )
     raise Http404
 
@@ -489,7 +500,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     # Refusals and unknown batches become 403 and 404 in DomainErrorMiddleware.
     batch = selectors.figures_import_get(membership=request_membership(request), pk=pk)
     total = sum(r.get("voters_total") or r.get("registered") or 0 for r in batch.rows)
-    return render(request, "analytics/import_preview.html", {"batch": batch, "total": total})
+    voted = sum(r.get("voted") or 0 for r in batch.rows)
+    return render(
+        request, "analytics/import_preview.html", {"batch": batch, "total": total, "voted": voted}
+    )
 
 
 @login_required

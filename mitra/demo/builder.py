@@ -26,6 +26,7 @@ STEPS = [
     "mitra.activities.demo",
     "mitra.checkin.demo",
     "mitra.portal.demo",
+    "mitra.evaluation.demo",
 ]
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from mitra.activities.models import Activity, Method, Report
-from mitra.analytics.models import PastTurnout, Target, VoterCount
+from mitra.analytics.models import ElectionResult, StationResult, Target, VoterCount
 from mitra.partners.models import Agreement, Deliverable
 
 
@@ -85,10 +85,28 @@ def voters(*, election, code: str, total: int, first: int | None = None) -> Vote
 
 
 def turnout(
-    *, office, code: str, registered: int, voted: int, label: str = "Pilwalkot 2018"
-) -> PastTurnout:
-    return PastTurnout.objects.create(
-        office=office, label=label, year=2018, region_id=code, registered=registered, voted=voted
+    *,
+    office,
+    code: str,
+    registered: int,
+    voted: int,
+    label: str = "Pilwalkot 2018",
+    year: int = 2018,
+    kind: str = "walikota",
+    tps: str = "1",
+) -> StationResult:
+    """One TPS row of an election's results (the election's record made on first use)."""
+    result, _new = ElectionResult.objects.get_or_create(
+        office=office, name=label, defaults={"year": year, "kind": kind}
+    )
+    return StationResult.objects.create(
+        office=office,
+        result=result,
+        region_id=code,
+        tps=tps,
+        dpt=registered,
+        registered=registered,
+        voted=voted,
     )
 
 

@@ -1,4 +1,6 @@
-"""Voter-count and turnout imports: row errors in Indonesian, all-or-nothing, re-import replaces."""
+"""Voter-count imports: row errors in Indonesian, all-or-nothing, re-import replaces.
+
+Results per TPS are tested in test_results_import.py."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mitra.analytics import services
-from mitra.analytics.models import PastTurnout, VoterCount
+from mitra.analytics.models import VoterCount
 from mitra.core.errors import PermissionDeniedError
 from tests.factories import ElectionFactory
 
@@ -84,22 +86,6 @@ def test_other_election_figures_stay(staff_member, election, programme):
         )
         services.figures_import_confirm(membership=staff_member, batch_id=b.pk)
     assert VoterCount.objects.count() == 2
-
-
-def test_turnout_import(staff_member):
-    upload = SimpleUploadedFile(
-        "t.csv", b"kode,terdaftar,memilih\n32.73.01.1001,1000,700\n32.73.01.1002,100,120\n"
-    )
-    batch = services.figures_import_preview(
-        membership=staff_member, kind="turnout", upload=upload, label="Pilwalkot 2018", year=2018
-    )
-    assert batch.errors == [{"row": 3, "message": "jumlah yang memilih melebihi pemilih terdaftar"}]
-    upload = SimpleUploadedFile("t.csv", b"kode,terdaftar,memilih\n32.73.01.1001,1000,700\n")
-    batch = services.figures_import_preview(
-        membership=staff_member, kind="turnout", upload=upload, label="Pilwalkot 2018", year=2018
-    )
-    services.figures_import_confirm(membership=staff_member, batch_id=batch.pk)
-    assert PastTurnout.objects.get().voted == 700
 
 
 def test_observer_and_coordinator_cannot_import(observer_member, coordinator_member, election):

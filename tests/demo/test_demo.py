@@ -69,14 +69,3 @@ def test_every_demo_activity_moves_forward_in_time():
         assert report.submitted_at == moved["reported"]
         assert report.verified_at == moved["verified"]
         assert moved["reported"] < moved["verified"]
-
-
-def test_demo_turnout_2018_agrees_with_the_stated_figures():
-    from mitra.analytics.models import PastTurnout
-
-    demo_build(DemoContext())
-    totals = PastTurnout.objects.filter(label="Pilwalkot Bandung 2018").aggregate(
-        registered=Sum("registered"), voted=Sum("voted")
-    )
-    assert totals == {"registered": 1_715_500, "voted": 1_305_872}
-    assert round(100 * totals["voted"] / totals["registered"], 2) == 76.12
