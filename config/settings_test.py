@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("MITRA_ENV_FILE", "")  # a developer's .env must not change the tests
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tasks run in-process unless a test starts a real worker (tests/notifications).
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

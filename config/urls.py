@@ -20,6 +20,7 @@ urlpatterns = [
     path("kegiatan/", include("mitra.activities.urls")),
     path("hadir/", include("mitra.checkin.urls")),
     path("analitik/", include("mitra.analytics.urls")),
+    path("notifikasi/", include("mitra.notifications.urls")),
     path("", include("mitra.portal.urls")),
     path("", include("mitra.core.urls")),
 ]
