@@ -101,7 +101,8 @@ def template_text(*, office: Office, kind: Kind, language: str) -> tuple[str, st
 
 
 def optout_url(*, office_id: int, channel: str, address: str) -> str:
-    token = signing.dumps([office_id, channel, address.strip().lower()], salt=OPTOUT_SALT)
+    """A signed link that carries the address's hash only (links end up in access logs)."""
+    token = signing.dumps([office_id, channel, address_hash(channel, address)], salt=OPTOUT_SALT)
     return settings.SITE_URL.rstrip("/") + reverse("notifications:optout", args=[token])
 
 
@@ -488,25 +489,25 @@ def office_messaging_save(
 class OptOutTarget:
     office_id: int
     channel: str
-    address: str
+    digest: str
 
 
 def optout_read(*, token: str) -> OptOutTarget:
     try:
-        office_id, channel, address = signing.loads(token, salt=OPTOUT_SALT)
+        office_id, channel, digest = signing.loads(token, salt=OPTOUT_SALT)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise NotFoundError(
             _("Tautan berhenti berlangganan tidak valid."), code="bad_token"
         ) from exc
     if channel not in Channel.values:
         raise NotFoundError(_("Tautan berhenti berlangganan tidak valid."), code="bad_token")
-    return OptOutTarget(int(office_id), str(channel), str(address))
+    return OptOutTarget(int(office_id), str(channel), str(digest))
 
 
 def optout_record(*, token: str) -> OptOutTarget:
     """Stop every further message on that channel to that address (idempotent)."""
     target = optout_read(token=token)
-    digest = address_hash(target.channel, target.address)
+    digest = target.digest
     with transaction.atomic():
         OptOut.objects.get_or_create(
             office_id=target.office_id, channel=target.channel, address_hash=digest
@@ -527,9 +528,7 @@ def optout_record(*, token: str) -> OptOutTarget:
 def optout_undo(*, token: str) -> OptOutTarget:
     target = optout_read(token=token)
     OptOut.objects.filter(
-        office_id=target.office_id,
-        channel=target.channel,
-        address_hash=address_hash(target.channel, target.address),
+        office_id=target.office_id, channel=target.channel, address_hash=target.digest
     ).delete()
     return target
 

@@ -135,6 +135,7 @@ def test_one_tap_opt_out_stops_the_channel_but_link_previews_do_not(
     tap = client.get(link, HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Mobile")
     assert tap.status_code == 200 and OptOut.objects.count() == 1
     assert "budi@example.org" not in str(OptOut.objects.values())  # only a hash is kept
+    assert "YnVkaU" not in link  # nor in the link (base64 of "budi@")
     second = send("two")
     assert (second.status, second.reason) == (Status.SKIPPED, "opted_out")
     assert len(mail.outbox) == 1
