@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import COMMISSION_ROLES, Membership, Role
@@ -95,14 +95,16 @@ def digests_run(*, now: datetime.datetime | None = None) -> int:
             "user", "partner", "office"
         )
         for membership in members:
-            if membership.role in COMMISSION_ROLES:
-                kind = "digest_staff"
-                values = staff_digest_values(membership, today)
-            elif membership.role == Role.COORDINATOR and membership.partner is not None:
-                kind = "digest_partner"
-                values = partner_digest_values(membership, today)
-            else:
-                continue
+            language = membership.user.preferred_language or "id"
+            with translation.override(language):
+                if membership.role in COMMISSION_ROLES:
+                    kind = "digest_staff"
+                    values = staff_digest_values(membership, today)
+                elif membership.role == Role.COORDINATOR and membership.partner is not None:
+                    kind = "digest_partner"
+                    values = partner_digest_values(membership, today)
+                else:
+                    continue
             count += len(
                 services.message_queue(
                     office=office,
