@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -355,19 +355,35 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
     return "sent"
 
 
-def deliveries_sweep(*, now: datetime.datetime | None = None, grace_seconds: int = 30) -> int:
-    """Queue again what the broker may have lost: deliveries due for a while but unsent, and
-    claims of workers that died mid-send. Safe to run any time (sending claims first)."""
+def deliveries_sweep(
+    *, now: datetime.datetime | None = None, grace_seconds: int | None = None
+) -> int:
+    """Queue again what the broker may have lost: deliveries due for longer than the grace
+    period but unsent (a worker died holding them, the broker lost them), and claims of
+    workers that died mid-send. Safe to run any time: sending claims first, so a message
+    that is also still in the broker is sent once.
+
+    The grace defaults to NOTIFICATIONS_STALE_SECONDS with a broker (a long batch is not
+    queued twice) and to nothing without one (the sweep is then what sends retries).
+    """
+    from config.celery import app
+
     now = now or timezone.now()
+    if grace_seconds is None:
+        grace_seconds = 0 if app.conf.task_always_eager else settings.NOTIFICATIONS_STALE_SECONDS
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_STALE_SECONDS)
-    Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
-        status=Status.QUEUED
-    )
-    grace = now - datetime.timedelta(seconds=grace_seconds)
+    abandoned = Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale)
+    abandoned.update(status=Status.QUEUED, not_before=None, claimed_at=None)
+    cut = now - datetime.timedelta(seconds=grace_seconds)
     pks = list(
         Delivery.objects.due(now)
-        .filter(created_at__lt=grace)
-        .exclude(claimed_at__gte=grace)
+        .filter(
+            Q(not_before__isnull=True, created_at__lte=cut)
+            | Q(not_before__lte=cut)
+            | Q(claimed_at__isnull=True, attempts__gt=0)
+        )
+        .exclude(claimed_at__gt=cut)
+        .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )
     if pks:

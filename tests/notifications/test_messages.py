@@ -261,3 +261,34 @@ def test_inbox_page_shows_own_messages_and_marks_them_read(
     assert "Kampanye" in page and "Rahasia" not in page
     assert Delivery.objects.get(key__startswith="mine").read_at is not None
     assert Delivery.objects.get(key__startswith="theirs").read_at is None
+
+
+def test_sweep_sends_what_a_dead_worker_or_lost_broker_message_left(office, staff_member):
+    now = timezone.now()
+
+    def row(key, **fields):
+        return Delivery.objects.create(
+            office=office,
+            key=key,
+            kind="stage_start",
+            channel=Channel.EMAIL,
+            recipient=f"{key}@example.org",
+            subject=key,
+            body="x",
+            **fields,
+        )
+
+    died = row(
+        "died", status=Status.SENDING, attempts=1, claimed_at=now - datetime.timedelta(seconds=400)
+    )
+    busy = row(
+        "busy", status=Status.SENDING, attempts=1, claimed_at=now - datetime.timedelta(seconds=20)
+    )
+    lost = row("lost", created_at=now - datetime.timedelta(seconds=400))
+    fresh = row("fresh", created_at=now - datetime.timedelta(seconds=5))
+    assert services.deliveries_sweep(now=now, grace_seconds=300) == 2
+    assert sorted(m.subject for m in mail.outbox) == ["died", "lost"]
+    for delivery, status in ((died, "sent"), (busy, "sending"), (lost, "sent"), (fresh, "queued")):
+        delivery.refresh_from_db()
+        assert delivery.status == status
+    assert died.attempts == 2
