@@ -75,13 +75,13 @@ def main() -> None:
     env.update(
         MITRA_ENV_FILE="",
         DEBUG="false",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database_url,
         REDIS_URL="",
         CELERY_BROKER_URL=broker,
         CELERY_TASK_ALWAYS_EAGER="false",
-        WHATSAPP_TOKEN="test-token",
+        WHATSAPP_TOKEN="test-token",  # noqa: S106 (the fake provider's)
         WHATSAPP_PHONE_NUMBER_ID="1234567890",
         WHATSAPP_API_URL=fake.url,
         NOTIFICATIONS_RETRY_BASE_SECONDS="5",
