@@ -133,10 +133,14 @@ def _worker(env: dict[str, str], n: int) -> subprocess.Popen[bytes]:
     )
 
 
-def _stop(worker: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+def _stop(worker: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """SIGTERM to the worker (a warm shutdown), or SIGKILL to it and its pool at once."""
     if worker.poll() is not None:
         return
-    os.killpg(worker.pid, sig)
+    if kill:
+        os.killpg(worker.pid, signal.SIGKILL)
+    else:
+        worker.send_signal(signal.SIGTERM)
     try:
         worker.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -262,7 +266,7 @@ def _run(args, fake, env, workers) -> None:  # type: ignore[no-untyped-def]
     _queue(office, programme)
     while Delivery.objects.filter(office=office, status="sent").count() < args.kill_batch // 4:
         time.sleep(0.2)
-    _stop(workers[0], signal.SIGKILL)
+    _stop(workers[0], kill=True)
     killed_at = Delivery.objects.filter(office=office, status="sent").count()
     time.sleep(2)
     workers[0] = _worker(env, 1)

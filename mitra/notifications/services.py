@@ -106,10 +106,46 @@ def optout_url(*, office_id: int, channel: str, address: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("notifications:optout", args=[token])
 
 
+class _Batch:
+    """What every message of one queuing shares, read once: texts per language, the
+    office's quiet hours and (for bulk queuing) its opted-out addresses."""
+
+    def __init__(self, office: Office, kind: Kind, now: datetime.datetime, bulk: bool) -> None:
+        self.office, self.kind, self.now = office, kind, now
+        self.texts: dict[str, tuple[str, str]] = {}
+        self.quiet: dict[str, datetime.datetime | None] = {}
+        self.opted_out: set[tuple[str, str]] | None = None
+        if bulk:
+            self.opted_out = set(
+                OptOut.objects.filter(office=office).values_list("channel", "address_hash")
+            )
+
+    def text(self, language: str) -> tuple[str, str]:
+        if language not in self.texts:
+            self.texts[language] = template_text(
+                office=self.office, kind=self.kind, language=language
+            )
+        return self.texts[language]
+
+    def quiet_until(self) -> datetime.datetime | None:
+        if "whatsapp" not in self.quiet:
+            self.quiet["whatsapp"] = quiet_until(self.office, self.now)
+        return self.quiet["whatsapp"]
+
+    def is_opted_out(self, channel: str, address: str) -> bool:
+        digest = address_hash(channel, address)
+        if self.opted_out is not None:
+            return (channel, digest) in self.opted_out
+        return OptOut.objects.filter(
+            office=self.office, channel=channel, address_hash=digest
+        ).exists()
+
+
 def _compose(
-    office: Office, kind: Kind, recipient: Recipient, values: Mapping[str, object]
+    batch: _Batch, recipient: Recipient, values: Mapping[str, object]
 ) -> tuple[str, str, str]:
-    subject, body = template_text(office=office, kind=kind, language=recipient.language)
+    office = batch.office
+    subject, body = batch.text(recipient.language)
     subject = render(subject, values)[:250]
     body = render(body, values)
     link = ""
@@ -151,13 +187,7 @@ def channel_off_reason(channel: str) -> str:
 
 
 def _new_delivery(
-    *,
-    office: Office,
-    kind: Kind,
-    recipient: Recipient,
-    values: Mapping[str, object],
-    key: str,
-    now: datetime.datetime,
+    *, batch: _Batch, recipient: Recipient, values: Mapping[str, object], key: str
 ) -> Delivery | None:
     if recipient.channel != Channel.INBOX and not recipient.address:
         return None
@@ -165,11 +195,11 @@ def _new_delivery(
         return None
     if channel_off_reason(recipient.channel):
         return None
-    subject, body, link = _compose(office, kind, recipient, values)
+    subject, body, link = _compose(batch, recipient, values)
     delivery = Delivery(
-        office=office,
+        office=batch.office,
         key=key[:200],
-        kind=kind.code,
+        kind=batch.kind.code,
         channel=recipient.channel,
         recipient=recipient.address,
         user=recipient.user,
@@ -177,20 +207,15 @@ def _new_delivery(
         subject=subject,
         body=body,
         link=link,
-        created_at=now,
+        created_at=batch.now,
     )
-    if (
-        recipient.channel != Channel.INBOX
-        and OptOut.objects.filter(
-            office=office,
-            channel=recipient.channel,
-            address_hash=address_hash(recipient.channel, recipient.address),
-        ).exists()
+    if recipient.channel != Channel.INBOX and batch.is_opted_out(
+        recipient.channel, recipient.address
     ):
         delivery.status = Status.SKIPPED
         delivery.reason = "opted_out"
     elif recipient.channel == Channel.WHATSAPP:
-        delivery.not_before = quiet_until(office, now)
+        delivery.not_before = batch.quiet_until()
     return delivery
 
 
@@ -208,17 +233,14 @@ def message_queue(
     `key` names the event (e.g. "transition:42"); with the recipient's slot and channel it
     is the delivery's idempotency key, so queuing the same event again adds nothing.
     """
-    now = now or timezone.now()
-    spec = KINDS[kind]
+    batch = _Batch(office, KINDS[kind], now or timezone.now(), bulk=False)
     queued = []
     for recipient in recipients:
         delivery = _new_delivery(
-            office=office,
-            kind=spec,
+            batch=batch,
             recipient=recipient,
             values=values,
             key=f"{key}:{recipient.channel}:{recipient.slot}",
-            now=now,
         )
         if delivery is None or Delivery.objects.filter(key=delivery.key).exists():
             continue
@@ -242,8 +264,7 @@ def messages_queue_bulk(
     batch_size: int = 500,
 ) -> int:
     """Queue many messages of one kind ((event key, recipient, values) each) in bulk."""
-    now = now or timezone.now()
-    spec = KINDS[kind]
+    batch = _Batch(office, KINDS[kind], now or timezone.now(), bulk=True)
     rows: list[Delivery] = []
     count = 0
 
@@ -267,12 +288,10 @@ def messages_queue_bulk(
 
     for key, recipient, values in items:
         delivery = _new_delivery(
-            office=office,
-            kind=spec,
+            batch=batch,
             recipient=recipient,
             values=values,
             key=f"{key}:{recipient.channel}:{recipient.slot}",
-            now=now,
         )
         if delivery is not None:
             rows.append(delivery)
