@@ -87,10 +87,15 @@ def _fresh_connections(app) -> None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, redis_broker, smtp, whatsapp, settings) -> Iterator[dict]:
+def celery_worker(
+    transactional_db, redis_broker, smtp, whatsapp, settings, tmp_path
+) -> Iterator[dict]:
     """A real `celery worker` process on the test's database and broker (2 processes),
     with the SMTP server and fake WhatsApp API of the test; stopped by its PID."""
     from config.celery import app
+
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
 
     env = dict(os.environ)
     env.update(
@@ -126,13 +131,19 @@ def celery_worker(transactional_db, redis_broker, smtp, whatsapp, settings) -> I
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = redis_broker
     _fresh_connections(app)
+    # Wait until the worker answers a ping (starting Django takes a while on a busy machine).
+    deadline = time.monotonic() + 240
+    while not app.control.ping(timeout=1.0):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            log.flush()
+            raise RuntimeError("the worker did not start:\n" + log_path.read_text()[-3000:])
     try:
         yield {"process": worker, "broker": redis_broker, "smtp": smtp, "whatsapp": whatsapp}
     finally:
@@ -142,5 +153,6 @@ def celery_worker(transactional_db, redis_broker, smtp, whatsapp, settings) -> I
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+        log.close()
         app.conf.task_always_eager, app.conf.broker_url = previous
         _fresh_connections(app)

@@ -13,7 +13,7 @@ from tests.factories import MembershipFactory, OfficeFactory, ensure_bandung_reg
 from tests.notifications.servers import BUSY_ONCE, DOWN_TWICE, INVALID, OK
 
 
-def _wait_until_final(pks: list[int], timeout: float = 40.0) -> dict[int, Delivery]:
+def _wait_until_final(pks: list[int], timeout: float = 90.0) -> dict[int, Delivery]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         rows = {d.pk: d for d in Delivery.objects.filter(pk__in=pks)}
