@@ -61,6 +61,7 @@ class FakeWhatsApp:
         self.accepted: Counter[str] = Counter()
         self.bodies: list[dict[str, object]] = []
         self.down = False  # answer 500 to everything while set
+        self.refused_while_down = 0
         self.lock = threading.Lock()
         fake = self
 
@@ -79,6 +80,8 @@ class FakeWhatsApp:
                     tries = fake.tries[to]
                     fake.bodies.append(body)
                 if fake.down:
+                    with fake.lock:
+                        fake.refused_while_down += 1
                     return self._answer(500, {"error": {"message": "down", "code": 1}})
                 if to == BUSY_ONCE and tries == 1:
                     return self._answer(429, {"error": {"message": "rate", "code": 130429}})
