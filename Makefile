@@ -10,13 +10,14 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench setup messages browser help
+.PHONY: run test lint format bench bench-deliveries setup messages browser help
 
 help:
 	@echo "make run    — set up, load the demo programme, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   — set up and run the whole test suite"
 	@echo "make lint   — ruff, formatting, mypy, templates, migrations check"
 	@echo "make bench  — load-test the production server (see docs/performance.md)"
+	@echo "make bench-deliveries — 10,000 voting-day reminders through Celery (see docs/performance.md)"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -90,3 +91,7 @@ bench: setup
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Messages through the real machinery: own Redis, two Celery workers, the fake WhatsApp API.
+bench-deliveries: setup
+	$(PY) bench/deliveries.py $(BENCH_ARGS)

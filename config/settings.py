@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "mitra.portal",
     "mitra.analytics",
     "mitra.evaluation",
+    "mitra.notifications",
     "mitra.demo",
 ]
 
@@ -281,6 +283,60 @@ CONTENT_SECURITY_POLICY = {
 # Which office the public site speaks for when one installation serves one office.
 MITRA_PUBLIC_OFFICE = env.str("MITRA_PUBLIC_OFFICE", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Background work (Celery) -----------------------------------------------------------
+# The broker is the deployment's Redis unless one is named; with neither, tasks run
+# in-process as they are queued (the embedded default) and `send_timeline_messages` on a
+# cron line drives the schedule instead of beat (docs/deployment.md).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+# A worker takes one message at a time per process; a message is acknowledged when taken,
+# and the database (not the broker) knows what is still to send: a delivery left queued
+# (a worker died, the broker lost a message) is queued again by `notifications.sweep`.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "timeline-messages": {
+        "task": "notifications.timeline",
+        "schedule": env.int("NOTIFICATIONS_TIMELINE_SECONDS", default=15 * 60),
+    },
+    "deliveries-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    "weekly-digests": {
+        "task": "notifications.digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
+    },
+    "purge-personal-data": {
+        "task": "core.command",
+        "schedule": crontab(minute=30, hour=2),
+        "args": ("purge_personal_data",),
+    },
+}
+
+# --- Messages (mitra.notifications) ------------------------------------------------------
+# WhatsApp Business Cloud API: without a token the channel is off (the staff page says so).
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+# The app secret signs the delivery-status webhooks; the verify token answers Meta's check.
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+# Approved template names per message kind ("kind=name,…"); `default` serves the others.
+# Each template has one body parameter that carries the message text.
+WHATSAPP_TEMPLATES = env.dict("WHATSAPP_TEMPLATES", default={"default": "mitra_pemberitahuan"})
+WHATSAPP_TIMEOUT_SECONDS = env.float("WHATSAPP_TIMEOUT_SECONDS", default=10.0)
+# A provider 5xx, 429 or timeout is retried after base × 2^(attempt-1) seconds (capped),
+# up to the attempt limit; a 4xx gives up at once with the provider's reason.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+# A delivery claimed by a worker that died before recording the outcome is sent again
+# after this long (the one window where a message could go out twice).
+NOTIFICATIONS_STALE_SECONDS = env.int("NOTIFICATIONS_STALE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

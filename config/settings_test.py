@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("MITRA_ENV_FILE", "")  # a developer's .env must not change the tests
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tasks run in-process unless a test starts a real worker (tests/notifications).
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
@@ -17,7 +19,10 @@ from config.settings import *  # noqa: F403
 from config.settings import VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, except for the worker process a delivery test starts against a local SMTP server.
+EMAIL_BACKEND = os.environ.get(
+    "MITRA_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 STORAGES["default"]["OPTIONS"]["location"] = VAR_DIR / "test-media"  # noqa: F405
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]  # noqa: F405
 AXES_ENABLED = True

@@ -24,6 +24,7 @@ urlpatterns = [
     path("hadir/", include("mitra.checkin.urls")),
     path("analitik/", include("mitra.analytics.urls")),
     path("evaluasi/", include("mitra.evaluation.urls")),
+    path("notifikasi/", include("mitra.notifications.urls")),
     path("", include("mitra.portal.urls")),
     path("", include("mitra.core.urls")),
 ]

@@ -9,7 +9,7 @@ another office or partner: their existence is not revealed).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import RestrictedError
 from django.urls import reverse
@@ -870,9 +869,10 @@ def reminder_text(activity: Activity, days_overdue: int) -> str:
 
 
 def reminders_send(*, today: datetime.date | None = None) -> list[ReportReminder]:
-    """Email coordinators of overdue reports at 3 and 7 days overdue (each step once).
+    """Record the reminders due for overdue reports at 3 and 7 days overdue (each step once).
 
-    Idempotent: a step already recorded in ReportReminder is not sent again.
+    Idempotent: a step already recorded in ReportReminder is not recorded again. The
+    messages themselves are sent by mitra.notifications, which hears each new record.
     """
     from .selectors import overdue_activities
 
@@ -895,19 +895,8 @@ def reminders_send(*, today: datetime.date | None = None) -> list[ReportReminder
                 )
                 for step in pending
             ]
-            if recipients:
-                subject = _("Laporan kegiatan terlambat: %(title)s") % {"title": activity.title}
-                body = reminder_text(activity, days)
-                transaction.on_commit(_mailer(subject, body, recipients))
         sent.extend(records)
     return sent
-
-
-def _mailer(subject: str, body: str, recipients: list[str]) -> Callable[[], None]:
-    def send() -> None:
-        send_mail(subject, body, None, recipients, fail_silently=True)
-
-    return send
 
 
 def _coordinator_emails(activity: Activity) -> list[str]:

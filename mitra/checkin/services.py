@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -243,34 +242,6 @@ def ticket_url(registration: Registration) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("checkin:ticket", args=[registration.secret])
 
 
-def _send_ticket(registration: Registration, *, promoted: bool = False) -> None:
-    if not registration.email:
-        return
-    activity = registration.activity
-    if promoted:
-        subject = _("Anda mendapat tempat: %(title)s") % {"title": activity.title}
-        lead = _("Ada peserta yang membatalkan; pendaftaran Anda kini terkonfirmasi.")
-    elif registration.status == RegistrationStatus.WAITING:
-        subject = _("Daftar tunggu: %(title)s") % {"title": activity.title}
-        lead = _(
-            "Kegiatan sudah penuh; Anda berada di daftar tunggu nomor %(position)s. "
-            "Kami mengabari bila ada tempat."
-        ) % {"position": registration.position}
-    else:
-        subject = _("Tiket Anda: %(title)s") % {"title": activity.title}
-        lead = _("Pendaftaran Anda terkonfirmasi. Tunjukkan kode QR tiket di pintu masuk.")
-    body = "\n\n".join(
-        [
-            lead,
-            f"{activity.title}\n{timezone.localtime(activity.starts_at):%d-%m-%Y %H:%M}"
-            + (f"\n{activity.venue}" if activity.venue else ""),
-            _("Tiket (simpan tautan ini; juga untuk membatalkan): %(url)s")
-            % {"url": ticket_url(registration)},
-        ]
-    )
-    send_mail(subject, body, None, [registration.email], fail_silently=True)
-
-
 def confirmed_count(activity_id: int) -> int:
     """Confirmed registrations (the waiting list not included), as capacity counts them."""
     return Registration.objects.filter(
@@ -318,7 +289,8 @@ def registration_create(
             position=position,
             created_at=now,
         )
-        transaction.on_commit(lambda: _send_ticket(registration))
+    # The ticket message (and the later reminders) are sent by mitra.notifications, which
+    # hears the new registration.
     return registration
 
 
@@ -356,8 +328,6 @@ def _promote_waiting(point: CheckinPoint) -> list[Registration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "position", "promoted_at"])
         promoted.append(registration)
-    for registration in promoted:
-        transaction.on_commit(lambda r=registration: _send_ticket(r, promoted=True))  # type: ignore[misc]
     return promoted
 
 

@@ -1,0 +1,118 @@
+"""The events of the lower apps that send a message. They are heard here, through Django's
+signals, so activities and check-in never import this app. Each handler only queues: the
+send happens after the surrounding transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import translation
+
+from mitra.activities.models import ActivityStatus, ReportReminder, Transition
+from mitra.checkin.models import Registration, RegistrationStatus
+
+from . import services
+from .audiences import (
+    activity_values,
+    coordinator_recipients,
+    registrant_language,
+    registrant_recipients,
+    registration_values,
+    staff_users,
+)
+from .models import RegistrantLanguage
+
+S = ActivityStatus
+
+# Life-cycle moves that tell the partner (kind of message, whether the comment is the reason).
+_TO_PARTNER: dict[str, tuple[str, bool]] = {
+    S.APPROVED: ("activity_approved", False),
+    S.RETURNED: ("activity_returned", True),
+    S.REPORT_RETURNED: ("report_returned", True),
+    S.VERIFIED: ("report_verified", False),
+}
+
+
+@receiver(post_save, sender=Transition, dispatch_uid="notifications.transition")
+def transition_recorded(sender: Any, instance: Transition, created: bool, **kwargs: Any) -> None:
+    if not created or kwargs.get("raw"):
+        return
+    activity = instance.activity
+    values = activity_values(activity)
+    values["comment"] = instance.comment
+    values["reason"] = instance.comment
+    if instance.to_status == S.SUBMITTED:
+        recipients = [
+            r
+            for user in staff_users(activity.office)
+            for r in services.user_recipients(user)
+            if user.pk != instance.actor_id
+        ]
+        services.message_queue(
+            office=activity.office,
+            kind="activity_submitted",
+            recipients=recipients,
+            values=values,
+            key=f"transition:{instance.pk}",
+        )
+        return
+    if instance.to_status in _TO_PARTNER:
+        kind, _reason = _TO_PARTNER[instance.to_status]
+        services.message_queue(
+            office=activity.office,
+            kind=kind,
+            recipients=coordinator_recipients(activity, exclude=instance.actor),
+            values=values,
+            key=f"transition:{instance.pk}",
+        )
+
+
+@receiver(post_save, sender=ReportReminder, dispatch_uid="notifications.report_reminder")
+def report_reminder_recorded(
+    sender: Any, instance: ReportReminder, created: bool, **kwargs: Any
+) -> None:
+    if not created or kwargs.get("raw"):
+        return
+    activity = instance.activity
+    values = activity_values(activity)
+    values["days"] = instance.days_overdue
+    services.message_queue(
+        office=activity.office,
+        kind="report_overdue",
+        recipients=coordinator_recipients(activity),
+        values=values,
+        key=f"report-overdue:{activity.pk}:{instance.days_overdue}",
+    )
+
+
+@receiver(post_save, sender=Registration, dispatch_uid="notifications.registration")
+def registration_saved(sender: Any, instance: Registration, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    fields = kwargs.get("update_fields") or ()
+    if created:
+        # Registering happens in the person's language (the request's): keep it for later.
+        language = translation.get_language() or "id"
+        language = "en" if language.startswith("en") else "id"
+        RegistrantLanguage.objects.update_or_create(
+            registration=instance, defaults={"language": language}
+        )
+        kind = (
+            "registration_waiting"
+            if instance.status == RegistrationStatus.WAITING
+            else "registration_confirmed"
+        )
+    elif "promoted_at" in fields and instance.status == RegistrationStatus.CONFIRMED:
+        language = registrant_language(instance)
+        kind = "registration_promoted"
+    else:
+        return
+    services.message_queue(
+        office=instance.activity.office,
+        kind=kind,
+        recipients=registrant_recipients(instance, language),
+        values=registration_values(instance, language),
+        key=f"{kind}:{instance.pk}",
+    )
