@@ -313,6 +313,7 @@ def method_save(
     order: int = 100,
     description: str = "",
     is_active: bool = True,
+    name_en: str = "",
     method_id: int | None = None,
 ) -> Method:
     """Add a method to the office's list, or change one (`method_id`; its code stays).
@@ -324,6 +325,7 @@ def method_save(
         raise ActivityError(_("Bentuk metode tidak dikenal."), code="method_mode")
     fields = {
         "name": name,
+        "name_en": name_en,
         "mode": mode,
         "order": order,
         "description": description,
@@ -355,6 +357,7 @@ def programme_theme_save(
     name: str,
     description: str = "",
     order: int = 100,
+    name_en: str = "",
     theme_id: int | None = None,
 ) -> Theme:
     """Add a theme to the office's programme, or change one (`theme_id`; its code stays)."""
@@ -369,7 +372,12 @@ def programme_theme_save(
     elif Theme.objects.filter(programme=programme, code=code).exists():
         raise ActivityError(_("Kode tema sudah dipakai."), code="theme_code_taken")
     return theme_save(
-        programme=programme, code=code, name=name, description=description, order=order
+        programme=programme,
+        code=code,
+        name=name,
+        name_en=name_en,
+        description=description,
+        order=order,
     )
 
 

@@ -66,6 +66,7 @@ def stage_save(
     starts_on: datetime.date,
     ends_on: datetime.date,
     order: int,
+    name_en: str = "",
     stage: Stage | None = None,
     actor: Membership | None = None,
 ) -> Stage:
@@ -85,6 +86,7 @@ def stage_save(
         )
     stage = stage or Stage(election=election)
     stage.name, stage.starts_on, stage.ends_on, stage.order = name, starts_on, ends_on, order
+    stage.name_en = name_en
     stage.full_clean(exclude=["election"])
     stage.save()
     return stage
@@ -92,12 +94,18 @@ def stage_save(
 
 @transaction.atomic
 def theme_save(
-    *, programme: Programme, code: str, name: str, description: str, order: int
+    *,
+    programme: Programme,
+    code: str,
+    name: str,
+    description: str,
+    order: int,
+    name_en: str = "",
 ) -> Theme:
     theme, _created = Theme.objects.update_or_create(
         programme=programme,
         code=code,
-        defaults={"name": name, "description": description, "order": order},
+        defaults={"name": name, "name_en": name_en, "description": description, "order": order},
     )
     return theme
 
