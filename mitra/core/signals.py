@@ -26,6 +26,7 @@ def connect() -> None:
         "activities.Activity",
         "activities.Approach",  # the home page's activities show their approach
         "elections.Stage",
+        "offices.Office",  # branding and contacts in the header and footer
     ):
         post_save.connect(_changed, sender=sender, dispatch_uid=f"home-cache-save-{sender}")
         post_delete.connect(_changed, sender=sender, dispatch_uid=f"home-cache-delete-{sender}")

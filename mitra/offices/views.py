@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from mitra.core.uploads import file_response
 
-from .models import Office
+from .models import HEX_COLOUR, Office
 
 
+@require_safe
 @cache_control(public=True, max_age=3600)
 def logo(request: HttpRequest, slug: str) -> FileResponse:
     """The office logo is public branding; it is still served from outside the web root."""
@@ -16,3 +18,29 @@ def logo(request: HttpRequest, slug: str) -> FileResponse:
     if not office.logo:
         raise Http404
     return file_response(office.logo)
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def share_image(request: HttpRequest, slug: str) -> FileResponse:
+    """The picture link previews show for the office's pages that have none of their own."""
+    office = get_object_or_404(Office, slug=slug)
+    if not office.share_image:
+        raise Http404
+    return file_response(office.share_image)
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def colours(request: HttpRequest, slug: str) -> HttpResponse:
+    """The office's colours as CSS custom properties: a stylesheet, because the
+    Content-Security-Policy allows no inline style. Its URL carries the office's version,
+    so a change is seen at once despite the long cache."""
+    office = get_object_or_404(Office, slug=slug)
+    rules = [
+        f"{name}: {value};"
+        for name, value in (("--red", office.colour_primary), ("--red-dark", office.colour_dark))
+        if HEX_COLOUR.fullmatch(value)  # nothing but a colour ever reaches the stylesheet
+    ]
+    body = ":root { " + " ".join(rules) + " }\n" if rules else ""
+    return HttpResponse(body, content_type="text/css; charset=utf-8")
