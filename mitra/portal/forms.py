@@ -82,3 +82,94 @@ class ArticleForm(CleanTextFormMixin, forms.Form):
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", _("Isi teks alternatif untuk pembaca layar."))
         return data
+
+
+COLOUR_WIDGET = forms.TextInput(attrs={"placeholder": "#8b1a1a", "size": 8})
+
+
+class OfficeProfileForm(CleanTextFormMixin, forms.Form):
+    """The office's public profile and the public site's branding."""
+
+    short_name = forms.CharField(label=_("Nama singkat"), max_length=60, required=False)
+    address = forms.CharField(
+        label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    email = forms.EmailField(label=_("Email publik"), required=False)
+    phone = forms.CharField(label=_("Telepon publik"), max_length=32, required=False)
+    website = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
+    instagram = forms.CharField(
+        label=_("Instagram"),
+        max_length=60,
+        required=False,
+        help_text=_("Nama akun (@akun) atau alamat lengkap."),
+    )
+    x_account = forms.CharField(
+        label=_("X (Twitter)"),
+        max_length=60,
+        required=False,
+        help_text=_("Nama akun (@akun) atau alamat lengkap."),
+    )
+    facebook = forms.CharField(
+        label=_("Facebook"),
+        max_length=120,
+        required=False,
+        help_text=_("Nama halaman atau alamat lengkap."),
+    )
+    youtube = forms.CharField(
+        label=_("YouTube"),
+        max_length=120,
+        required=False,
+        help_text=_("Nama kanal (@kanal) atau alamat lengkap."),
+    )
+    colour_primary = forms.RegexField(
+        label=_("Warna utama (kepala halaman)"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        widget=COLOUR_WIDGET,
+        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
+        help_text=_("Teks putih tampil di atasnya, jadi pilih warna yang cukup gelap."),
+    )
+    colour_dark = forms.RegexField(
+        label=_("Warna tautan"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        widget=COLOUR_WIDGET,
+        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
+        help_text=_("Warna tautan di atas latar terang; pilih warna yang cukup gelap."),
+    )
+    logo = CheckedFileField(
+        kinds=sorted(IMAGE_KINDS), required=False, label=_("Logo (JPEG, PNG atau WebP)")
+    )
+    share_image = CheckedFileField(
+        kinds=sorted(IMAGE_KINDS),
+        required=False,
+        label=_("Gambar pratinjau tautan (JPEG, PNG atau WebP)"),
+    )
+    share_image_alt = forms.CharField(
+        label=_("Teks alternatif gambar pratinjau"), max_length=200, required=False
+    )
+
+    FIELDS = (
+        "short_name",
+        "address",
+        "email",
+        "phone",
+        "website",
+        "instagram",
+        "x_account",
+        "facebook",
+        "youtube",
+        "colour_primary",
+        "colour_dark",
+        "share_image_alt",
+    )
+
+    @classmethod
+    def initial_of(cls, office: Any) -> dict[str, Any]:
+        return {name: getattr(office, name) for name in cls.FIELDS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("share_image") and not data.get("share_image_alt"):
+            self.add_error("share_image_alt", _("Isi teks alternatif untuk pembaca layar."))
+        return data
