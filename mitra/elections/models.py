@@ -44,9 +44,7 @@ class Election(EnglishNamed, OfficeScoped):
     name = models.CharField(_("nama"), max_length=160)
     short_name = models.CharField(_("nama singkat"), max_length=60)
     name_en = english_name_field(160)
-    short_name_en = models.CharField(
-        _("nama singkat (bahasa Inggris)"), max_length=60, blank=True
-    )
+    short_name_en = models.CharField(_("nama singkat (bahasa Inggris)"), max_length=60, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=ElectionKind.choices)
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")

@@ -80,7 +80,9 @@ def programme_timeline(
             state = "current"
         else:
             state = "upcoming"
-        merged[key] = TimelineEntry(stage=stage, election_names=[stage.election.display_short_name], state=state)
+        merged[key] = TimelineEntry(
+            stage=stage, election_names=[stage.election.display_short_name], state=state
+        )
     return list(merged.values())
 
 

@@ -57,7 +57,9 @@ class Office(models.Model):
     share_image = models.FileField(
         _("gambar pratinjau tautan"), upload_to="offices/share/", blank=True
     )
-    share_image_alt = models.CharField(_("teks alternatif gambar pratinjau"), max_length=200, blank=True)
+    share_image_alt = models.CharField(
+        _("teks alternatif gambar pratinjau"), max_length=200, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
     address = models.TextField(_("alamat"), blank=True)
     voter_check_url = models.URLField(

@@ -289,7 +289,9 @@ def activity_month(
     last = datetime.date(year, month, pycalendar.monthrange(year, month)[1])
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
     by_day: dict[datetime.date, list[Activity]] = {}
     rows = activities.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
     for activity in rows[:limit]:
@@ -301,7 +303,11 @@ def activity_month(
     days = [day for week in weeks for day in week if day.in_month and day.activities]
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     return Month(
-        first=first, previous=previous, next=last + datetime.timedelta(days=1), weeks=weeks, days=days
+        first=first,
+        previous=previous,
+        next=last + datetime.timedelta(days=1),
+        weeks=weeks,
+        days=days,
     )
 
 

@@ -16,8 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -292,7 +292,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
     """The agenda as a list: upcoming activities (paginated), the map, then past ones."""
     office = _office(request)
     filters, filter_query = _agenda_filters(request)
-    result = selectors.activity_calendar(office=office, **filters)
+    result = selectors.activity_calendar(
+        office=office,
+        kecamatan=filters["kecamatan"],
+        theme=filters["theme"],
+        segment=filters["segment"],
+        approach=filters["approach"],
+    )
     options = _agenda_options(office)
     kecamatan_list = options["kecamatan_list"]
     svg = kecamatan_map(regions=kecamatan_list, counts=result.per_kecamatan)
@@ -326,8 +332,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     filters, filter_query = _agenda_filters(request)
     today = timezone.localdate()
     try:
-        year, month = (int(part) for part in request.GET.get("bulan", "").split("-"))
-        first = datetime.date(year, month, 1)
+        year, number = (int(part) for part in request.GET.get("bulan", "").split("-"))
+        first = datetime.date(year, number, 1)
     except ValueError:
         first = today.replace(day=1)
     if not 2000 <= first.year <= 2100:

@@ -20,7 +20,7 @@ from mitra.offices.models import Office
 from mitra.portal.demo import demo_png
 from tests.checkin.factories import CheckinPointFactory
 from tests.conftest import login
-from tests.factories import PartnerFactory, StageFactory, ThemeFactory, ElectionFactory
+from tests.factories import ElectionFactory, PartnerFactory, StageFactory, ThemeFactory
 
 from .factories import ActivityFactory, ArticleFactory, stored_png
 
@@ -88,9 +88,7 @@ def test_without_any_image_no_og_image_is_claimed(client, site, programme):
 # --- Partner pages -------------------------------------------------------------------------
 
 
-def test_partner_page_shows_profile_and_only_public_approved_activities(
-    client, site, programme
-):
+def test_partner_page_shows_profile_and_only_public_approved_activities(client, site, programme):
     partner = PartnerFactory(
         office=site,
         name="Karang Taruna Cibiru",
@@ -183,9 +181,10 @@ def test_ical_feed_parses_and_keeps_the_agenda_filters(client, site, programme):
     events = _events(response.content)
     assert list(events) == ["Kelas tahapan"]
     event = events["Kelas tahapan"]
-    assert event.decoded("dtstart") == starts.replace(microsecond=0) or event.decoded(
-        "dtstart"
-    ) == starts
+    assert (
+        event.decoded("dtstart") == starts.replace(microsecond=0)
+        or event.decoded("dtstart") == starts
+    )
     assert str(event["url"]) == f"https://mitra.example.id/agenda/{kept.pk}/"
     everything = _events(client.get("/agenda/kalender.ics").content)
     assert set(everything) == {"Kelas tahapan", "Tanpa tema"}
@@ -263,9 +262,7 @@ def test_activity_page_has_share_links_to_itself(client, site, programme):
 # --- English names -------------------------------------------------------------------------
 
 
-def test_names_are_english_when_english_is_chosen_and_indonesian_otherwise(
-    client, site, programme
-):
+def test_names_are_english_when_english_is_chosen_and_indonesian_otherwise(client, site, programme):
     theme = ThemeFactory(programme=programme, name="Pemilih cerdas", name_en="Informed voters")
     plain = ThemeFactory(programme=programme, code="lain", name="Tanpa terjemahan")
     election = ElectionFactory(
