@@ -259,6 +259,22 @@ def registration_state(
     )
 
 
+def public_point(*, activity_id: int) -> CheckinPoint | None:
+    """The check-in point of a public (approved, shown on the site) activity, with what the
+    registration page shows; None for any other activity (→ 404)."""
+    return (
+        CheckinPoint.objects.select_related(
+            "activity", "activity__programme", "activity__kelurahan", "office"
+        )
+        .filter(
+            activity_id=activity_id,
+            activity__in=Activity.objects.public(),
+            activity__status__in=CHECKIN_STATUSES,
+        )
+        .first()
+    )
+
+
 def public_registration_state(*, activity: Activity) -> RegistrationState | None:
     """The registration and self check-in state of a public activity; None without a
     check-in point (the activity takes neither)."""

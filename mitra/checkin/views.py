@@ -105,51 +105,54 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def registration_submit(
-    request: HttpRequest, point: CheckinPoint
-) -> tuple[RegistrationForm, HttpResponse | None]:
-    """The registration form of `point`, and on a good POST the answer to send: the new
-    ticket (confirmed or waiting), or a refusal when one address posts too often. Used by
-    this app's registration page and by the public activity page (portal)."""
+def _register_page(request: HttpRequest, point: CheckinPoint) -> HttpResponse:
+    """Register for `point`'s activity: the form, and on a good POST the new ticket
+    (confirmed, or on the waiting list when full); refused when one address posts too often."""
     form = RegistrationForm(request.POST or None)
-    if request.method != "POST":
-        return form, None
-    try:
-        services.rate_limit(key=f"reg:{point.activity_id}:{client_ip(request)}")
-    except DomainError as exc:
-        return form, _too_many(request, exc, point)
-    if not form.is_valid():
-        return form, None
-    try:
-        services.rate_limit(
-            key=f"reg-day:{point.activity_id}:{client_ip(request)}",
-            limit=services.REGISTRATIONS_PER_ADDRESS_PER_DAY,
-            period=24 * 3600,
-        )
-    except DomainError as exc:
-        return form, _too_many(request, exc, point)
-    try:
-        registration = services.registration_create(point=point, **form.cleaned_data)
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return form, None
-    return form, redirect("checkin:ticket", registration.secret)
-
-
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, token: str) -> HttpResponse:
-    point = _point_or_404(token)
-    if not point.requires_registration:
-        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
-    form, response = registration_submit(request, point)
-    if response is not None:
-        return response
+    if request.method == "POST":
+        try:
+            services.rate_limit(key=f"reg:{point.activity_id}:{client_ip(request)}")
+        except DomainError as exc:
+            return _too_many(request, exc, point)
+        if form.is_valid():
+            try:
+                services.rate_limit(
+                    key=f"reg-day:{point.activity_id}:{client_ip(request)}",
+                    limit=services.REGISTRATIONS_PER_ADDRESS_PER_DAY,
+                    period=24 * 3600,
+                )
+            except DomainError as exc:
+                return _too_many(request, exc, point)
+            try:
+                registration = services.registration_create(point=point, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("checkin:ticket", registration.secret)
     state = selectors.registration_state(point=point)
     return render(
         request,
         "checkin/register.html",
         {"point": point, "activity": point.activity, "form": form, "full": state.full},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, token: str) -> HttpResponse:
+    """Registration behind the poster's QR link (its check-in page links here)."""
+    point = _point_or_404(token)
+    if not point.requires_registration:
+        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+    return _register_page(request, point)
+
+
+@require_http_methods(["GET", "POST"])
+def public_register(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Where the form on a public activity's page (portal) posts: the same registration."""
+    point = selectors.public_point(activity_id=activity_id)
+    if point is None or not point.requires_registration:
+        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+    return _register_page(request, point)
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,8 +28,6 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.activities.ical import ical_feed
 from mitra.activities.selectors import approach_options
-from mitra.checkin.selectors import public_registration_state
-from mitra.checkin.views import registration_submit
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
@@ -399,22 +397,14 @@ def share_links(*, url: str, title: str) -> dict[str, str]:
     }
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A public activity: facts, registration on the page (the check-in app's form and
-    service), the self check-in link while its window is open, iCal and share links."""
+    """A public activity: its facts, registration (the check-in app's form, through its
+    template tag), the self check-in link while its window is open, iCal and share links."""
     office = _office(request)
     activity = selectors.public_activity(office=office, pk=pk)
     if activity is None:
         raise Http404
-    state = public_registration_state(activity=activity)
-    form, status, refusal = None, 200, ""
-    if state is not None and state.registration_open:
-        form, response = registration_submit(request, state.point)
-        if response is not None:
-            return response
-    elif request.method == "POST":  # a form left open after registration closed
-        status, refusal = 409, _("Pendaftaran kegiatan ini sudah ditutup atau tidak dibuka.")
     canonical = absolute_url(request.path)
     return render(
         request,
@@ -423,13 +413,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "reach": selectors.activity_verified_reach(activity=activity),
             "canonical": canonical,
-            "registration": state,
-            "form": form,
             "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
             "share": share_links(url=canonical, title=activity.title),
-            "refusal": refusal,
         },
-        status=status,
     )
 
 

@@ -203,6 +203,12 @@ def test_one_activity_as_an_ical_event(client, site, programme):
 # --- Registration on the activity page -----------------------------------------------------
 
 
+def _form_action(html: str) -> str:
+    found = re.search(r'<form method="post" action="([^"]+)" class="checkin-form"', html)
+    assert found, "no registration form on the page"
+    return found.group(1)
+
+
 def test_registering_on_the_activity_page_fills_seats_then_the_waiting_list(
     client, site, programme
 ):
@@ -211,33 +217,45 @@ def test_registering_on_the_activity_page_fills_seats_then_the_waiting_list(
     url = f"/agenda/{activity.pk}/"
     page = client.get(url).content.decode()
     assert 'data-seats-left="1"' in page and "Sisa 1 tempat dari 1." in page
-    first = client.post(url, {"name": "", "email": "", "phone": ""})
+    action = _form_action(page)
+    assert action == f"/hadir/kegiatan-publik/{activity.pk}/daftar/"
+    first = client.post(action, {"name": "", "email": "", "phone": ""})
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.CONFIRMED
     assert first.status_code == 302 and first["Location"] == f"/hadir/tiket/{registration.secret}/"
     page = client.get(url).content.decode()
     assert 'data-seats-left="0"' in page
     assert "Kuota sudah penuh" in page and "Masuk daftar tunggu" in page
-    second = client.post(url, {"name": "Siti", "email": "siti@example.org", "consent": "on"})
+    second = client.post(
+        _form_action(page), {"name": "Siti", "email": "siti@example.org", "consent": "on"}
+    )
     waiting = Registration.objects.exclude(pk=registration.pk).get()
     assert second.status_code == 302 and waiting.status == RegistrationStatus.WAITING
     assert "1 orang di daftar tunggu." in client.get(url).content.decode()
 
 
-def test_registration_errors_are_shown_on_the_activity_page(client, site, programme):
+def test_registration_errors_are_shown_with_the_form(client, site, programme):
     activity = ActivityFactory(programme=programme)
     CheckinPointFactory(activity=activity, requires_registration=True)
-    response = client.post(f"/agenda/{activity.pk}/", {"name": "Tanpa persetujuan"})
+    action = _form_action(client.get(f"/agenda/{activity.pk}/").content.decode())
+    response = client.post(action, {"name": "Tanpa persetujuan"})
     assert response.status_code == 200
-    assert "Centang persetujuan bila Anda mengisi nama atau kontak." in response.content.decode()
+    html = response.content.decode()
+    assert "Centang persetujuan bila Anda mengisi nama atau kontak." in html
+    assert 'name="name" value="Tanpa persetujuan"' in html  # nothing typed is lost
     assert not Registration.objects.exists()
 
 
-def test_activity_without_registration_refuses_a_post_clearly(client, site, programme):
-    activity = ActivityFactory(programme=programme)
-    response = client.post(f"/agenda/{activity.pk}/", {"name": ""})
-    assert response.status_code == 409
-    assert "Pendaftaran kegiatan ini sudah ditutup" in response.content.decode()
+def test_no_registration_for_activities_that_take_none_or_are_not_public(client, site, programme):
+    plain = ActivityFactory(programme=programme)
+    CheckinPointFactory(activity=plain, requires_registration=False)
+    hidden = ActivityFactory(programme=programme, is_public=False)
+    CheckinPointFactory(activity=hidden, requires_registration=True)
+    assert "checkin-form" not in client.get(f"/agenda/{plain.pk}/").content.decode()
+    for activity in (plain, hidden):
+        response = client.post(f"/hadir/kegiatan-publik/{activity.pk}/daftar/", {"name": ""})
+        assert response.status_code == 404
+    assert client.post(f"/agenda/{plain.pk}/").status_code == 405
     assert not Registration.objects.exists()
 
 
