@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from pathlib import Path
 
 import icalendar
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -416,3 +418,30 @@ def test_uploaded_share_image_loses_its_exif(client, site, staff_member):
     office = Office.objects.get(pk=site.pk)
     with office.share_image.open("rb") as stored, Image.open(stored) as saved:
         assert not saved.getexif()
+
+
+# --- Weight --------------------------------------------------------------------------------
+
+
+def _weight(client, url: str) -> int:
+    """The page's HTML and the stylesheets and scripts it links (before images)."""
+    html = client.get(url).content.decode()
+    total = len(html.encode())
+    for ref in re.findall(r'(?:href|src)="/static/([^"?]+)', html):
+        path = finders.find(ref)
+        if path and ref.endswith((".css", ".js")):
+            total += Path(path).stat().st_size
+    assert "htmx" not in html.split("</head>")[1], url
+    return total
+
+
+def test_new_public_pages_load_no_htmx_and_stay_under_50_kb(client, site, programme, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    partner = PartnerFactory(office=site)
+    activity = ActivityFactory(programme=programme, partner=partner)
+    CheckinPointFactory(activity=activity, requires_registration=True, capacity=30)
+    for url in (f"/agenda/{activity.pk}/", f"/direktori-mitra/{partner.pk}/", "/agenda/bulan/"):
+        assert _weight(client, url) < 50_000, url
