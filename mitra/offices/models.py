@@ -16,6 +16,21 @@ colour_validator = RegexValidator(
     rf"^{HEX_COLOUR.pattern}$", _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")
 )
 
+# What staff edit on the office profile page (besides the images below).
+OFFICE_PROFILE_FIELDS = (
+    "short_name",
+    "address",
+    "email",
+    "phone",
+    "website",
+    "instagram",
+    "x_account",
+    "facebook",
+    "youtube",
+    "colour_primary",
+    "colour_dark",
+    "share_image_alt",
+)
 # The office's images and the folder each is stored in (admin and profile page alike).
 IMAGE_FIELDS = {"logo": "offices/logo", "share_image": "offices/share"}
 

@@ -10,24 +10,26 @@ from mitra.core.uploads import file_response
 from .models import HEX_COLOUR, Office
 
 
+def _image(slug: str, field: str) -> FileResponse:
+    office = get_object_or_404(Office, slug=slug)
+    image = getattr(office, field)
+    if not image:
+        raise Http404
+    return file_response(image)
+
+
 @require_safe
 @cache_control(public=True, max_age=3600)
 def logo(request: HttpRequest, slug: str) -> FileResponse:
     """The office logo is public branding; it is still served from outside the web root."""
-    office = get_object_or_404(Office, slug=slug)
-    if not office.logo:
-        raise Http404
-    return file_response(office.logo)
+    return _image(slug, "logo")
 
 
 @require_safe
 @cache_control(public=True, max_age=3600)
 def share_image(request: HttpRequest, slug: str) -> FileResponse:
     """The picture link previews show for the office's pages that have none of their own."""
-    office = get_object_or_404(Office, slug=slug)
-    if not office.share_image:
-        raise Http404
-    return file_response(office.share_image)
+    return _image(slug, "share_image")
 
 
 @require_safe

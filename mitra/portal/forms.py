@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField
+from mitra.offices.models import HEX_COLOUR, OFFICE_PROFILE_FIELDS
 
 from .models import Article, ArticleStatus
 
@@ -84,7 +85,19 @@ class ArticleForm(CleanTextFormMixin, forms.Form):
         return data
 
 
-COLOUR_WIDGET = forms.TextInput(attrs={"placeholder": "#8b1a1a", "size": 8})
+def _account_field(label: Any, max_length: int, help_text: Any) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
+def _colour_field(label: Any, help_text: Any) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=rf"^{HEX_COLOUR.pattern}$",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "#8b1a1a", "size": 8}),
+        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
+        help_text=help_text,
+    )
 
 
 class OfficeProfileForm(CleanTextFormMixin, forms.Form):
@@ -97,45 +110,17 @@ class OfficeProfileForm(CleanTextFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email publik"), required=False)
     phone = forms.CharField(label=_("Telepon publik"), max_length=32, required=False)
     website = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
-    instagram = forms.CharField(
-        label=_("Instagram"),
-        max_length=60,
-        required=False,
-        help_text=_("Nama akun (@akun) atau alamat lengkap."),
+    instagram = _account_field(_("Instagram"), 60, _("Nama akun (@akun) atau alamat lengkap."))
+    x_account = _account_field(_("X (Twitter)"), 60, _("Nama akun (@akun) atau alamat lengkap."))
+    facebook = _account_field(_("Facebook"), 120, _("Nama halaman atau alamat lengkap."))
+    youtube = _account_field(_("YouTube"), 120, _("Nama kanal (@kanal) atau alamat lengkap."))
+    colour_primary = _colour_field(
+        _("Warna utama (kepala halaman)"),
+        _("Teks putih tampil di atasnya, jadi pilih warna yang cukup gelap."),
     )
-    x_account = forms.CharField(
-        label=_("X (Twitter)"),
-        max_length=60,
-        required=False,
-        help_text=_("Nama akun (@akun) atau alamat lengkap."),
-    )
-    facebook = forms.CharField(
-        label=_("Facebook"),
-        max_length=120,
-        required=False,
-        help_text=_("Nama halaman atau alamat lengkap."),
-    )
-    youtube = forms.CharField(
-        label=_("YouTube"),
-        max_length=120,
-        required=False,
-        help_text=_("Nama kanal (@kanal) atau alamat lengkap."),
-    )
-    colour_primary = forms.RegexField(
-        label=_("Warna utama (kepala halaman)"),
-        regex=r"^#[0-9a-fA-F]{6}$",
-        required=False,
-        widget=COLOUR_WIDGET,
-        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
-        help_text=_("Teks putih tampil di atasnya, jadi pilih warna yang cukup gelap."),
-    )
-    colour_dark = forms.RegexField(
-        label=_("Warna tautan"),
-        regex=r"^#[0-9a-fA-F]{6}$",
-        required=False,
-        widget=COLOUR_WIDGET,
-        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
-        help_text=_("Warna tautan di atas latar terang; pilih warna yang cukup gelap."),
+    colour_dark = _colour_field(
+        _("Warna tautan"),
+        _("Warna tautan di atas latar terang; pilih warna yang cukup gelap."),
     )
     logo = CheckedFileField(
         kinds=sorted(IMAGE_KINDS), required=False, label=_("Logo (JPEG, PNG atau WebP)")
@@ -149,20 +134,7 @@ class OfficeProfileForm(CleanTextFormMixin, forms.Form):
         label=_("Teks alternatif gambar pratinjau"), max_length=200, required=False
     )
 
-    FIELDS = (
-        "short_name",
-        "address",
-        "email",
-        "phone",
-        "website",
-        "instagram",
-        "x_account",
-        "facebook",
-        "youtube",
-        "colour_primary",
-        "colour_dark",
-        "share_image_alt",
-    )
+    FIELDS = OFFICE_PROFILE_FIELDS
 
     @classmethod
     def initial_of(cls, office: Any) -> dict[str, Any]:

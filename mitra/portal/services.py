@@ -27,7 +27,7 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
-from mitra.offices.models import IMAGE_FIELDS, Office
+from mitra.offices.models import IMAGE_FIELDS, OFFICE_PROFILE_FIELDS, Office
 
 from .models import (
     Article,
@@ -249,22 +249,6 @@ def _luminance(colour: str) -> float:
 def contrast_ratio(first: str, second: str) -> float:
     lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
-
-
-OFFICE_PROFILE_FIELDS = (
-    "short_name",
-    "address",
-    "email",
-    "phone",
-    "website",
-    "instagram",
-    "x_account",
-    "facebook",
-    "youtube",
-    "colour_primary",
-    "colour_dark",
-    "share_image_alt",
-)
 
 
 @transaction.atomic

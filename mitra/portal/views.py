@@ -285,6 +285,12 @@ def _agenda_options(office: Office) -> dict[str, Any]:
 AGENDA_PAGE_SIZE = 20
 
 
+def _agenda_ics_url(filter_query: str) -> str:
+    """The iCal feed of the agenda as filtered (absolute: calendar apps subscribe to it)."""
+    url = absolute_url(reverse("portal:calendar_ics"))
+    return f"{url}?{filter_query}" if filter_query else url
+
+
 @require_safe
 def calendar(request: HttpRequest) -> HttpResponse:
     """The agenda as a list: upcoming activities (paginated), the map, then past ones."""
@@ -317,8 +323,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "map": svg,
             "kecamatan_table": table,
             "canonical": absolute_url(request.path),
-            "ics_url": absolute_url(reverse("portal:calendar_ics"))
-            + (f"?{filter_query}" if filter_query else ""),
+            "ics_url": _agenda_ics_url(filter_query),
         },
     )
 
@@ -349,8 +354,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filter_query": filter_query,
             "canonical": absolute_url(request.path) + f"?bulan={first:%Y-%m}",
-            "ics_url": absolute_url(reverse("portal:calendar_ics"))
-            + (f"?{filter_query}" if filter_query else ""),
+            "ics_url": _agenda_ics_url(filter_query),
         },
     )
 
