@@ -4,8 +4,8 @@ one VCALENDAR with a VEVENT per activity (the agenda's feed, or one activity's e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,9 @@ from django.utils import timezone
 from mitra.offices.models import Office
 
 from .models import Activity
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 def site_url(path: str) -> str:
@@ -30,6 +33,8 @@ def _place(activity: Activity) -> str:
 
 
 def _event(activity: Activity, *, host: str, absolute: Callable[[str], str]) -> icalendar.Event:
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"kegiatan-{activity.pk}@{host}")
     event.add("dtstamp", timezone.now())
@@ -58,7 +63,12 @@ def ical_feed(
     name: str = "",
     absolute: Callable[[str], str] = site_url,
 ) -> str:
-    """The calendar of `activities`; each event's URL is the activity's public page."""
+    """The calendar of `activities`; each event's URL is the activity's public page.
+
+    The library is imported here, not with the module: it costs every worker's start
+    (the URL configuration imports this module) for a file few people fetch."""
+    import icalendar
+
     host = absolute("/").split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Mitra Pemilu//Kegiatan//ID")

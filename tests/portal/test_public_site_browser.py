@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from mitra.checkin.models import Registration, RegistrationStatus
@@ -16,6 +17,13 @@ from .factories import ActivityFactory
 from .test_browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _urls_loaded() -> None:
+    """Load the URL configuration (every view module) before the page timeouts start: the
+    live server shares this process, and on a busy machine the first load takes seconds."""
+    reverse("portal:calendar")
 
 
 def _fits(page) -> None:
