@@ -22,7 +22,7 @@ from mitra.core.exporters import FORMATS, Exporter
 from mitra.core.spreadsheets import read_table, template_response
 from mitra.core.uploads import file_response
 
-from . import selectors, services
+from . import imports, selectors, services
 from .forms import (
     AcceptInvitationForm,
     AgreementForm,
@@ -442,7 +442,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
         ]
     )
     return template_response(
-        services.IMPORT_COLUMNS,
+        imports.IMPORT_COLUMNS,
         [example],
         filename="templat-impor-mitra",
         notes=notes,
@@ -464,7 +464,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 rows = read_table(upload)
-                batch = services.partner_import_preview(
+                batch = imports.partner_import_preview(
                     membership=membership, rows=rows, filename=upload.name or "impor"
                 )
             except DomainError as exc:
@@ -510,7 +510,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     try:
-        counts = services.partner_import_confirm(membership=membership, batch_id=pk)
+        counts = imports.partner_import_confirm(membership=membership, batch_id=pk)
     except services.PartnerError as exc:
         messages.error(request, exc.message)
         return redirect("partners:import_preview", pk)
@@ -527,6 +527,6 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     selectors.import_batch_get(membership=membership, pk=pk)
-    services.partner_import_cancel(membership=membership, batch_id=pk)
+    imports.partner_import_cancel(membership=membership, batch_id=pk)
     messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))
     return redirect("partners:import")
