@@ -23,6 +23,7 @@ from mitra.elections.models import Programme, Segment
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
 
+from . import lifecycle
 from .models import (
     REPORT_DUE_DAYS,
     Activity,
@@ -41,7 +42,7 @@ from .models import (
 
 S = ActivityStatus
 # Activities that wait for a report (the date has passed, nothing verified yet).
-AWAITING_REPORT = (S.APPROVED, S.HELD, S.REPORT_RETURNED)
+AWAITING_REPORT = lifecycle.AWAITING_REPORT
 
 
 @dataclass

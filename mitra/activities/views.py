@@ -24,7 +24,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.models import Membership
@@ -36,7 +35,7 @@ from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
 from mitra.offices.selectors import public_office
 
-from . import selectors, services
+from . import lifecycle, selectors, services
 from .exports import ActivityExporter
 from .forms import (
     ActivityForm,
@@ -237,26 +236,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool]]:
-    """(action, label, needs_comment) the member may take now."""
-    review = has_right(membership, Right.REVIEW_ACTIVITIES)
-    propose = has_right(membership, Right.PROPOSE_ACTIVITIES)
-    started = activity.starts_at <= timezone.now()
-    status = activity.status
-    actions: list[tuple[str, str, bool]] = []
-    if propose and status in (S.DRAFT, S.RETURNED):
-        actions.append(("submit", _("Ajukan"), False))
-    if review and status == S.SUBMITTED:
-        actions += [("approve", _("Setujui"), False), ("return", _("Kembalikan"), True)]
-    if propose and status == S.APPROVED and started:
-        actions.append(("held", _("Tandai terlaksana"), False))
-    if review and status == S.REPORTED:
-        actions += [
-            ("verify", _("Verifikasi laporan"), False),
-            ("report_return", _("Kembalikan laporan"), True),
-        ]
-    if propose and status in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED):
-        actions.append(("cancel", _("Batalkan"), True))
-    return actions
+    """(action, label, comment box) the member may take now (`lifecycle.STEPS`)."""
+    return [
+        (step.action, str(step.label), step.comment_asked)
+        for step in lifecycle.steps_open(membership, activity)
+    ]
 
 
 @login_required
@@ -283,18 +267,6 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Lazy: built at import, translated in the language of each request that shows one.
-DONE = {
-    "submit": gettext_lazy("Kegiatan diajukan."),
-    "approve": gettext_lazy("Kegiatan disetujui."),
-    "return": gettext_lazy("Kegiatan dikembalikan ke mitra."),
-    "held": gettext_lazy("Kegiatan ditandai terlaksana."),
-    "cancel": gettext_lazy("Kegiatan dibatalkan."),
-    "verify": gettext_lazy("Laporan diverifikasi."),
-    "report_return": gettext_lazy("Laporan dikembalikan ke mitra."),
-}
-
-
 @login_required
 @require_POST
 def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -307,7 +279,7 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
     except DomainError as exc:
         return _domain_response(request, exc, reverse("activities:detail", args=[pk]))
-    messages.success(request, str(DONE[action]))
+    messages.success(request, str(lifecycle.STEPS[action].done))
     if request.POST.get("next") == "queue":
         return redirect("activities:queue")
     return redirect("activities:detail", pk)
