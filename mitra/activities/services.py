@@ -29,7 +29,6 @@ from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
 from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
-from mitra.elections.services import theme_save
 from mitra.offices.models import Office
 from mitra.partners.models import Partner
 from mitra.regions.models import Region, RegionLevel
@@ -345,33 +344,6 @@ def method_save(
     if Method.objects.filter(office_id=membership.office_id, code=code).exists():
         raise ActivityError(_("Kode metode sudah dipakai."), code="method_code_taken")
     return Method.objects.create(office_id=membership.office_id, code=code, **fields)
-
-
-@transaction.atomic
-def programme_theme_save(
-    *,
-    membership: Membership,
-    programme: Programme,
-    code: str,
-    name: str,
-    description: str = "",
-    order: int = 100,
-    theme_id: int | None = None,
-) -> Theme:
-    """Add a theme to the office's programme, or change one (`theme_id`; its code stays)."""
-    require(membership, Right.MANAGE_PROGRAMME)
-    if programme.office_id != membership.office_id:
-        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
-    if theme_id is not None:
-        theme = Theme.objects.filter(programme=programme, pk=theme_id).first()
-        if theme is None:
-            raise NotFoundError(_("Tema tidak ditemukan."), code="not_found")
-        code = theme.code
-    elif Theme.objects.filter(programme=programme, code=code).exists():
-        raise ActivityError(_("Kode tema sudah dipakai."), code="theme_code_taken")
-    return theme_save(
-        programme=programme, code=code, name=name, description=description, order=order
-    )
 
 
 # --- Access --------------------------------------------------------------------------------

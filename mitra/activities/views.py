@@ -33,6 +33,7 @@ from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
+from mitra.elections.services import programme_theme_save
 from mitra.offices.selectors import public_office
 
 from . import lifecycle, selectors, services
@@ -500,9 +501,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_theme_save(
-                membership=membership, programme=programme, **form.cleaned_data
-            )
+            programme_theme_save(membership=membership, programme=programme, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -527,7 +526,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item=theme,
         form_class=ThemeForm,
-        save=lambda data: services.programme_theme_save(
+        save=lambda data: programme_theme_save(
             membership=membership, programme=programme, theme_id=theme.pk, **data
         ),
         title=_("Ubah tema"),

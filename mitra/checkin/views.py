@@ -24,8 +24,9 @@ from mitra.core.network import client_ip
 
 from . import selectors, services
 from .devices import device_from_request, remember_device
+from .exports import AttendanceExporter
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
-from .models import CheckIn, CheckinPoint, How, RegistrationStatus
+from .models import CheckinPoint, RegistrationStatus
 from .poster import poster_pdf
 
 
@@ -56,11 +57,8 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     activity = point.activity
     device_id, new_device = device_from_request(request)
     context: dict[str, Any] = {"point": point, "activity": activity}
-    done = (
-        not new_device
-        and CheckIn.objects.filter(
-            activity_id=activity.pk, how=How.SELF, device_hash=services.device_hash(device_id)
-        ).exists()
+    done = not new_device and services.device_checked_in(
+        activity_id=activity.pk, device_id=device_id
     )
     if done:
         response = render(request, "checkin/self_done.html", {**context, "repeat": True})
@@ -301,7 +299,7 @@ def export(request: HttpRequest, activity_id: int, fmt: str) -> HttpResponse:
     activity = _managed_or_404(request, activity_id)
     if not has_right(membership, Right.EXPORT):
         raise Http404
-    exporter = selectors.AttendanceExporter(
+    exporter = AttendanceExporter(
         activities=type(activity).objects.filter(pk=activity.pk), membership=membership
     )
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,11 +18,12 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError
-from mitra.core.exporters import FORMATS, Exporter
+from mitra.core.exporters import FORMATS
 from mitra.core.spreadsheets import read_table, template_response
 from mitra.core.uploads import file_response
 
 from . import imports, selectors, services
+from .exports import PartnerExporter
 from .forms import (
     AcceptInvitationForm,
     AgreementForm,
@@ -99,47 +100,6 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     }
     template = "partners/_list_results.html" if request.htmx else "partners/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-class PartnerExporter(Exporter):
-    sheet_title = "Mitra"
-
-    def __init__(self, partner_ids: Iterable[int], *, personal: bool) -> None:
-        self.partner_ids = partner_ids
-        self.personal = personal
-
-    def columns(self) -> Sequence[str]:
-        columns = [
-            _("Kode"),
-            _("Nama"),
-            _("Kategori"),
-            _("Status"),
-            _("Status perjanjian"),
-            _("Segmen"),
-            _("Wilayah"),
-            _("Jumlah anggota"),
-        ]
-        if self.personal:
-            columns += [_("Narahubung"), _("WhatsApp"), _("Email")]
-        return [*columns, _("Instagram")]
-
-    def rows(self) -> Iterable[Sequence[Any]]:
-        ids = list(self.partner_ids)
-        for start in range(0, len(ids), 1000):
-            for p in selectors.partner_page_rows(ids[start : start + 1000]):
-                row = [
-                    p.code,
-                    p.name,
-                    p.category.name,
-                    str(p.get_status_display()),
-                    str(AgreementStatus(p.agreement_status).label),  # type: ignore[attr-defined]
-                    [s.name for s in p.segments.all()],
-                    [r.name for r in p.areas.all()],
-                    p.member_count,
-                ]
-                if self.personal:
-                    row += [p.contact_name, p.whatsapp, p.email]
-                yield [*row, p.instagram]
 
 
 @login_required
