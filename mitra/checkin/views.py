@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
 from mitra.core.middleware import mark_private
 from mitra.core.network import client_ip
@@ -176,7 +177,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
 @login_required
 def scanner(request: HttpRequest) -> HttpResponse:
     """Ticket scanner and headcount for coordinators and staff; works offline."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     if not has_right(membership, Right.SCAN_TICKETS):
         raise Http404
     activities = list(selectors.scanner_activities(membership=membership))
@@ -209,7 +210,7 @@ def scanner(request: HttpRequest) -> HttpResponse:
 
 def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
     activity = selectors.managed_activity(
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request_membership_or_none(request),
         activity_id=activity_id,
     )
     if activity is None:
@@ -221,7 +222,7 @@ def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Attendance of one activity: poster, window, registration settings, counts."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     point = services.checkin_point_ensure(activity=activity)
     point.activity = activity
@@ -236,7 +237,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "capacity": point.capacity,
         },
     )
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST" and can_edit and membership is not None and form.is_valid():
         try:
             services.checkin_point_update(
                 membership=membership, activity_id=activity.pk, **form.cleaned_data
@@ -295,7 +296,7 @@ def live_counts(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, activity_id: int, fmt: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     if not has_right(membership, Right.EXPORT):
         raise Http404

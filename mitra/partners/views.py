@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
@@ -66,8 +67,9 @@ def _filters(
 
 
 @login_required
-def partner_list(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     if membership.is_coordinator and membership.partner_id:
         return redirect("partners:detail", membership.partner_id)
     require(membership, Right.VIEW_ALL_PARTNERS)
@@ -103,8 +105,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_export(request: MemberRequest, fmt: str) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.EXPORT)
     if fmt not in FORMATS:
         raise Http404
@@ -117,8 +120,9 @@ def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner = selectors.partner_get(membership=membership, pk=pk)
     can_manage = has_right(membership, Right.MANAGE_PARTNERS)
     return render(
@@ -139,8 +143,9 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_create(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_create(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(request.POST or None, office=membership.office)
     if request.method == "POST" and form.is_valid():
@@ -156,8 +161,9 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner = selectors.partner_get_editable(membership=membership, pk=pk)
     coordinator = not has_right(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(
@@ -175,16 +181,18 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_history(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner, entries = selectors.partner_history(membership=membership, pk=pk)
     return render(request, "partners/history.html", {"partner": partner, "entries": entries})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def category_list(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def category_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -271,8 +279,9 @@ def _agreement_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def agreement_create(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get_plain(membership=membership, pk=pk)
     return _agreement_page(request, partner=partner)
@@ -280,17 +289,19 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def agreement_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     agreement = selectors.agreement_get(membership=membership, pk=pk)
     return _agreement_page(request, partner=agreement.partner, agreement=agreement)
 
 
 @login_required
-def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+@member_required()
+def agreement_document(request: MemberRequest, pk: int) -> HttpResponseBase:
     """The signed PDF, for the commission and the partner's own coordinators only."""
-    agreement = selectors.agreement_get(membership=request_membership(request), pk=pk)
+    agreement = selectors.agreement_get(membership=request.membership, pk=pk)
     if not agreement.document:
         raise Http404
     return file_response(
@@ -303,8 +314,9 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def invitation_create(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get_plain(membership=membership, pk=pk)
     form = InvitationForm(request.POST or None, initial={"email": partner.email})
@@ -369,8 +381,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_template(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     # No code in the example: a code left in by mistake would update that partner.
     example = [
@@ -413,8 +426,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_upload(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -441,8 +455,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_preview(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     batch = selectors.import_batch_get(membership=membership, pk=pk)
     show = request.GET.get("tampil", "")
     rows = [r for r in batch.preview if not show or r["status"] == show]
@@ -467,8 +482,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     try:
         counts = imports.partner_import_confirm(membership=membership, batch_id=pk)
     except services.PartnerError as exc:
@@ -484,8 +500,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_cancel(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     selectors.import_batch_get(membership=membership, pk=pk)
     imports.partner_import_cancel(membership=membership, batch_id=pk)
     messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))
