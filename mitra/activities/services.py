@@ -4,6 +4,10 @@ Every service checks the actor's right and (for status moves) the allowed transi
 records a `Transition`. Refusals raise `ActivityError` (400) with an Indonesian message and
 a stable code, `PermissionDeniedError` (403) or `NotFoundError` (404, for records of
 another office or partner: their existence is not revealed).
+
+Past ~600 lines: proposal, life cycle (its table is `lifecycle.py`), report and evidence
+share `activity_access` and the transition record; the catalogue of methods and approaches
+or the evidence checks are the first candidates to move out.
 """
 
 from __future__ import annotations

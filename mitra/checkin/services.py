@@ -9,6 +9,9 @@ Concurrency, the way pretix does it:
 - registration locks the activity row, so capacity is never exceeded and the waiting list
   moves up in order when someone cancels;
 - counts are COUNTs over rows, never counters that a race could lose or double.
+
+Past ~600 lines on purpose: the concurrency rules above (row locks, nonces, windows) hold
+for every write here and are easier to check in one place.
 """
 
 from __future__ import annotations
