@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
-from mitra.analytics.models import ElectionResult, VoterCount
+from mitra.analytics.models import ElectionResult, FiguresImport, VoterCount
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.offices.models import Office
 
@@ -20,8 +20,6 @@ from mitra.offices.models import Office
 
 
 def figures_import_get(*, membership: Membership | None, pk: int) -> Any:
-    from .models import FiguresImport
-
     if membership is None or not has_right(membership, Right.MANAGE_PROGRAMME):
         raise PermissionDeniedError(
             _("Anda tidak memiliki izin untuk tindakan ini."), code="permission_denied"
