@@ -286,6 +286,8 @@ def registration_create(
         if point.confirm_by_message:
             _check_reachable(email=email, phone=phone)
         _check_contact_not_registered(activity_id=activity.pk, email=email, phone=phone, now=now)
+        status: str
+        position: int | None
         if point.confirm_by_message:
             status, position = RegistrationStatus.PENDING, None
         else:

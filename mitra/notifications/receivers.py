@@ -28,7 +28,7 @@ from .models import RegistrantLanguage
 S = ActivityStatus
 
 # The message a registrant gets once they hold a seat or a place on the waiting list.
-_SEAT_KIND = {
+_SEAT_KIND: dict[str, str] = {
     RegistrationStatus.CONFIRMED: "registration_confirmed",
     RegistrationStatus.WAITING: "registration_waiting",
 }
