@@ -245,3 +245,31 @@ def test_staff_see_the_state_and_switch_the_setting(client, staff_member, progra
     page = client.get(url).content.decode()
     assert "budi@example.org" in page and "Menunggu konfirmasi" in page
     assert RegistrationStatus.PENDING.label == "Menunggu konfirmasi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_confirmations_never_exceed_capacity(programme):
+    from tests.checkin.test_scans_api import _parallel
+
+    point = CheckinPointFactory(
+        activity=ActivityFactory(
+            programme=programme, starts_at=timezone.now() + datetime.timedelta(days=7)
+        ),
+        requires_registration=True,
+        capacity=2,
+        confirm_by_message=True,
+    )
+    pending = [
+        services.registration_create(point=point, email=f"p{i}@example.org", consent=True)
+        for i in range(6)
+    ]
+    tokens = [services.registration_confirm_token(r) for r in pending] * 2  # each link twice
+
+    def confirm(i):
+        return services.registration_confirm(token=tokens[i]).status
+
+    _parallel(len(tokens), confirm)
+    rows = Registration.objects.filter(activity=point.activity)
+    assert rows.filter(status="confirmed").count() == 2
+    waiting = sorted(rows.filter(status="waiting").values_list("position", flat=True))
+    assert waiting == [1, 2, 3, 4]
