@@ -33,6 +33,7 @@ def draft(programme, partner):
     return ActivityFactory(programme=programme, partner=partner, status="draft")
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=JAKARTA), tick=False)
 def test_submitted_goes_to_staff_and_return_reason_to_the_coordinator(
     draft, staff_member, coordinator_member, whatsapp, django_capture_on_commit_callbacks
 ):
