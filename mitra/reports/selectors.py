@@ -266,7 +266,7 @@ def method_notes(*, threshold: int, office: Office) -> list[str]:
         ),
         _(
             "Kehadiran terukur adalah jumlah check-in (QR poster, tiket atau tally). Selisih "
-            "lebih dari 25% dari angka yang dilaporkan ditandai."
+            "lebih dari 25 persen dari angka yang dilaporkan ditandai."
         ),
         _(
             "Foto yang tanggal atau lokasi EXIF-nya tidak cocok dengan kegiatan ditandai, "
