@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,9 @@ from mitra.activities.models import (
     Transition,
 )
 from mitra.analytics import selectors as analytics
+from mitra.analytics.models import StationResult, Target, VoterCount
 from mitra.checkin.models import CheckIn
+from mitra.core import figure_cache
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.elections.models import Programme
 from mitra.evaluation import selectors as evaluation_selectors
@@ -101,18 +103,15 @@ def data_version(*, office: Office) -> str:
         PhotoPick.objects.filter(office=office).aggregate(n=Count("pk"), m=Max("picked_at")),
         Letterhead.objects.filter(office=office).aggregate(m=Max("updated_at")),
         Certificate.objects.filter(office=office).aggregate(n=Count("pk"), r=Count("revoked_at")),
-        # Targets, voter counts and results are edited in place or imported in bulk: the
-        # figure cache's generation token (when the cache is on) covers them.
-        _figure_generation(office),
+        # Edited in place or imported in bulk (no change time): their sums move with them,
+        # and the figure cache's generation token (when the cache is on) with any write.
+        Target.objects.filter(office=office).aggregate(n=Count("pk"), s=Sum("value")),
+        VoterCount.objects.filter(office=office).aggregate(n=Count("pk"), s=Sum("voters_total")),
+        StationResult.objects.filter(office=office).aggregate(n=Count("pk"), s=Sum("voted")),
+        figure_cache.generation(office.pk),
     ]
     text = json.dumps(parts, default=str, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _figure_generation(office: Office) -> str:
-    from mitra.core import figure_cache
-
-    return figure_cache._generations(office.pk) if figure_cache.enabled() else ""
 
 
 def job_key(*, office: Office, kind: str, params: dict[str, Any], version: str) -> str:
