@@ -18,6 +18,7 @@ help:
 	@echo "make lint   — ruff, formatting, mypy, templates, migrations check"
 	@echo "make bench  — load-test the production server (see docs/performance.md)"
 	@echo "make bench-deliveries — 10,000 voting-day reminders through Celery (see docs/performance.md)"
+	@echo "make bench-reports — time the programme report's PDF and XLSX (see docs/performance.md)"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -99,6 +100,10 @@ bench: setup
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The programme report's PDF and XLSX on the demo (40 photos), timed as the task makes them.
+bench-reports: setup
+	$(PY) bench/reports.py $(BENCH_ARGS)
 
 # Messages through the real machinery: own Redis, two Celery workers, the fake WhatsApp API.
 bench-deliveries: setup
