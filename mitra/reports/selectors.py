@@ -27,10 +27,10 @@ from mitra.activities.models import (
     Report,
     Transition,
 )
+from mitra.analytics import figure_cache
 from mitra.analytics import selectors as analytics
 from mitra.analytics.models import StationResult, Target, VoterCount
 from mitra.checkin.models import CheckIn
-from mitra.core import figure_cache
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.elections.models import Programme
 from mitra.evaluation import selectors as evaluation_selectors
