@@ -84,6 +84,15 @@ def test_partner_page_card_and_one_page_pdf(
     assert len(reader.pages) == 1
     text = _pdf_text(data)
     assert partner.name in text and "1 / 2" in text and "2 / 3" in text
+    assert "Keluaran tercapai" in text
+
+    # In English when the person reads the site in English (the job keeps the language).
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/laporan/mitra/{partner.pk}/pdf/")
+    english = ReportJob.objects.exclude(pk=job.pk).get(kind=ReportKind.SCORECARD_PDF)
+    text = _pdf_text(default_storage.open(english.file.name).read())
+    assert "Deliverables met" in text and "Keluaran tercapai" not in text
 
 
 # --- Jobs: once per data version, served only with the right --------------------------------
