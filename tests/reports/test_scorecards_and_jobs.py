@@ -283,3 +283,25 @@ def test_coordinator_cannot_issue_or_revoke(work, coordinator_member, partner, c
     login(client, coordinator_member)
     assert client.post(f"/laporan/mitra/{partner.pk}/piagam/", {"citation": "x"}).status_code == 403
     assert not Certificate.objects.exists()
+
+
+def test_photo_page_picks_with_a_caption_and_refuses_coordinators(
+    work, staff_member, coordinator_member, client
+):
+    activity = work["on_time"]
+    photo = activity.evidence.get()
+    url = f"/laporan/foto/{activity.pk}/"
+    login(client, staff_member)
+    page = client.get(url).content.decode()
+    assert f'name="p{photo.pk}-caption"' in page
+    response = client.post(url, {"evidence": photo.pk, f"p{photo.pk}-caption": ""})
+    assert response.status_code == 400 and not PhotoPick.objects.exists()
+    response = client.post(
+        url, {"evidence": photo.pk, "action": "pick", f"p{photo.pk}-caption": "Diskusi RW"}
+    )
+    assert response.status_code == 302
+    assert PhotoPick.objects.get().caption == "Diskusi RW"
+    client.post(url, {"evidence": photo.pk, "action": "unpick"})
+    assert not PhotoPick.objects.exists()
+    login(client, coordinator_member)
+    assert client.get(url).status_code == 403
