@@ -4,7 +4,8 @@
 On the bench database of `make bench` (PostgreSQL `mitra_bench` when it answers, else
 SQLite; the demo built once), as a staff member of the office:
 
-1. the city office (the demo's KPU Kota Bandung) with N photos picked for the report
+1. the city office (the demo's KPU Kota Bandung, its kecamatan boundaries attached for the
+   map) with N photos picked for the report
    (default 40; photos of 1280×960 are added to counted activities when the demo has too
    few): the programme report as PDF (WeasyPrint) and as XLSX, each made `--repeat` times
    the way the background task makes it (selectors, then the document);
@@ -21,6 +22,7 @@ import argparse
 import io
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -123,6 +125,18 @@ def main() -> None:
 
     env = bench_environment()
     ensure_database(env, args.national)
+    # The report's map needs the kecamatan boundaries (as `make run` attaches them).
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "import_boundaries",
+            str(ROOT / "mitra" / "regions" / "data" / "bandung-kecamatan.geojson"),
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     os.environ.update(env)
     import django
 
