@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mitra.accounts.models import Role
+from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.analytics.exports import TableExporter
@@ -20,7 +20,7 @@ from mitra.elections.selectors import programme_of_office
 
 from . import selectors, services
 from .forms import CertificateForm, LetterheadForm, PhotoPickForm, ProgrammeReportForm, RevokeForm
-from .models import JobStatus, ReportKind
+from .models import Certificate, JobStatus, ReportKind
 
 
 @login_required
@@ -288,13 +288,7 @@ def certificate_issue(request: HttpRequest, partner_id: int) -> HttpResponse:
             raise
         messages.error(request, exc.message)
         return redirect("reports:scorecard", partner_id=partner_id)
-    found = services.job_request(
-        membership=membership,
-        kind=ReportKind.CERTIFICATE_PDF,
-        params={"certificate_id": certificate.pk, "language": request.LANGUAGE_CODE},
-        partner=certificate.partner,
-    )
-    return redirect("reports:job", pk=found.pk)
+    return _certificate_job(request, membership, certificate)
 
 
 @login_required
@@ -302,6 +296,13 @@ def certificate_issue(request: HttpRequest, partner_id: int) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request_membership(request)
     certificate = selectors.certificate_visible(membership=membership, pk=pk)
+    return _certificate_job(request, membership, certificate)
+
+
+def _certificate_job(
+    request: HttpRequest, membership: Membership, certificate: Certificate
+) -> HttpResponse:
+    """The certificate's PDF in the reader's language, then its job page."""
     found = services.job_request(
         membership=membership,
         kind=ReportKind.CERTIFICATE_PDF,
