@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right, require
-from mitra.accounts.selectors import request_membership
 from mitra.analytics.exports import TableExporter
 from mitra.core.errors import DomainError
 from mitra.core.uploads import file_response
@@ -25,9 +25,10 @@ from .models import Certificate, JobStatus, ReportKind
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index(request: HttpRequest) -> HttpResponse:
+@member_required(Right.VIEW_DASHBOARD)
+def index(request: MemberRequest) -> HttpResponse:
     """The programme report: choose the period and format; the recent files."""
-    membership = selectors.require_reports(request_membership(request))
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     form = ProgrammeReportForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
@@ -53,23 +54,26 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.job_visible(membership=request_membership(request), pk=pk)
+@member_required()
+def job(request: MemberRequest, pk: int) -> HttpResponse:
+    found = selectors.job_visible(membership=request.membership, pk=pk)
     return render(request, "reports/job.html", {"job": found})
 
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+@member_required()
+def job_progress(request: MemberRequest, pk: int) -> HttpResponse:
     """The progress bar alone: the job page polls it (HTMX) until the file is ready."""
-    found = selectors.job_visible(membership=request_membership(request), pk=pk)
+    found = selectors.job_visible(membership=request.membership, pk=pk)
     return render(request, "reports/_progress.html", {"job": found})
 
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    found = selectors.job_visible(membership=request_membership(request), pk=pk)
+@member_required()
+def job_download(request: MemberRequest, pk: int) -> HttpResponseBase:
+    found = selectors.job_visible(membership=request.membership, pk=pk)
     if found.status != JobStatus.DONE or not found.file:
         raise Http404
     extension = (found.file.name or "").rsplit(".", 1)[-1]
@@ -84,9 +88,10 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def photos(request: HttpRequest, activity_id: int) -> HttpResponse:
+@member_required(Right.REVIEW_ACTIVITIES)
+def photos(request: MemberRequest, activity_id: int) -> HttpResponse:
     """Pick up to three photos of an activity for the report, with captions."""
-    membership = require(request_membership(request), Right.REVIEW_ACTIVITIES)
+    membership = request.membership
     activity, evidence = selectors.pickable_photos(membership=membership, activity_id=activity_id)
     themes = [(t.pk, t.name) for t in activity.themes.all()]
     form = None
@@ -144,9 +149,10 @@ SCORE_COLUMNS = (
 
 @login_required
 @require_GET
-def scorecard_list(request: HttpRequest) -> HttpResponseBase:
+@member_required()
+def scorecard_list(request: MemberRequest) -> HttpResponseBase:
     """Staff: every partner ranked (sortable, exportable); a coordinator: their own card."""
-    membership = request_membership(request)
+    membership = request.membership
     if membership.role == Role.COORDINATOR:
         return redirect("reports:scorecard", partner_id=membership.partner_id)
     sort = request.GET.get("sort", "deliverables")
@@ -199,8 +205,8 @@ def scorecard_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _scorecard_context(request: HttpRequest, partner_id: int) -> dict[str, object]:
-    membership = request_membership(request)
+def _scorecard_context(request: MemberRequest, partner_id: int) -> dict[str, object]:
+    membership = request.membership
     card = selectors.scorecard(membership=membership, partner_id=partner_id)
     can_issue = has_right(membership, Right.MANAGE_PARTNERS)
     return {
@@ -214,22 +220,25 @@ def _scorecard_context(request: HttpRequest, partner_id: int) -> dict[str, objec
 
 @login_required
 @require_GET
-def scorecard(request: HttpRequest, partner_id: int) -> HttpResponse:
+@member_required()
+def scorecard(request: MemberRequest, partner_id: int) -> HttpResponse:
     return render(request, "reports/scorecard.html", _scorecard_context(request, partner_id))
 
 
 @login_required
 @require_GET
-def scorecard_card(request: HttpRequest, partner_id: int) -> HttpResponse:
+@member_required()
+def scorecard_card(request: MemberRequest, partner_id: int) -> HttpResponse:
     """The scorecard's figures for the partner page (loaded by HTMX)."""
-    card = selectors.scorecard(membership=request_membership(request), partner_id=partner_id)
+    card = selectors.scorecard(membership=request.membership, partner_id=partner_id)
     return render(request, "reports/_scorecard_card.html", {"s": card})
 
 
 @login_required
 @require_POST
-def scorecard_pdf(request: HttpRequest, partner_id: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def scorecard_pdf(request: MemberRequest, partner_id: int) -> HttpResponse:
+    membership = request.membership
     card = selectors.scorecard(membership=membership, partner_id=partner_id)
     found = services.job_request(
         membership=membership,
@@ -245,8 +254,9 @@ def scorecard_pdf(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def letterhead(request: HttpRequest) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def letterhead(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     current = selectors.letterhead_of(office=membership.office)
     initial = (
         {
@@ -273,8 +283,9 @@ def letterhead(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_issue(request: HttpRequest, partner_id: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required(Right.MANAGE_PARTNERS)
+def certificate_issue(request: MemberRequest, partner_id: int) -> HttpResponse:
+    membership = request.membership
     form = CertificateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tulis untuk apa piagam diberikan."))
@@ -293,8 +304,9 @@ def certificate_issue(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def certificate_pdf(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     certificate = selectors.certificate_visible(membership=membership, pk=pk)
     return _certificate_job(request, membership, certificate)
 
@@ -314,8 +326,9 @@ def _certificate_job(
 
 @login_required
 @require_POST
-def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required(Right.MANAGE_PARTNERS)
+def certificate_revoke(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tulis alasan pencabutan."))
