@@ -14,6 +14,7 @@ urlpatterns = [
     path(
         "kegiatan-publik/<int:activity_id>/daftar/", views.public_register, name="public_register"
     ),
+    path("konfirmasi/<str:token>/", views.confirm, name="confirm"),
     path("<str:token>/daftar/", views.register, name="register"),
     path("<str:token>/", views.self_checkin, name="self"),
 ]
