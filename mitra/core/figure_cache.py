@@ -10,6 +10,10 @@ makes every earlier copy unreachable at once: nothing is ever served from before
 Bulk writes skip the model signals, so the services that use them call `figures_changed`
 themselves (voter counts, past turnout, regions and boundaries, the partner import).
 
+The staff list pages keep their drop-down options here too (`cached_value`: the (id, name)
+rows of the office's partners, methods, themes, segments, categories and kecamatan), so
+they follow the same invalidation instead of a second one.
+
 On only with a cache that every server process shares (Redis): `ANALYTICS_CACHE_SECONDS`
 (default 900 with Redis, 0 without, which computes every page afresh). The lifetime bounds
 what a lost invalidation (the cache unreachable during a write) could leave behind.
@@ -22,7 +26,7 @@ import logging
 import operator
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 GLOBAL = "all"
+_T = TypeVar("_T")
 
 # Where each model keeps its office (the models that have `office_id` need no entry).
 _OFFICE_OF: dict[str, Callable[[Any], int]] = {
@@ -53,6 +58,7 @@ OFFICE_MODELS = (
     "activities.OnlinePost",
     "checkin.CheckIn",
     "partners.Partner",
+    "partners.PartnerCategory",  # the staff lists' drop-down options (`cached_value`)
     "partners.Agreement",
     "partners.Deliverable",
     "elections.Programme",
@@ -108,22 +114,28 @@ def figures_changed(office_id: int | None) -> None:
 
 def cached(office_id: int, parts: tuple[Any, ...], compute: Callable[[], str]) -> str:
     """`compute()`'s text for these parts, from the cache while nothing changed."""
+    return str(cached_value(office_id, parts, compute))
+
+
+def cached_value(office_id: int, parts: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """`compute()`'s value (anything the cache can pickle: a page's text, a list of
+    drop-down options) for these parts, from the cache while nothing of the office changed."""
     if not enabled():
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     try:
         key = f"analytics:page:{office_id}:{_generations(office_id)}:{digest}"
-        text = cache.get(key)
-    except Exception:  # without the cache the page is computed, as when it is off
+        value = cache.get(key)
+    except Exception:  # without the cache the value is computed, as when it is off
         logger.exception("figure cache unavailable")
         return compute()
-    if text is None:
-        text = compute()
+    if value is None:
+        value = compute()
         try:
-            cache.set(key, text, timeout=cache_seconds())
+            cache.set(key, value, timeout=cache_seconds())
         except Exception:
             logger.exception("figure cache unavailable")
-    return str(text)
+    return value  # type: ignore[no-any-return]
 
 
 def _office_of(instance: Any) -> int | None:
