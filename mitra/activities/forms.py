@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -279,9 +280,6 @@ class CommentForm(CleanTextFormMixin, forms.Form):
     )
 
 
-BLANK_OPTION = ("", "---------")  # what an optional drop-down shows for "any"
-
-
 def _option_field(label: Any, *, coerce: Any = int) -> forms.TypedChoiceField:
     """A drop-down whose options are (value, label) rows given by the form: checking a
     choice and rendering the options need no query and build no model object."""
@@ -315,9 +313,9 @@ class FilterForm(forms.Form):
         if membership.role == Role.COORDINATOR:
             del self.fields["partner"]
         else:
-            fields["partner"].choices = [BLANK_OPTION, *options["partner"]]
+            fields["partner"].choices = [*BLANK_CHOICE_DASH, *options["partner"]]
         for name in ("method", "theme", "segment", "kecamatan"):
-            fields[name].choices = [BLANK_OPTION, *options[name]]
+            fields[name].choices = [*BLANK_CHOICE_DASH, *options[name]]
         fields["approach"].choices = approach_option_choices(options["approach"])
 
     def filters(self) -> ActivityFilters:

@@ -161,6 +161,24 @@ def test_staff_list_query_count_is_constant(
     assert few <= 10
 
 
+def test_filter_options_follow_writes_to_the_office(client, staff_member, office, make_activity):
+    """The drop-downs' options are cached per office; a new partner or segment shows on
+    the next page, and another office's never does."""
+    login(client, staff_member)
+    make_activity("approved")
+    page = client.get("/kegiatan/").content.decode()
+    assert "Karang Taruna Cempaka" not in page
+    PartnerFactory(office=office, name="Karang Taruna Cempaka")
+    SegmentFactory(office=office, name="Pemilih disabilitas netra")
+    PartnerFactory(name="Mitra kantor lain")
+    page = client.get("/kegiatan/").content.decode()
+    assert "Karang Taruna Cempaka" in page and "Pemilih disabilitas netra" in page
+    assert "Mitra kantor lain" not in page
+    # A chosen option filters by its id, checked against the cached options.
+    response = client.get("/kegiatan/", {"partner": "999999"})
+    assert response.status_code == 200 and "partner" in response.context["form"].errors
+
+
 def test_filters(client, staff_member, make_activity, methods, themes, office):
     kecamatan_kel = "32.73.01.1001"
     from mitra.regions.models import Region
