@@ -26,7 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import BenchEnv, Scenario, WrkResult, parse_wrk  # noqa: E402
+from bench.harness import (  # noqa: E402
+    BenchEnv,
+    Scenario,
+    WrkResult,
+    parse_wrk,
+    single_request_ms,
+)
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
@@ -152,6 +158,29 @@ def run_wrk(
     return parse_wrk(output.stdout)
 
 
+def target_met(
+    scenario: Scenario,
+    result: WrkResult,
+    baseline: WrkResult | None,
+    alone_ms: float | None,
+) -> str:
+    """ "yes" / "NO" for the row's numeric targets (ratio to /healthz, one request alone)."""
+    verdicts = []
+    if scenario.min_ratio is not None and baseline:
+        verdicts.append(result.rps / baseline.rps >= scenario.min_ratio)
+    if scenario.max_single_ms is not None and alone_ms is not None:
+        verdicts.append(alone_ms < scenario.max_single_ms)
+    if not verdicts:
+        return ""
+    return "yes" if all(verdicts) else "NO"
+
+
+def extra_lines(state: dict[str, object]) -> list[str]:
+    """Lines scenarios left for the report (e.g. the optional pretix comparison)."""
+    extra = state.get("report_lines")
+    return ["", *extra] if isinstance(extra, list) and extra else []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--national", action="store_true")
@@ -178,6 +207,7 @@ def main() -> int:
     ]
     server = start_server(env)
     rows: list[tuple[Scenario, WrkResult, str]] = []
+    scenario_single: dict[str, float] = {}
     failures = 0
     try:
         for scenario in scenarios:
@@ -206,15 +236,19 @@ def main() -> int:
                 lua=scenario.lua,
             )
             note = ""
+            if scenario.max_single_ms is not None:
+                alone = single_request_ms(bench_env, path, headers)
+                scenario_single[scenario.name] = alone
+                note = f"one request alone {alone:.1f} ms; "
             if result.non_2xx and not scenario.allow_non_2xx:
-                note = f"FAILED: {result.non_2xx} responses not 2xx/3xx"
+                note += f"FAILED: {result.non_2xx} responses not 2xx/3xx"
                 failures += 1
             elif scenario.verify:
                 time.sleep(1)
                 try:
-                    note = scenario.verify(bench_env, result)
+                    note += scenario.verify(bench_env, result)
                 except AssertionError as exc:
-                    note = f"FAILED: {exc}"
+                    note += f"FAILED: {exc}"
                     failures += 1
             rows.append((scenario, result, note))
             print(
@@ -233,18 +267,21 @@ def main() -> int:
         f"wrk 2 threads, {args.seconds} s per row; database {env['DATABASE_URL'].split(':')[0]}, "
         f"cache {'redis' if env.get('REDIS_URL') else 'local memory'}.",
         "",
-        "| scenario | conns | req/s | p50 ms | p99 ms | vs /healthz | non-2xx | target | check |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| scenario | conns | req/s | p50 ms | p99 ms | vs /healthz | non-2xx | target | met? "
+        "| check |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for scenario, result, note in rows:
         ratio = (
             f"{result.rps / baseline.rps:.0%}" if baseline and scenario.name != "healthz" else "—"
         )
+        met = target_met(scenario, result, baseline, scenario_single.get(scenario.name))
         lines.append(
             f"| {scenario.name} | {scenario.connections} | {result.rps:.0f} | "
             f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {ratio} | {result.non_2xx} | "
-            f"{scenario.target} | {note} |"
+            f"{scenario.target} | {met} | {note} |"
         )
+    lines += extra_lines(bench_env.state)
     report = "\n".join(lines)
     print()
     print(report)

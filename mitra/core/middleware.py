@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -170,3 +172,23 @@ class SecondFactorMiddleware:
             and user is not None
             and not user.is_verified()  # type: ignore[union-attr]
         )
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress the HTML that visitors who are not signed in get, and nothing else.
+
+    BREACH reads a secret out of a compressed page by making the victim's browser request
+    it many times with guessed text reflected in it. A visitor's pages carry no secret
+    but the CSRF token, which Django masks afresh in every response (and Django's
+    GZipMiddleware pads every compressed response with random bytes besides); a signed-in
+    page holds personal data and reflects search input, so it is sent uncompressed (and
+    docs/deployment.md tells nginx not to compress what the application sends).
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)
