@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.accounts.models import Membership, Role
-from mitra.core.inputs import CleanTextFormMixin
+from mitra.core.inputs import CleanTextFormMixin, PlainSelect
 from mitra.core.uploads import CheckedFileField
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.partners.models import Partner
@@ -284,14 +284,21 @@ def _option_field(label: Any, *, coerce: Any = int) -> forms.TypedChoiceField:
     """A drop-down whose options are (value, label) rows given by the form: checking a
     choice and rendering the options need no query and build no model object."""
     return forms.TypedChoiceField(
-        label=label, choices=[], coerce=coerce, empty_value=None, required=False
+        label=label,
+        choices=[],
+        coerce=coerce,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
     )
 
 
 class FilterForm(forms.Form):
     partner = _option_field(_("Mitra"))
     method = _option_field(_("Metode"))
-    approach = forms.ChoiceField(label=_("Pendekatan"), choices=[], required=False)
+    approach = forms.ChoiceField(
+        label=_("Pendekatan"), choices=[], required=False, widget=PlainSelect
+    )
     theme = _option_field(_("Tema"))
     segment = _option_field(_("Segmen"))
     kecamatan = _option_field(_("Kecamatan"), coerce=str)

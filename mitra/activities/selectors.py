@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right
-from mitra.core import figure_cache
+from mitra.core import office_cache
 from mitra.elections.models import Programme, Segment, Theme
 from mitra.elections.selectors import current_programme
 from mitra.offices.models import Office
@@ -248,7 +248,7 @@ def activity_filter_options(*, office: Office) -> dict[str, list[tuple[Any, str]
             ),
         }
 
-    return figure_cache.cached_value(
+    return office_cache.cached_value(
         office.pk, ("activity-filter-options", get_language()), compute
     )
 

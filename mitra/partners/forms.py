@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.inputs import CleanTextFormMixin
+from mitra.core.inputs import CleanTextFormMixin, PlainSelect
 from mitra.core.uploads import CheckedFileField, check_size
 from mitra.elections.models import Segment, Theme
 from mitra.offices.models import Office
@@ -97,12 +97,24 @@ class PartnerForm(CleanTextFormMixin, forms.ModelForm):
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False)
     category = forms.TypedChoiceField(
-        label=_("Kategori"), choices=[], coerce=int, empty_value=None, required=False
+        label=_("Kategori"),
+        choices=[],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
     )
     segment = forms.TypedChoiceField(
-        label=_("Segmen"), choices=[], coerce=int, empty_value=None, required=False
+        label=_("Segmen"),
+        choices=[],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
     )
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), choices=[], required=False)
+    kecamatan = forms.ChoiceField(
+        label=_("Kecamatan"), choices=[], required=False, widget=PlainSelect
+    )
     status = forms.ChoiceField(
         label=_("Status mitra"), choices=[("", "—"), *PartnerStatus.choices], required=False
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
-from mitra.core import figure_cache
+from mitra.core import office_cache
 from mitra.core.errors import NotFoundError
 from mitra.elections.models import Segment
 from mitra.offices.models import Office
@@ -256,7 +256,7 @@ def partner_filter_options(*, office: Office) -> dict[str, list[tuple[Any, str]]
             ),
         }
 
-    return figure_cache.cached_value(office.pk, ("partner-filter-options",), compute)
+    return office_cache.cached_value(office.pk, ("partner-filter-options",), compute)
 
 
 def partner_counts(*, membership: Membership | None, filters: PartnerFilters) -> dict[str, Any]:

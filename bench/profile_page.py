@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Where one page's server time goes: cProfile over repeated in-process requests.
 
-    python bench/profile.py /kegiatan/ --email bench-staff@example.org --repeat 200
+    python bench/profile_page.py /kegiatan/ --email bench-staff@example.org --repeat 200
 
 Runs against the bench database (the same environment as `bench/run.py`: production
 settings, DEBUG off, PostgreSQL and Redis when they answer), through Django's test client
