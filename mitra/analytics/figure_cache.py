@@ -41,10 +41,19 @@ from mitra.core.office_cache import (  # the reading side, shared with the lower
     cached,
     cached_value,
     enabled,
+    generation,
     generation_key,
 )
 
-__all__ = ["cache_seconds", "cached", "cached_value", "connect", "enabled", "figures_changed"]
+__all__ = [
+    "cache_seconds",
+    "cached",
+    "cached_value",
+    "connect",
+    "enabled",
+    "figures_changed",
+    "generation",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -48,6 +48,12 @@ def _generations(office_id: int) -> str:
     return "-".join(str(found[key]) for key in keys)
 
 
+def generation(office_id: int) -> str:
+    """The office's current token ("" when the cache is off): what reports built from the
+    same records use to tell one version of the data from the next."""
+    return _generations(office_id) if enabled() else ""
+
+
 def cached(office_id: int, parts: tuple[Any, ...], compute: Callable[[], str]) -> str:
     """`compute()`'s text for these parts, from the cache while nothing changed."""
     return str(cached_value(office_id, parts, compute))
