@@ -29,8 +29,10 @@ $(UV):
 		else echo "Python's venv module is missing: install python3-venv (sudo apt-get install python3-venv)."; exit 1; fi; }
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
+# Byte-compiled at install: otherwise the first request that imports statsmodels/scipy
+# (the turnout evaluation) spends tens of seconds compiling them.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 setup: $(VENV)/.synced messages node_modules/.installed pdf-libs
