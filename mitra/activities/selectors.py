@@ -22,6 +22,7 @@ from mitra.accounts.permissions import Right, has_right
 from mitra.elections.models import Programme, Segment
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
+from mitra.regions.models import Region, RegionLevel
 
 from .models import (
     REPORT_DUE_DAYS,
@@ -641,3 +642,57 @@ def partner_section(*, membership: Membership | None, partner: Partner) -> dict[
             if a.deliverables.all()
         ],
     }
+
+
+# --- Proposal form ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalDefaults:
+    """What a new proposal starts with for a partner: its usual place and segments, and the
+    themes and segments its running agreements promise (three queries)."""
+
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    segment_ids: tuple[int, ...] = ()
+    theme_ids: tuple[int, ...] = ()
+
+
+def proposal_defaults(
+    *, partner: Partner | None, programme: Programme, today: datetime.date | None = None
+) -> ProposalDefaults:
+    if partner is None:
+        return ProposalDefaults()
+    today = today or timezone.localdate()
+    areas = list(partner.areas.order_by("level", "code").values_list("code", "level", "parent"))
+    kecamatan = kelurahan = None
+    if len(areas) == 1 and areas[0][1] == RegionLevel.KELURAHAN:
+        kelurahan, kecamatan = areas[0][0], areas[0][2]
+    elif areas:  # several places: the first kecamatan (or the first place's kecamatan)
+        code, level, parent = areas[0]
+        kecamatan = code if level == RegionLevel.KECAMATAN else parent
+    deliverables = list(
+        Agreement.objects.filter(
+            partner=partner, valid_from__lte=today, valid_until__gte=today
+        ).values_list("deliverables__theme_id", "deliverables__segment_id")
+    )
+    segments = set(partner.segments.values_list("pk", flat=True))
+    segments |= {seg for _theme, seg in deliverables if seg}
+    themes = {theme for theme, _seg in deliverables if theme}
+    themes &= set(programme.themes.values_list("pk", flat=True))
+    return ProposalDefaults(
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        segment_ids=tuple(sorted(segments)),
+        theme_ids=tuple(sorted(themes)),
+    )
+
+
+def kelurahan_of_kecamatan(*, office: Office, kecamatan: str) -> QuerySet[Region]:
+    """The kelurahan of one kecamatan of the office's area (none for a code outside it)."""
+    return (
+        Region.objects.within(office.region_id)
+        .kelurahan()
+        .filter(parent_id=kecamatan)
+        .order_by("name")
+    )

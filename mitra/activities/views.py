@@ -49,6 +49,7 @@ from .forms import (
     ThemeForm,
     parse_day,
 )
+from .forms import kelurahan_options as kelurahan_options_for
 from .ical import ical_feed
 from .models import (
     APPROVED_OR_LATER,
@@ -80,10 +81,14 @@ def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> H
 
 
 def _form_error(form: forms.Form, exc: DomainError) -> None:
-    """A refusal shown on the form; not-found and not-allowed go on to DomainErrorMiddleware."""
+    """A refusal shown on the form (next to its field where the form knows which);
+    not-found and not-allowed go on to DomainErrorMiddleware."""
     if isinstance(exc, NotFoundError | PermissionDeniedError):
         raise exc
-    form.add_error(None, exc.message)
+    if isinstance(form, ActivityForm):
+        form.add_domain_error(exc)
+    else:
+        form.add_error(None, exc.message)
 
 
 @login_required
@@ -195,14 +200,20 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     if programme is None:
         messages.error(request, _("Belum ada program berjalan."))
         return redirect("activities:list")
-    form = ActivityForm(request.POST or None, membership=membership, programme=programme)
+    defaults = selectors.proposal_defaults(partner=membership.partner, programme=programme)
+    form = ActivityForm(
+        request.POST or None,
+        membership=membership,
+        programme=programme,
+        initial=ActivityForm.initial_for_partner(defaults),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_create(membership=membership, data=form.to_input())
             if request.POST.get("submit_now"):
                 services.activity_submit(membership=membership, activity_id=activity.pk)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Kegiatan disimpan."))
             return redirect("activities:detail", activity.pk)
@@ -221,6 +232,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         membership=membership,
         programme=activity.programme,
+        activity=activity,
         initial=ActivityForm.initial_from(activity),
     )
     if request.method == "POST" and form.is_valid():
@@ -229,11 +241,24 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("submit_now"):
                 services.activity_submit(membership=membership, activity_id=pk)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Perubahan disimpan."))
             return redirect("activities:detail", pk)
     return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_GET
+def kelurahan_options(request: HttpRequest) -> HttpResponse:
+    """The kelurahan list of the proposal form for one kecamatan (an HTMX partial)."""
+    membership = request_membership(request)
+    if not has_right(membership, Right.PROPOSE_ACTIVITIES):
+        raise PermissionDenied(_("Anda tidak dapat mengajukan kegiatan."))
+    options = kelurahan_options_for(
+        office=membership.office, kecamatan=request.GET.get("kecamatan") or None
+    )
+    return render(request, "activities/_kelurahan_options.html", {"options": options})
 
 
 def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool]]:

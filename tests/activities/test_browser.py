@@ -41,6 +41,9 @@ def test_propose_approve_report_verify(
     _login(phone, base, coordinator_member)
     phone.goto(f"{base}/kegiatan/baru/")
     assert _no_horizontal_scroll(phone)
+    # No online link for an activity held in a place; no coordinates anywhere.
+    assert not phone.locator("#id_online_url").is_visible()
+    assert phone.locator("#id_lat").count() == 0
     phone.get_by_label("Judul kegiatan").fill("Diskusi pemilih pemula di kampus")
     phone.get_by_label("Metode").select_option(label="Diskusi")
     phone.get_by_label("Tahapan pemilihan").check()
@@ -50,12 +53,24 @@ def test_propose_approve_report_verify(
     phone.get_by_label("Selesai").fill(
         (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     )
+    # The kelurahan list follows the kecamatan (HTMX): Sukasari's four only.
+    phone.get_by_label("Kecamatan").select_option(label="Sukasari")
+    phone.locator("#id_kelurahan option", has_text="Isola").wait_for(state="attached")
+    assert phone.locator("#id_kelurahan option").count() == 5
+    phone.get_by_label("Kelurahan").select_option(label="Isola")
     phone.locator("#id_venue").fill("Aula kampus")
+    phone.wait_for_timeout(500)  # the draft is saved 300 ms after typing
+    phone.reload()  # a dropped connection: the draft comes back, the kelurahan too
+    phone.locator("#id_kelurahan option", has_text="Isola").wait_for(state="attached")
+    phone.wait_for_function("document.getElementById('id_kelurahan').value !== ''")
+    assert phone.get_by_label("Judul kegiatan").input_value() == "Diskusi pemilih pemula di kampus"
+    assert phone.locator("#id_kelurahan option:checked").inner_text() == "Isola"
     phone.get_by_role("button", name="Simpan dan ajukan").click()
     phone.wait_for_url(f"{base}/kegiatan/*/")
     assert "Diajukan" in phone.content()
     activity = Activity.objects.get(title="Diskusi pemilih pemula di kampus")
     assert activity.partner_id == coordinator_member.partner_id
+    assert activity.kelurahan.name == "Isola"
 
     # 2. Staff approve from the queue on a desktop.
     _login(page, base, staff_member)
