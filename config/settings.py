@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mitra.core.context_processors.site",
+                "mitra.notifications.context_processors.inbox",
             ],
         },
     },
