@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mitra.offices.models import OfficeScoped
 
@@ -23,6 +24,8 @@ class Programme(OfficeScoped):
     voting_day = models.DateField(_("hari pemungutan suara"))
     description = models.TextField(_("deskripsi"), blank=True)
     is_current = models.BooleanField(_("program berjalan"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-voting_day"]
@@ -48,6 +51,8 @@ class Election(OfficeScoped):
     )
     voting_day = models.DateField(_("hari pemungutan suara"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["voting_day", "name"]
         verbose_name = _("pemilihan")
@@ -67,6 +72,8 @@ class Stage(models.Model):
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("selesai"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["election", "order", "starts_on"]
@@ -94,6 +101,8 @@ class Theme(models.Model):
     name = models.CharField(_("nama"), max_length=160)
     description = models.TextField(_("deskripsi"), blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "order"]
@@ -127,6 +136,8 @@ class Segment(OfficeScoped):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     voter_share_source = models.CharField(_("sumber perkiraan"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["office", "order"]

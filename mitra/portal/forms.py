@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField
+from mitra.elections.models import Theme
 
-from .models import Article, ArticleStatus
+from .models import Article, ArticleStatus, MaterialKind
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -82,3 +83,35 @@ class ArticleForm(CleanTextFormMixin, forms.Form):
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", _("Isi teks alternatif untuk pembaca layar."))
         return data
+
+
+MATERIAL_FILE_KINDS = {"pdf", "jpeg", "png", "pptx", "mp4"}
+
+
+class MaterialForm(CleanTextFormMixin, forms.Form):
+    """A new outreach material with its first file (version 1)."""
+
+    title = forms.CharField(label=_("Judul"), max_length=200)
+    theme = forms.ModelChoiceField(
+        label=_("Tema"), queryset=Theme.objects.none(), empty_label=_("Pilih tema…")
+    )
+    kind = forms.ChoiceField(
+        label=_("Jenis"), choices=[("", _("Pilih jenis…")), *MaterialKind.choices]
+    )
+    description = forms.CharField(
+        label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    is_public = forms.BooleanField(label=_("Tampil di situs publik"), required=False, initial=True)
+    file = CheckedFileField(label=_("Berkas"), kinds=MATERIAL_FILE_KINDS)
+
+    def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["theme"]
+        field.queryset = themes
+
+
+class MaterialVersionForm(CleanTextFormMixin, forms.Form):
+    """A new version of a material's file; earlier versions stay listed."""
+
+    file = CheckedFileField(label=_("Berkas versi baru"), kinds=MATERIAL_FILE_KINDS)
+    notes = forms.CharField(label=_("Catatan perubahan"), max_length=500, required=False)
