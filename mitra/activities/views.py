@@ -169,7 +169,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Antrean ini untuk staf KPU."))
     queue = selectors.review_queue(membership=membership)
-    return render(request, "activities/queue.html", {"queue": queue})
+    notes = selectors.proposal_notes(membership=membership, proposals=queue.proposals)
+    rows = [(a, notes[a.pk]) for a in queue.proposals]
+    return render(request, "activities/queue.html", {"queue": queue, "proposals": rows})
 
 
 @login_required
@@ -300,6 +302,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": selectors.activity_transitions(activity=activity),
             "actions": _actions(membership, activity),
             "can_edit": services.can_edit(membership, activity),
+            "is_past": activity.starts_at < timezone.now(),
             "can_report": services.can_report(membership, activity),
             "takes_attendance": activity.status in APPROVED_OR_LATER,
             "comment_form": CommentForm(),
@@ -328,6 +331,22 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    back = "activities:queue" if request.POST.get("next") == "queue" else "activities:detail"
+    if action == "approve" and not request.POST.get("confirm_past"):
+        activity = _detail_or_404(membership, pk)
+        if activity.starts_at < timezone.now():
+            messages.warning(
+                request,
+                _(
+                    "“%(title)s” bertanggal lampau (%(date)s). Centang “tanggal sudah lewat” "
+                    "bila tetap ingin menyetujuinya."
+                )
+                % {
+                    "title": activity.title,
+                    "date": timezone.localtime(activity.starts_at).strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect(back, *([] if back == "activities:queue" else [pk]))
     try:
         services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
     except DomainError as exc:
@@ -427,10 +446,15 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     membership = request_membership(request)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
         services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
     except DomainError as exc:
+        if wants_json and not isinstance(exc, NotFoundError | PermissionDeniedError):
+            return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status_code)
         return _domain_response(request, exc, reverse("activities:report", args=[pk]))
+    if wants_json:
+        return JsonResponse({"deleted": evidence_id})
     return redirect("activities:report", pk)
 
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "mitra.analytics"
     label = "analytics"
+
+    def ready(self) -> None:
+        # The approval queue (activities, a lower app) shows whether a proposal fills a
+        # gap of the recommendations: analytics hands it the hint.
+        from mitra.activities.selectors import PROPOSAL_HINTS
+
+        from .queue import gap_hints
+
+        if gap_hints not in PROPOSAL_HINTS:
+            PROPOSAL_HINTS.append(gap_hints)

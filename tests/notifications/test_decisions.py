@@ -54,19 +54,18 @@ def test_each_decision_reaches_staff_or_the_partners_coordinators(
             )
             activity_services.activity_submit(membership=coordinator, activity_id=pk)
             activity_services.activity_approve(membership=staff, activity_id=pk)
-    with time_machine.travel(at(10, 12), tick=False):
-        with capture(execute=True):
-            activity_services.activity_mark_held(membership=coordinator, activity_id=pk)
-            activity_services.report_submit(
-                membership=coordinator, activity_id=pk, attendance_total=30, women=10, men=20
-            )
-            activity_services.report_return(
-                membership=staff, activity_id=pk, comment="Foto daftar hadir kurang jelas"
-            )
-            activity_services.report_submit(
-                membership=coordinator, activity_id=pk, attendance_total=30, women=10, men=20
-            )
-            activity_services.report_verify(membership=staff, activity_id=pk)
+    with time_machine.travel(at(10, 12), tick=False), capture(execute=True):
+        activity_services.activity_mark_held(membership=coordinator, activity_id=pk)
+        activity_services.report_submit(
+            membership=coordinator, activity_id=pk, attendance_total=30, women=10, men=20
+        )
+        activity_services.report_return(
+            membership=staff, activity_id=pk, comment="Foto daftar hadir kurang jelas"
+        )
+        activity_services.report_submit(
+            membership=coordinator, activity_id=pk, attendance_total=30, women=10, men=20
+        )
+        activity_services.report_verify(membership=staff, activity_id=pk)
 
     received = _inbox(coordinator.user)
     assert [kind for kind, _body in received] == [
@@ -101,9 +100,11 @@ def test_a_past_approved_activity_reminds_the_coordinator_to_mark_it_held_once(
         ends_at=at(10, 15),
     )
     for _ in range(2):
-        with time_machine.travel(at(11, 7), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                timeline_run()
+        with (
+            time_machine.travel(at(11, 7), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            timeline_run()
     reminders = Delivery.objects.filter(kind="activity_held_reminder")
     assert sorted(reminders.values_list("channel", flat=True)) == ["email", "inbox"]
     assert [m.subject for m in mail.outbox] == [f"Sudah terlaksana? {forgotten.title}"]
