@@ -747,7 +747,7 @@ def proposal_notes(
             counts[1] += 1
     # Other activities the same (local) day in the same kelurahan.
     days = {(a.kelurahan_id, timezone.localdate(a.starts_at)) for a in proposals if a.kelurahan_id}
-    same_place: dict[tuple[str, datetime.date], list[Activity]] = {}
+    same_place: dict[tuple[str | None, datetime.date], list[Activity]] = {}
     if days:
         start = _day_start(min(d for _k, d in days))
         end = _day_start(max(d for _k, d in days) + datetime.timedelta(days=1))
