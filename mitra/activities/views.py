@@ -332,9 +332,10 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     back = "activities:queue" if request.POST.get("next") == "queue" else "activities:detail"
-    if action == "approve" and not request.POST.get("confirm_past"):
+    confirming = action == "approve" and has_right(membership, Right.REVIEW_ACTIVITIES)
+    if confirming and not request.POST.get("confirm_past"):
         activity = _detail_or_404(membership, pk)
-        if activity.starts_at < timezone.now():
+        if activity.status == S.SUBMITTED and activity.starts_at < timezone.now():
             messages.warning(
                 request,
                 _(

@@ -101,7 +101,10 @@ def test_queue_and_approve_from_it(client, staff_member, make_activity):
     login(client, staff_member)
     page = client.get("/kegiatan/antrean/").content.decode()
     assert "Usulan menunggu" in page and "Laporan menunggu" in page
-    response = client.post(f"/kegiatan/{proposal.pk}/aksi/approve/", {"next": "queue"})
+    # Dated yesterday: approved once staff confirm they saw the date has passed.
+    response = client.post(
+        f"/kegiatan/{proposal.pk}/aksi/approve/", {"next": "queue", "confirm_past": "1"}
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "approved"
