@@ -59,9 +59,9 @@ def subject_find(*, office_id: int, channel: str, address: str) -> Subject:
         candidates = registrations.exclude(phone="").filter(phone__contains=digits[-4:])
         regs = [r for r in candidates if _same_number(r.phone, address)]
     deliveries = list(
-        Delivery.objects.filter(office_id=office_id, channel=channel, recipient__iexact=address)
-        .exclude(kind="privacy_code")
-        .order_by("-created_at")
+        Delivery.objects.filter(
+            office_id=office_id, channel=channel, recipient__iexact=address
+        ).order_by("-created_at")
     )
     signups = list(
         VotingDaySignup.objects.filter(

@@ -432,6 +432,10 @@ def request_erase(*, membership: Membership, request_id: int) -> dict[str, int]:
     note = ", ".join(f"{k}: {v}" for k, v in counts.items())
     _log(request, "erased", actor_id=membership.user_id, note=note)
     _close(request, status=RequestStatus.DONE, outcome=_("Data dihapus (%(n)s).") % {"n": note})
+    # The requests stay as the record that the law was followed, without the address.
+    DataRequest.objects.filter(
+        office_id=request.office_id, channel=request.channel, address=request.address
+    ).update(address="")
     return counts
 
 
@@ -457,7 +461,8 @@ def subject_erase(*, subject: Subject, photos: list[Evidence]) -> dict[str, int]
         "photos": 0,
     }
     names = [photo.file.name for photo in photos if photo.file.name]
-    counts["photos"] = Evidence.objects.filter(pk__in=[p.pk for p in photos]).delete()[0]
+    deleted = Evidence.objects.filter(pk__in=[p.pk for p in photos]).delete()[1]
+    counts["photos"] = deleted.get(Evidence._meta.label, 0)
     transaction.on_commit(lambda: delete_files(names))
     return counts
 
