@@ -38,7 +38,7 @@ declare(
         "photos",
         _("Foto kegiatan"),
         RETENTION_DEFAULTS["photos"],
-        _("Berkas foto dihapus; jumlah foto per laporan tetap tercatat"),
+        _("Foto (berkas dan catatannya) dihapus"),
     ),
     RetentionKind(
         "import_files",
