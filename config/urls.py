@@ -27,5 +27,4 @@ urlpatterns = [
     path("notifikasi/", include("mitra.notifications.urls")),
     path("privasi/", include("mitra.privacy.urls")),
     path("", include("mitra.portal.urls")),
-    path("", include("mitra.core.urls")),
 ]
