@@ -73,6 +73,8 @@ class DataKind:
     recipients: Promise
     consent: str = ""
     sensitive: bool = False
+    # How long it is kept when no retention kind applies (else the default wording).
+    kept: StrPromise | None = None
 
 
 @dataclass(frozen=True)

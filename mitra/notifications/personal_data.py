@@ -41,7 +41,11 @@ declare(
         purpose=_("Mengirim satu pengingat pada hari pemungutan suara"),
         basis="consent",
         consent="voting_day",
-        retention="delivery_logs",
+        retention="",
+        kept=_(
+            "Dihapus setelah hari pemungutan suara ditambah masa simpan data pribadi kantor "
+            "(bawaan 90 hari)"
+        ),
         recipients=_("Penyedia email dan WhatsApp (Meta) saat mengirim"),
     ),
 )

@@ -229,6 +229,8 @@ def processing_record(*, settings_row: PrivacySettings) -> list[ProcessingRow]:
                 "days": settings_row.days(kind.retention),
                 "what": kinds[kind.retention].what,
             }
+        elif kind.kept is not None:
+            retention = str(kind.kept)
         else:
             retention = _("Selama hubungan kerja atau akun masih aktif, lalu dihapus oleh admin")
         rows.append(ProcessingRow(kind, str(BASES[kind.basis]), retention))
