@@ -12,6 +12,7 @@ from mitra.regions.models import Region
 
 from .models import AgeBand, Gender
 from .personal_data import CHECKIN_NAME, CHECKIN_SENSITIVE, REGISTRATION
+from .services import CheckinError, consent_check
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
 OUTSIDE = "luar"
@@ -70,8 +71,7 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("name") and not data.get("consent"):
-            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama."))
+        _consent_error(self, data, asks_contact=False)
         if (data.get("age_band") or data.get("disability")) and not data.get("sensitive_consent"):
             self.add_error(
                 "sensitive_consent",
@@ -96,6 +96,19 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
         }
 
 
+def _consent_error(form: forms.Form, data: dict[str, Any], *, asks_contact: bool) -> None:
+    try:
+        consent_check(
+            name=data.get("name") or "",
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+            consent=bool(data.get("consent")),
+            asks_contact=asks_contact,
+        )
+    except CheckinError as exc:
+        form.add_error("consent", exc.message)
+
+
 class RegistrationForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Nama (boleh tidak diisi)"), max_length=120, required=False)
     email = forms.EmailField(
@@ -106,8 +119,7 @@ class RegistrationForm(CleanTextFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("name") or data.get("email") or data.get("phone")) and not data.get("consent"):
-            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama atau kontak."))
+        _consent_error(self, data, asks_contact=True)
         return data
 
 
@@ -122,4 +134,12 @@ class PointSettingsForm(CleanTextFormMixin, forms.Form):
     requires_registration = forms.BooleanField(label=_("Perlu pendaftaran"), required=False)
     capacity = forms.IntegerField(
         label=_("Kapasitas (kosong bila tidak dibatasi)"), min_value=1, required=False
+    )
+    confirm_by_message = forms.BooleanField(
+        label=_("Konfirmasi lewat email/WhatsApp sebelum tempat dipegang"),
+        help_text=_(
+            "Pendaftar menerima tautan konfirmasi; tanpa konfirmasi dalam 24 jam pendaftaran "
+            "kedaluwarsa dan tidak dihitung."
+        ),
+        required=False,
     )

@@ -18,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
 from mitra.core.middleware import mark_private
 from mitra.core.network import client_ip
 
 from . import selectors, services
 from .devices import device_from_request, remember_device
+from .exports import AttendanceExporter
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
-from .models import CheckIn, CheckinPoint, How, RegistrationStatus
+from .models import PENDING_HOURS, CheckinPoint, RegistrationStatus
 from .poster import poster_pdf
 
 
@@ -56,11 +58,8 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     activity = point.activity
     device_id, new_device = device_from_request(request)
     context: dict[str, Any] = {"point": point, "activity": activity}
-    done = (
-        not new_device
-        and CheckIn.objects.filter(
-            activity_id=activity.pk, how=How.SELF, device_hash=services.device_hash(device_id)
-        ).exists()
+    done = not new_device and services.device_checked_in(
+        activity_id=activity.pk, device_id=device_id
     )
     if done:
         response = render(request, "checkin/self_done.html", {**context, "repeat": True})
@@ -137,7 +136,13 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "checkin/register.html",
-        {"point": point, "activity": point.activity, "form": form, "full": full},
+        {
+            "point": point,
+            "activity": point.activity,
+            "form": form,
+            "full": full,
+            "hours": PENDING_HOURS,
+        },
     )
 
 
@@ -166,10 +171,50 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
             "qr_uri": qr.png_data_uri(scale=8, border=3),
             "ticket_url": url,
             "statuses": RegistrationStatus,
+            "hours": PENDING_HOURS,
             "used": registration.checkins.exists(),
         },
     )
     return mark_private(response)  # the registrant's name and ticket
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a confirmation message. Opening it shows one button and pressing it takes
+    the seat: mail scanners and link previews open links too, and must not confirm."""
+    try:
+        registration = services.registration_by_confirm_token(token=token)
+        if request.method == "POST":
+            already = registration.status != RegistrationStatus.PENDING
+            registration = services.registration_confirm(token=token)
+            messages.success(request, _confirmed_message(registration, already=already))
+            return redirect("checkin:ticket", registration.secret)
+        if registration.status != RegistrationStatus.PENDING:
+            services.registration_confirm_check(registration=registration, now=timezone.now())
+            return redirect("checkin:ticket", registration.secret)
+        services.registration_confirm_check(registration=registration, now=timezone.now())
+    except DomainError as exc:
+        response = render(
+            request, "checkin/confirm.html", {"message": exc.message}, status=exc.status_code
+        )
+        return mark_private(response)
+    response = render(
+        request,
+        "checkin/confirm.html",
+        {"registration": registration, "activity": registration.activity},
+    )
+    return mark_private(response)
+
+
+def _confirmed_message(registration: Any, *, already: bool) -> str:
+    if already:
+        return _("Pendaftaran ini sudah dikonfirmasi sebelumnya; tidak ada yang berubah.")
+    if registration.status == RegistrationStatus.WAITING:
+        return _(
+            "Kegiatan sudah penuh saat Anda mengonfirmasi: Anda berada di daftar tunggu nomor "
+            "%(position)s dan naik otomatis bila ada yang membatalkan."
+        ) % {"position": registration.position}
+    return _("Pendaftaran terkonfirmasi: tempat Anda dipegang. Tiket juga kami kirim lewat pesan.")
 
 
 # --- Signed-in pages -----------------------------------------------------------------------
@@ -178,7 +223,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
 @login_required
 def scanner(request: HttpRequest) -> HttpResponse:
     """Ticket scanner and headcount for coordinators and staff; works offline."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     if not has_right(membership, Right.SCAN_TICKETS):
         raise Http404
     activities = list(selectors.scanner_activities(membership=membership))
@@ -211,7 +256,7 @@ def scanner(request: HttpRequest) -> HttpResponse:
 
 def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
     activity = selectors.managed_activity(
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request_membership_or_none(request),
         activity_id=activity_id,
     )
     if activity is None:
@@ -223,7 +268,7 @@ def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Attendance of one activity: poster, window, registration settings, counts."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     point = services.checkin_point_ensure(activity=activity)
     point.activity = activity
@@ -236,9 +281,10 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "closes_after_minutes": point.closes_after_minutes,
             "requires_registration": point.requires_registration,
             "capacity": point.capacity,
+            "confirm_by_message": point.confirm_by_message,
         },
     )
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST" and can_edit and membership is not None and form.is_valid():
         try:
             services.checkin_point_update(
                 membership=membership, activity_id=activity.pk, **form.cleaned_data
@@ -297,11 +343,11 @@ def live_counts(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, activity_id: int, fmt: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     if not has_right(membership, Right.EXPORT):
         raise Http404
-    exporter = selectors.AttendanceExporter(
+    exporter = AttendanceExporter(
         activities=type(activity).objects.filter(pk=activity.pk), membership=membership
     )
     try:

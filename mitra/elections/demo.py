@@ -112,7 +112,7 @@ def build(ctx: DemoContext) -> None:
     ]
     for election in elections:
         for order, (name, start, end) in enumerate(STAGES, start=1):
-            services.stage_save(
+            services.stage_write(
                 election=election,
                 name=name,
                 starts_on=datetime.date(*start),

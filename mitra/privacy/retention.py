@@ -74,9 +74,12 @@ def office_settings(office: Office) -> PrivacySettings:
 
 
 def retention_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Purge every kind in every office; returns (and records) the count per kind."""
+    """Purge every kind in every office; returns (and records) the count per kind, with the
+    unconfirmed registrations that expired."""
     now = now or timezone.now()
     totals = dict.fromkeys(PURGES, 0)
+    # Registrations never confirmed by their link expire (and lose their contact) first.
+    totals["pending_expired"] = checkin.registrations_pending_expire(now=now)
     for office in Office.objects.all():
         rules = office_settings(office)
         for kind, purge in PURGES.items():

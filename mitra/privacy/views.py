@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.decorators import MemberRequest, member_required
+from mitra.accounts.permissions import Right
 from mitra.core.errors import DomainError
 from mitra.core.middleware import mark_private
 from mitra.core.personal_data import consent_purposes
@@ -193,16 +194,10 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
 # --- Staff ---------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest, right: Right) -> Any:
-    membership = request.membership  # type: ignore[attr-defined]
-    if not has_right(membership, right):
-        raise Http404
-    return membership
-
-
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request, Right.HANDLE_DATA_REQUESTS)
+@member_required(Right.HANDLE_DATA_REQUESTS)
+def queue(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     now = timezone.now()
     open_requests = list(selectors.requests_queue(membership=membership))
     closed = list(selectors.requests_queue(membership=membership, closed=True)[:50])
@@ -219,8 +214,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request, Right.HANDLE_DATA_REQUESTS)
+@member_required(Right.HANDLE_DATA_REQUESTS)
+def detail(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     found = selectors.request_for_staff(membership=membership, request_id=pk)
     if found is None:
         raise Http404
@@ -272,8 +268,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request, Right.MANAGE_USERS)
+@member_required(Right.MANAGE_USERS)
+def settings_page(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     current = office_settings(membership.office)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -287,9 +284,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def processing(request: HttpRequest) -> HttpResponse:
+@member_required(Right.HANDLE_DATA_REQUESTS)
+def processing(request: MemberRequest) -> HttpResponse:
     """The record of processing, generated from the apps' declarations."""
-    membership = _membership(request, Right.HANDLE_DATA_REQUESTS)
+    membership = request.membership
     rules = office_settings(membership.office)
     return render(
         request,

@@ -1,8 +1,8 @@
 """The apps form one dependency order: a lower app never imports a higher one.
 
 core → regions → offices → accounts → elections → partners → activities → {checkin, portal}
-→ analytics → {evaluation, reports, notifications} → privacy → demo. Apps on one level do not import
-each other either. A higher app that needs a lower one to act registers itself (signals,
+→ analytics → {evaluation, notifications} → reports → privacy → demo. Apps on one level do
+not import each other either. A higher app that needs a lower one to act registers itself (signals,
 `AppConfig.ready`, template tags); see docs/architecture.md.
 
 Every `import` in every module under mitra/ is read with `ast` (also those inside functions),
@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("activities",),
     ("checkin", "portal"),
     ("analytics",),
-    ("evaluation", "reports", "notifications"),
+    ("evaluation", "notifications"),
+    ("reports",),  # the accountability report shows the evaluation's verdict
     ("privacy",),
     ("demo",),
 )

@@ -56,7 +56,7 @@ def test_notice_in_english(client, office):
 
 def test_only_admins_set_the_controller_and_retention(client, staff_member):
     login(client, staff_member)
-    assert client.get(reverse("privacy:settings")).status_code == 404
+    assert client.get(reverse("privacy:settings")).status_code == 403
 
 
 @pytest.mark.parametrize("url_name", ["checkin:self", "checkin:register", "notifications:signup"])
@@ -106,7 +106,7 @@ def test_record_of_processing_is_generated_from_declarations(
     monkeypatch.setitem(personal_data._kinds, "test_kind", new)
     assert "Data percobaan baru" in client.get(reverse("privacy:processing")).content.decode()
     login(client, observer_member)
-    assert client.get(reverse("privacy:processing")).status_code == 404
+    assert client.get(reverse("privacy:processing")).status_code == 403
 
 
 def test_declaring_an_unknown_basis_is_refused():

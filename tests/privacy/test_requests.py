@@ -212,8 +212,8 @@ def test_other_offices_staff_and_coordinators_do_not_see_requests(
 ):
     request = start(kind="erase", channel="email", address=EMAIL)
     login(client, coordinator_member)
-    assert client.get(reverse("privacy:queue")).status_code == 404
-    assert client.get(reverse("privacy:detail", args=[request.pk])).status_code == 404
+    assert client.get(reverse("privacy:queue")).status_code == 403
+    assert client.get(reverse("privacy:detail", args=[request.pk])).status_code == 403
 
 
 def test_erasure_removes_the_person_everywhere_and_keeps_every_count(
