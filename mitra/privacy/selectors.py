@@ -101,7 +101,7 @@ def subject_rows(subject: Subject) -> Iterable[tuple[str, str, str, str]]:
         state = (
             _("ditarik %(when)s") % {"when": timezone.localtime(c.withdrawn_at).isoformat()}
             if c.withdrawn_at
-            else _("berlaku")
+            else _("masih berlaku")
         )
         yield (
             str(_("Persetujuan")),

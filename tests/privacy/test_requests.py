@@ -17,8 +17,9 @@ from django.utils import timezone
 from mitra.activities.models import Evidence
 from mitra.analytics.selectors import area_attendance
 from mitra.checkin import services as checkin
+from mitra.checkin.exports import AttendanceExporter
 from mitra.checkin.models import CheckIn, Registration
-from mitra.checkin.selectors import AttendanceExporter, checkin_counts, measured_attendance
+from mitra.checkin.selectors import checkin_counts, measured_attendance
 from mitra.notifications.models import Delivery
 from mitra.offices.models import ReachSource
 from mitra.privacy import services
