@@ -365,6 +365,12 @@ class MethodForm(CleanTextFormMixin, forms.Form):
         label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
     )
     name = forms.CharField(label=_("Nama"), max_length=120)
+    name_en = forms.CharField(
+        label=_("Nama dalam bahasa Inggris (boleh tidak diisi)"),
+        max_length=120,
+        required=False,
+        help_text=_("Tampil bila pengunjung memilih bahasa Inggris."),
+    )
     mode = forms.ChoiceField(label=_("Bentuk"), choices=MethodMode.choices)
     description = forms.CharField(label=_("Keterangan"), max_length=240, required=False)
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32000, initial=100)
@@ -382,6 +388,12 @@ class ThemeForm(CleanTextFormMixin, forms.Form):
         label=_("Kode"), max_length=40, help_text=_("Huruf kecil, angka dan tanda hubung.")
     )
     name = forms.CharField(label=_("Nama"), max_length=160)
+    name_en = forms.CharField(
+        label=_("Nama dalam bahasa Inggris (boleh tidak diisi)"),
+        max_length=160,
+        required=False,
+        help_text=_("Tampil bila pengunjung memilih bahasa Inggris."),
+    )
     description = forms.CharField(label=_("Deskripsi"), widget=forms.Textarea, required=False)
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32000, initial=100)
 

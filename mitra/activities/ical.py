@@ -1,9 +1,10 @@
-"""An iCalendar (RFC 5545) feed written by hand: VCALENDAR with one VEVENT per activity."""
+"""iCalendar (RFC 5545) files of public activities, written with the `icalendar` library:
+one VCALENDAR with a VEVENT per activity (the agenda's feed, or one activity's event)."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,70 +14,69 @@ from mitra.offices.models import Office
 
 from .models import Activity
 
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+if TYPE_CHECKING:
+    import icalendar
 
 
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets are folded (CRLF + space), never inside a UTF-8 character."""
-    out: list[str] = []
-    current = b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode())
-            current = b""
-        current += encoded
-    out.append(current.decode())
-    return "\r\n ".join(out)
+def site_url(path: str) -> str:
+    """The default way to make a path absolute (callers may pass the site's own helper)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
-def _utc(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _place(activity: Activity) -> str:
+    if activity.is_online:
+        return activity.online_url or "Daring"
+    parts = [activity.venue]
+    if activity.kelurahan_id and activity.kelurahan:
+        parts.append(activity.kelurahan.name)
+    return ", ".join(p for p in parts if p)
 
 
-def ical_feed(*, office: Office, activities: Iterable[Activity]) -> str:
-    """One VEVENT per activity; its URL is the activity's public page on the portal."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
-    site = settings.SITE_URL.rstrip("/")
-    stamp = _utc(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Mitra Pemilu//Kegiatan//ID",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(f'Kegiatan {office.display_name}')}",
-        "X-WR-TIMEZONE:Asia/Jakarta",
-    ]
-    for a in activities:
-        place = a.venue
-        if a.kelurahan_id and a.kelurahan:
-            place = ", ".join(p for p in (a.venue, a.kelurahan.name) if p)
-        if a.is_online:
-            place = a.online_url or "Daring"
-        summary = f"{a.organiser_name} · {a.method.name}. {a.description}".strip()
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:kegiatan-{a.pk}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(a.starts_at)}",
-            f"DTEND:{_utc(a.ends_at)}",
-            f"SUMMARY:{_escape(a.title)}",
-            f"DESCRIPTION:{_escape(summary)}",
-            f"URL:{site}{reverse('portal:activity', args=[a.pk])}",
-        ]
-        if place:
-            lines.append(f"LOCATION:{_escape(place)}")
-        if a.lat is not None and a.lng is not None:
-            lines.append(f"GEO:{a.lat:.6f};{a.lng:.6f}")
-        lines += ["STATUS:CONFIRMED", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+def _event(activity: Activity, *, host: str, absolute: Callable[[str], str]) -> icalendar.Event:
+    import icalendar
+
+    event = icalendar.Event()
+    event.add("uid", f"kegiatan-{activity.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", activity.starts_at)
+    event.add("dtend", activity.ends_at)
+    event.add("summary", activity.title)
+    method = activity.method.display_name if activity.method_id else ""
+    description = " · ".join(p for p in (activity.organiser_name, method) if p)
+    if activity.description:
+        description = f"{description}. {activity.description}"
+    event.add("description", description)
+    event.add("url", absolute(reverse("portal:activity", args=[activity.pk])))
+    place = _place(activity)
+    if place:
+        event.add("location", place)
+    if activity.lat is not None and activity.lng is not None:
+        event.add("geo", (float(activity.lat), float(activity.lng)))
+    event.add("status", "CANCELLED" if activity.status == "cancelled" else "CONFIRMED")
+    return event
+
+
+def ical_feed(
+    *,
+    office: Office,
+    activities: Iterable[Activity],
+    name: str = "",
+    absolute: Callable[[str], str] = site_url,
+) -> str:
+    """The calendar of `activities`; each event's URL is the activity's public page.
+
+    The library is imported here, not with the module: it costs every worker's start
+    (the URL configuration imports this module) for a file few people fetch."""
+    import icalendar
+
+    host = absolute("/").split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Mitra Pemilu//Kegiatan//ID")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name or f"Kegiatan {office.display_name}")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    for activity in activities:
+        calendar.add_component(_event(activity, host=host, absolute=absolute))
+    return calendar.to_ical().decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.naming import EnglishNamed, english_name_field
 from mitra.offices.models import OfficeScoped
 
 REPORT_DUE_DAYS = 3
@@ -27,11 +28,12 @@ class MethodMode(models.TextChoices):
     INDIRECT = "indirect", _("Tidak langsung")
 
 
-class Method(OfficeScoped):
+class Method(EnglishNamed, OfficeScoped):
     """An outreach method from the regulation's lists (PKPU 9/2022); staff can extend it."""
 
     code = models.SlugField(max_length=40)
     name = models.CharField(_("nama"), max_length=120)
+    name_en = english_name_field(120)
     mode = models.CharField(_("bentuk"), max_length=10, choices=MethodMode.choices)
     description = models.CharField(_("keterangan"), max_length=240, blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)

@@ -317,6 +317,7 @@ def method_save(
     order: int = 100,
     description: str = "",
     is_active: bool = True,
+    name_en: str = "",
     method_id: int | None = None,
 ) -> Method:
     """Add a method to the office's list, or change one (`method_id`; its code stays).
@@ -328,6 +329,7 @@ def method_save(
         raise ActivityError(_("Bentuk metode tidak dikenal."), code="method_mode")
     fields = {
         "name": name,
+        "name_en": name_en,
         "mode": mode,
         "order": order,
         "description": description,

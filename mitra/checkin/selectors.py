@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -149,3 +150,71 @@ def registrations_of(*, activity_id: int) -> QuerySet[Registration]:
     return Registration.objects.filter(activity_id=activity_id).order_by(
         "status", "position", "created_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """What a visitor of an activity's public page needs to know to register or check in."""
+
+    point: CheckinPoint
+    registration: bool  # the activity takes registrations
+    registration_open: bool  # …and still does (until its check-in window closes)
+    capacity: int | None
+    confirmed: int
+    waiting: int
+    self_checkin_open: bool  # the poster's self check-in is open right now
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
+def registration_state(
+    *, point: CheckinPoint, now: datetime.datetime | None = None
+) -> RegistrationState:
+    """Seats taken and waiting (one aggregate query) and what is open now."""
+    now = now or timezone.now()
+    counts = Registration.objects.filter(activity_id=point.activity_id).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
+    live = point.activity.status in CHECKIN_STATUSES
+    return RegistrationState(
+        point=point,
+        registration=point.requires_registration,
+        registration_open=point.requires_registration and live and now <= point.window()[1],
+        capacity=point.capacity,
+        confirmed=counts["confirmed"],
+        waiting=counts["waiting"],
+        self_checkin_open=point.self_checkin and live and point.is_open(now),
+    )
+
+
+def public_point(*, activity_id: int) -> CheckinPoint | None:
+    """The check-in point of a public (approved, shown on the site) activity, with what the
+    registration page shows; None for any other activity (→ 404)."""
+    return (
+        CheckinPoint.objects.select_related(
+            "activity", "activity__programme", "activity__kelurahan", "office"
+        )
+        .filter(
+            activity_id=activity_id,
+            activity__in=Activity.objects.public(),
+            activity__status__in=CHECKIN_STATUSES,
+        )
+        .first()
+    )
+
+
+def public_registration_state(*, activity: Activity) -> RegistrationState | None:
+    """The registration and self check-in state of a public activity; None without a
+    check-in point (the activity takes neither)."""
+    point = CheckinPoint.objects.filter(activity_id=activity.pk).first()
+    if point is None:
+        return None
+    point.activity = activity
+    return registration_state(point=point)

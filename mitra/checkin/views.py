@@ -104,11 +104,9 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, token: str) -> HttpResponse:
-    point = _point_or_404(token)
-    if not point.requires_registration:
-        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+def _register_page(request: HttpRequest, point: CheckinPoint) -> HttpResponse:
+    """Register for `point`'s activity: the form, and on a good POST the new ticket
+    (confirmed, or on the waiting list when full); refused when one address posts too often."""
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -130,9 +128,7 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 return redirect("checkin:ticket", registration.secret)
-    full = point.capacity is not None and services.confirmed_count(point.activity_id) >= (
-        point.capacity
-    )
+    state = selectors.registration_state(point=point)
     return render(
         request,
         "checkin/register.html",
@@ -140,10 +136,28 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
             "point": point,
             "activity": point.activity,
             "form": form,
-            "full": full,
+            "full": state.full,
             "hours": PENDING_HOURS,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, token: str) -> HttpResponse:
+    """Registration behind the poster's QR link (its check-in page links here)."""
+    point = _point_or_404(token)
+    if not point.requires_registration:
+        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+    return _register_page(request, point)
+
+
+@require_http_methods(["GET", "POST"])
+def public_register(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Where the form on a public activity's page (portal) posts: the same registration."""
+    point = selectors.public_point(activity_id=activity_id)
+    if point is None or not point.requires_registration:
+        raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
+    return _register_page(request, point)
 
 
 @require_http_methods(["GET", "POST"])

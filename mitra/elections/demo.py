@@ -60,6 +60,53 @@ SEGMENTS = [
 ]
 
 
+# English names of the demo's data, shown when a visitor chooses English (by Indonesian name,
+# so every programme of the office that uses the name gets it).
+ENGLISH_NAMES = {
+    "Pemilihan Gubernur dan Wakil Gubernur Jawa Barat 2024": (
+        "West Java Governor and Vice-Governor Election 2024"
+    ),
+    "Pemilihan Wali Kota dan Wakil Wali Kota Bandung 2024": (
+        "Bandung Mayor and Vice-Mayor Election 2024"
+    ),
+    "Pilgub Jabar 2024": "West Java governor 2024",
+    "Pilwalkot Bandung 2024": "Bandung mayor 2024",
+    "Pemutakhiran dan penyusunan daftar pemilih": "Updating and compiling the voter list",
+    "Pendaftaran pasangan calon": "Registration of candidate pairs",
+    "Penetapan pasangan calon": "Confirmation of candidate pairs",
+    "Pengundian nomor urut": "Drawing of ballot numbers",
+    "Kampanye": "Campaign",
+    "Masa tenang": "Quiet period",
+    "Pemungutan suara": "Voting",
+    "Penghitungan dan rekapitulasi suara": "Counting and tabulation of votes",
+    "Tahapan dan tata cara memilih": "Election stages and how to vote",
+    "Pemilih cerdas dan bertanggung jawab": "Informed and responsible voters",
+    "Pemilihan jujur, adil, dan transparan": "Honest, fair and transparent elections",
+    "Keluarga": "Families",
+    "Pemilih pemula": "First-time voters",
+    "Pemilih muda": "Young voters",
+    "Perempuan": "Women",
+    "Penyandang disabilitas": "People with disabilities",
+    "Berkebutuhan khusus": "People with special needs",
+    "Kelompok marjinal": "Marginalised groups",
+    "Komunitas": "Communities",
+    "Keagamaan": "Religious groups",
+    "Warga internet (warganet)": "Internet users (netizens)",
+}
+
+
+def english_names_apply(office: Office) -> None:
+    """Give the office's elections, stages, themes and segments their English names."""
+    from .models import Election, Segment, Stage, Theme
+
+    for indonesian, english in ENGLISH_NAMES.items():
+        Election.objects.filter(office=office, name=indonesian).update(name_en=english)
+        Election.objects.filter(office=office, short_name=indonesian).update(short_name_en=english)
+        Stage.objects.filter(election__office=office, name=indonesian).update(name_en=english)
+        Theme.objects.filter(programme__office=office, name=indonesian).update(name_en=english)
+        Segment.objects.filter(office=office, name=indonesian).update(name_en=english)
+
+
 def ensure_bandung_regions() -> Region:
     if not Region.objects.filter(parent_id=BANDUNG).exists():
         regions_load(within=BANDUNG)
@@ -127,6 +174,7 @@ def build(ctx: DemoContext) -> None:
         services.segment_save(office=office, code=code, name=name, order=i, min_age=lo, max_age=hi)
         for i, (code, name, lo, hi) in enumerate(SEGMENTS, start=1)
     ]
+    english_names_apply(office)
     ctx.objects.update(
         office=office,
         programme=programme,

@@ -11,7 +11,7 @@ from .models import Stage
 class StageForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Stage
-        fields = ["name", "starts_on", "ends_on", "order"]
+        fields = ["name", "name_en", "starts_on", "ends_on", "order"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.naming import EnglishNamed, english_active, english_name_field
 from mitra.offices.models import OfficeScoped
 
 
@@ -36,12 +37,14 @@ class Programme(OfficeScoped):
         return self.name
 
 
-class Election(OfficeScoped):
+class Election(EnglishNamed, OfficeScoped):
     programme = models.ForeignKey(
         Programme, on_delete=models.RESTRICT, related_name="elections", verbose_name=_("program")
     )
     name = models.CharField(_("nama"), max_length=160)
     short_name = models.CharField(_("nama singkat"), max_length=60)
+    name_en = english_name_field(160)
+    short_name_en = models.CharField(_("nama singkat (bahasa Inggris)"), max_length=60, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=ElectionKind.choices)
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
@@ -56,14 +59,20 @@ class Election(OfficeScoped):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def display_short_name(self) -> str:
+        english = self.short_name_en if english_active() else ""
+        return english or self.short_name or self.display_name
 
-class Stage(models.Model):
+
+class Stage(EnglishNamed, models.Model):
     """A stage (tahapan) of an election, with its dates: data edited by staff."""
 
     election = models.ForeignKey(
         Election, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pemilihan")
     )
     name = models.CharField(_("nama tahapan"), max_length=160)
+    name_en = english_name_field(160)
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("selesai"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
@@ -86,12 +95,13 @@ class Stage(models.Model):
         return self.name
 
 
-class Theme(models.Model):
+class Theme(EnglishNamed, models.Model):
     """A message the programme carries (fokus sosialisasi)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="themes")
     code = models.SlugField(max_length=40)
     name = models.CharField(_("nama"), max_length=160)
+    name_en = english_name_field(160)
     description = models.TextField(_("deskripsi"), blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -107,11 +117,12 @@ class Theme(models.Model):
         return self.name
 
 
-class Segment(OfficeScoped):
+class Segment(EnglishNamed, OfficeScoped):
     """A voter segment (basis pemilih); age limits are data because sources differ."""
 
     code = models.SlugField(max_length=40)
     name = models.CharField(_("nama"), max_length=120)
+    name_en = english_name_field(120)
     min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("usia maksimal"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)

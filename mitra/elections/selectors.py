@@ -72,7 +72,7 @@ def programme_timeline(
     for stage in stages:
         key = (stage.name, stage.starts_on, stage.ends_on)
         if key in merged:
-            merged[key].election_names.append(str(stage.election))
+            merged[key].election_names.append(stage.election.display_short_name)
             continue
         if stage.ends_on < today:
             state = "done"
@@ -80,7 +80,9 @@ def programme_timeline(
             state = "current"
         else:
             state = "upcoming"
-        merged[key] = TimelineEntry(stage=stage, election_names=[str(stage.election)], state=state)
+        merged[key] = TimelineEntry(
+            stage=stage, election_names=[stage.election.display_short_name], state=state
+        )
     return list(merged.values())
 
 

@@ -67,6 +67,7 @@ def stage_save(
     starts_on: datetime.date,
     ends_on: datetime.date,
     order: int,
+    name_en: str = "",
     stage: Stage | None = None,
 ) -> Stage:
     """A staff member creates a stage, or changes one when `stage` is given; another
@@ -75,7 +76,13 @@ def stage_save(
     if election.office_id != actor.office_id:
         raise NotFoundError(_("Pemilihan tidak ditemukan."), code="not_found")
     return stage_write(
-        election=election, name=name, starts_on=starts_on, ends_on=ends_on, order=order, stage=stage
+        election=election,
+        name=name,
+        name_en=name_en,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        order=order,
+        stage=stage,
     )
 
 
@@ -87,6 +94,7 @@ def stage_write(
     starts_on: datetime.date,
     ends_on: datetime.date,
     order: int,
+    name_en: str = "",
     stage: Stage | None = None,
 ) -> Stage:
     """Write a stage without an actor: for commands and the demo (people use `stage_save`)."""
@@ -98,6 +106,7 @@ def stage_write(
         )
     stage = stage or Stage(election=election)
     stage.name, stage.starts_on, stage.ends_on, stage.order = name, starts_on, ends_on, order
+    stage.name_en = name_en
     stage.full_clean(exclude=["election"])
     stage.save()
     return stage
@@ -112,6 +121,7 @@ def programme_theme_save(
     name: str,
     description: str = "",
     order: int = 100,
+    name_en: str = "",
     theme_id: int | None = None,
 ) -> Theme:
     """Staff add a theme to the office's programme, or change one (`theme_id`; its code
@@ -127,20 +137,31 @@ def programme_theme_save(
     elif Theme.objects.filter(programme=programme, code=code).exists():
         raise ElectionError(_("Kode tema sudah dipakai."), code="theme_code_taken")
     return theme_save(
-        programme=programme, code=code, name=name, description=description, order=order
+        programme=programme,
+        code=code,
+        name=name,
+        name_en=name_en,
+        description=description,
+        order=order,
     )
 
 
 @transaction.atomic
 def theme_save(
-    *, programme: Programme, code: str, name: str, description: str, order: int
+    *,
+    programme: Programme,
+    code: str,
+    name: str,
+    description: str,
+    order: int,
+    name_en: str = "",
 ) -> Theme:
     """Write a theme without an actor: for commands and the demo (people use
     `programme_theme_save`)."""
     theme, _created = Theme.objects.update_or_create(
         programme=programme,
         code=code,
-        defaults={"name": name, "description": description, "order": order},
+        defaults={"name": name, "name_en": name_en, "description": description, "order": order},
     )
     return theme
 

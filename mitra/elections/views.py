@@ -46,7 +46,10 @@ def stage_edit(
                 election=election,
                 stage=stage,
                 actor=membership,
-                **{k: form.cleaned_data[k] for k in ("name", "starts_on", "ends_on", "order")},
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("name", "name_en", "starts_on", "ends_on", "order")
+                },
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -9,14 +9,15 @@ from django.db.models import Field, URLField
 from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
 
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField, store_upload
 
-from .models import Office
+from .models import IMAGE_FIELDS, Office
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "region"]
     raw_id_fields = ["region"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,7 +25,7 @@ class OfficeAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(
         self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> FormField | None:
-        if db_field.name == "logo":  # judged by content, like every other upload
+        if db_field.name in IMAGE_FIELDS:  # judged by content, like every other upload
             return CheckedFileField(
                 kinds=sorted(IMAGE_KINDS),
                 required=False,
@@ -36,7 +37,8 @@ class OfficeAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Office, form: Any, change: bool) -> None:
-        upload = form.cleaned_data.get("logo")
-        if isinstance(upload, UploadedFile):  # stored under a random name, as uploads are
-            obj.logo = store_upload(upload, folder="offices/logo")  # type: ignore[assignment]
+        for field, folder in IMAGE_FIELDS.items():
+            upload = form.cleaned_data.get(field)
+            if isinstance(upload, UploadedFile):  # stored under a random name, as uploads are
+                setattr(obj, field, store_upload(upload, folder=folder))
         super().save_model(request, obj, form, change)

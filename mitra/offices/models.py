@@ -1,7 +1,38 @@
 from __future__ import annotations
 
+import re
+
+from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mitra.core import social
+
+# "#rrggbb": the only colour form the branding stylesheet writes out.
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+colour_validator = RegexValidator(
+    rf"^{HEX_COLOUR.pattern}$", _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")
+)
+
+# What staff edit on the office profile page (besides the images below).
+OFFICE_PROFILE_FIELDS = (
+    "short_name",
+    "address",
+    "email",
+    "phone",
+    "website",
+    "instagram",
+    "x_account",
+    "facebook",
+    "youtube",
+    "colour_primary",
+    "colour_dark",
+    "share_image_alt",
+)
+# The office's images and the folder each is stored in (admin and profile page alike).
+IMAGE_FIELDS = {"logo": "offices/logo", "share_image": "offices/share"}
 
 
 class ReachSource(models.TextChoices):
@@ -26,6 +57,25 @@ class Office(models.Model):
     email = models.EmailField(_("email publik"), blank=True)
     phone = models.CharField(_("telepon publik"), max_length=32, blank=True)
     instagram = models.CharField(_("Instagram"), max_length=60, blank=True)
+    x_account = models.CharField(_("X (Twitter)"), max_length=60, blank=True)
+    facebook = models.CharField(_("Facebook"), max_length=120, blank=True)
+    youtube = models.CharField(_("YouTube"), max_length=120, blank=True)
+    # Branding of the public site: header colour (white text sits on it, so it must be
+    # dark enough; the form checks the contrast) and links; empty keeps the default red.
+    colour_primary = models.CharField(
+        _("warna utama"), max_length=7, blank=True, validators=[colour_validator]
+    )
+    colour_dark = models.CharField(
+        _("warna tautan"), max_length=7, blank=True, validators=[colour_validator]
+    )
+    # The picture a link preview (WhatsApp, Facebook, X) shows for pages without their own.
+    share_image = models.FileField(
+        _("gambar pratinjau tautan"), upload_to="offices/share/", blank=True
+    )
+    share_image_alt = models.CharField(
+        _("teks alternatif gambar pratinjau"), max_length=200, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
     address = models.TextField(_("alamat"), blank=True)
     voter_check_url = models.URLField(
         _("tautan cek DPT"),
@@ -65,6 +115,8 @@ class Office(models.Model):
         help_text=_("Data sintetis; halaman menampilkan penanda demo."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed the profile and branding, and when (the office profile page's audit trail).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +129,34 @@ class Office(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        """(network, profile URL) for each account the office filled in, in a fixed order."""
+        links = [
+            ("Instagram", social.instagram_url(self.instagram)),
+            ("X", social.x_url(self.x_account)),
+            ("Facebook", social.facebook_url(self.facebook)),
+            ("YouTube", social.youtube_url(self.youtube)),
+        ]
+        return [(network, url) for network, url in links if url]
+
+    @property
+    def has_colours(self) -> bool:
+        return bool(self.colour_primary or self.colour_dark)
+
+    @property
+    def share_image_path(self) -> str:
+        """Where the share image is served (versioned, so a new one is fetched at once)."""
+        if not self.share_image:
+            return ""
+        path = reverse("offices:share_image", kwargs={"slug": self.slug})
+        return f"{path}?v={self.branding_version}"
+
+    @property
+    def branding_version(self) -> str:
+        """Changes with every save: makes the colour stylesheet's and images' URLs new."""
+        return format(int(self.updated_at.timestamp()), "x") if self.updated_at else "0"
 
 
 class OfficeScoped(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField
+from mitra.offices.models import HEX_COLOUR, OFFICE_PROFILE_FIELDS
 
 from .models import Article, ArticleStatus
 
@@ -81,4 +82,66 @@ class ArticleForm(CleanTextFormMixin, forms.Form):
         data = super().clean() or {}
         if data.get("image") and not data.get("image_alt"):
             self.add_error("image_alt", _("Isi teks alternatif untuk pembaca layar."))
+        return data
+
+
+def _account_field(label: Any, max_length: int, help_text: Any) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
+def _colour_field(label: Any, help_text: Any) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=rf"^{HEX_COLOUR.pattern}$",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "#8b1a1a", "size": 8}),
+        error_messages={"invalid": _("Tulis warna sebagai kode heksadesimal, misalnya #8b1a1a.")},
+        help_text=help_text,
+    )
+
+
+class OfficeProfileForm(CleanTextFormMixin, forms.Form):
+    """The office's public profile and the public site's branding."""
+
+    short_name = forms.CharField(label=_("Nama singkat"), max_length=60, required=False)
+    address = forms.CharField(
+        label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    email = forms.EmailField(label=_("Email publik"), required=False)
+    phone = forms.CharField(label=_("Telepon publik"), max_length=32, required=False)
+    website = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
+    instagram = _account_field(_("Instagram"), 60, _("Nama akun (@akun) atau alamat lengkap."))
+    x_account = _account_field(_("X (Twitter)"), 60, _("Nama akun (@akun) atau alamat lengkap."))
+    facebook = _account_field(_("Facebook"), 120, _("Nama halaman atau alamat lengkap."))
+    youtube = _account_field(_("YouTube"), 120, _("Nama kanal (@kanal) atau alamat lengkap."))
+    colour_primary = _colour_field(
+        _("Warna utama (kepala halaman)"),
+        _("Teks putih tampil di atasnya, jadi pilih warna yang cukup gelap."),
+    )
+    colour_dark = _colour_field(
+        _("Warna tautan"),
+        _("Warna tautan di atas latar terang; pilih warna yang cukup gelap."),
+    )
+    logo = CheckedFileField(
+        kinds=sorted(IMAGE_KINDS), required=False, label=_("Logo (JPEG, PNG atau WebP)")
+    )
+    share_image = CheckedFileField(
+        kinds=sorted(IMAGE_KINDS),
+        required=False,
+        label=_("Gambar pratinjau tautan (JPEG, PNG atau WebP)"),
+    )
+    share_image_alt = forms.CharField(
+        label=_("Teks alternatif gambar pratinjau"), max_length=200, required=False
+    )
+
+    FIELDS = OFFICE_PROFILE_FIELDS
+
+    @classmethod
+    def initial_of(cls, office: Any) -> dict[str, Any]:
+        return {name: getattr(office, name) for name in cls.FIELDS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("share_image") and not data.get("share_image_alt"):
+            self.add_error("share_image_alt", _("Isi teks alternatif untuk pembaca layar."))
         return data

@@ -28,8 +28,15 @@ from mitra.portal.selectors import home_sections
 
 HOME_CACHE_SECONDS = 30
 HOME_VERSION_KEY = "core:home:version"
-# The records the home page shows (activities show their approach).
-HOME_MODELS = ("portal.Article", "activities.Activity", "activities.Approach", "elections.Stage")
+# The records the home page shows (activities show their approach; the office its
+# branding in the header and footer).
+HOME_MODELS = (
+    "portal.Article",
+    "activities.Activity",
+    "activities.Approach",
+    "elections.Stage",
+    "offices.Office",
+)
 
 
 def home_cache_clear() -> None:

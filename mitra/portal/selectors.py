@@ -126,6 +126,11 @@ def partner_directory(
     return partners
 
 
+def public_partner(*, office: Office, pk: int) -> Partner | None:
+    """An active partner as the directory shows it (other offices' and inactive ones: None)."""
+    return partner_directory(office=office).filter(pk=pk).first()
+
+
 @dataclass(frozen=True)
 class PartnerKind:
     code: str
@@ -220,8 +225,8 @@ def public_activities(
 
 @dataclass
 class Calendar:
-    upcoming: list[Activity]
-    past: list[Activity]
+    upcoming: QuerySet[Activity]  # soonest first; the page paginates it
+    past: QuerySet[Activity]  # latest first
     per_kecamatan: dict[str, int]
     online: int
 
@@ -234,15 +239,14 @@ def activity_calendar(
     segment: str = "",
     approach: str = "",
     now: datetime.datetime | None = None,
-    limit: int = 200,
 ) -> Calendar:
-    """Upcoming activities first (soonest first), then recent past ones; counts per kecamatan."""
+    """Upcoming activities (soonest first) and past ones (latest first); counts per kecamatan."""
     now = now or timezone.now()
     activities = public_activities(
         office=office, kecamatan=kecamatan, theme=theme, segment=segment, approach=approach
     )
-    upcoming = list(activities.filter(ends_at__gte=now).order_by("starts_at", "pk")[:limit])
-    past = list(activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:limit])
+    upcoming = activities.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    past = activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
     per_kecamatan: dict[str, int] = {}
     rows = (
         activities.order_by()
@@ -257,6 +261,54 @@ def activity_calendar(
         else:
             online += n
     return Calendar(upcoming=upcoming, past=past, per_kecamatan=per_kecamatan, online=online)
+
+
+@dataclass
+class MonthDay:
+    date: datetime.date
+    in_month: bool
+    activities: list[Activity]
+
+
+@dataclass
+class Month:
+    first: datetime.date  # the first day of the month shown
+    previous: datetime.date
+    next: datetime.date
+    weeks: list[list[MonthDay]]  # Monday to Sunday, whole weeks around the month
+    days: list[MonthDay]  # the days of the month that have activities, in order
+
+
+def activity_month(
+    *, activities: QuerySet[Activity], year: int, month: int, limit: int = 500
+) -> Month:
+    """The month's grid of days with the activities starting on each (local dates)."""
+    import calendar as pycalendar
+
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, pycalendar.monthrange(year, month)[1])
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    by_day: dict[datetime.date, list[Activity]] = {}
+    rows = activities.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+    for activity in rows[:limit]:
+        by_day.setdefault(timezone.localtime(activity.starts_at, zone).date(), []).append(activity)
+    weeks = [
+        [MonthDay(date=d, in_month=d.month == month, activities=by_day.get(d, [])) for d in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    days = [day for week in weeks for day in week if day.in_month and day.activities]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    return Month(
+        first=first,
+        previous=previous,
+        next=last + datetime.timedelta(days=1),
+        weeks=weeks,
+        days=days,
+    )
 
 
 def public_activity(*, office: Office, pk: int) -> Activity | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,6 +27,7 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
+from mitra.offices.models import IMAGE_FIELDS, OFFICE_PROFILE_FIELDS, Office
 
 from .models import (
     Article,
@@ -225,3 +227,72 @@ def material_download_record(*, version: MaterialVersion) -> None:
         Material.objects.filter(pk=version.material_id).update(
             download_count=F("download_count") + 1
         )
+
+
+# --- The office's public profile and branding ----------------------------------------------
+
+# The public site shows white text on the header colour and links in the link colour on a
+# near-white page: both need WCAG's 4.5 : 1 contrast for normal text.
+MIN_CONTRAST = 4.5
+PAGE_BACKGROUND = "#f7f7f8"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of "#rrggbb"."""
+    channels = []
+    for start in (1, 3, 5):
+        value = int(colour[start : start + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@transaction.atomic
+def office_profile_update(
+    *,
+    membership: Membership,
+    logo: Any | None = None,
+    share_image: Any | None = None,
+    **fields: str,
+) -> Office:
+    """Change the member's office's public profile and branding (recorded in its history).
+
+    Images are already content-checked by the form; a new one replaces the old, none keeps
+    it. A colour that white text (header) or the page (links) would not read on is refused.
+    """
+    require(membership, Right.MANAGE_CONTENT)
+    unknown = set(fields) - set(OFFICE_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown office profile fields: {sorted(unknown)}")
+    for name, against in (("colour_primary", "#ffffff"), ("colour_dark", PAGE_BACKGROUND)):
+        colour = fields.get(name) or ""
+        if colour and contrast_ratio(colour, against) < MIN_CONTRAST:
+            raise DomainError(
+                _(
+                    "Warna %(colour)s terlalu terang: kontrasnya %(ratio).1f : 1, "
+                    "sedikitnya %(minimum)s : 1 agar teks tetap terbaca. Pilih warna lebih gelap."
+                )
+                % {
+                    "colour": colour,
+                    "ratio": contrast_ratio(colour, against),
+                    "minimum": MIN_CONTRAST,
+                },
+                code=f"contrast_{name}",
+            )
+    office = Office.objects.select_for_update().get(pk=membership.office_id)
+    for name, value in fields.items():
+        setattr(office, name, value)
+    for name, upload in (("logo", logo), ("share_image", share_image)):
+        if upload:
+            setattr(office, name, store_upload(upload, folder=IMAGE_FIELDS[name]))
+    try:
+        office.full_clean(exclude=["region", "slug", "logo", "share_image"])
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="invalid") from exc
+    office.save()
+    return office

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,8 +14,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -24,6 +27,7 @@ from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
 from mitra.accounts.selectors import request_membership
+from mitra.activities.ical import ical_feed
 from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
@@ -43,7 +47,7 @@ from mitra.regions.selectors import kecamatan_of
 
 from . import selectors, services
 from .bots import counts_as_view
-from .forms import ArticleForm
+from .forms import ArticleForm, OfficeProfileForm
 from .maps import kecamatan_map
 from .models import article_cache_key
 
@@ -122,17 +126,12 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -> str:
     url = absolute_url(item.get_absolute_url())
-    share_text = f"{item.title} {url}"
     context = {
         "article": item,
         "body_html": services.markdown_render(text=item.body),
         "canonical": url,
-        "image_url": absolute_url(_image_path(item)) if item.image else "",
-        "share": {
-            "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
-            "x": "https://x.com/intent/tweet?" + urlencode({"url": url, "text": item.title}),
-            "whatsapp": "https://wa.me/?" + urlencode({"text": share_text}),
-        },
+        "og_image": _image_path(item) if item.image else "",
+        "share": share_links(url=url, title=item.title),
         "view_count": VIEWS_TOKEN,
         "preview": preview,
     }
@@ -140,8 +139,6 @@ def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -
 
 
 def _image_path(item: Any) -> str:
-    from django.urls import reverse
-
     return reverse("portal:article_image", kwargs={"slug": item.slug})
 
 
@@ -261,16 +258,45 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
 # --- Calendar and map ---------------------------------------------------------------------
 
 
+AGENDA_FILTERS = (  # query parameter → selector argument, and its longest value
+    ("kecamatan", "kecamatan", 13),
+    ("tema", "theme", 40),
+    ("segmen", "segment", 40),
+    ("pendekatan", "approach", 40),
+)
+
+
+def _agenda_filters(request: HttpRequest) -> tuple[dict[str, str], str]:
+    """The agenda's filters from the query, and the same as a query string to keep them."""
+    filters = {name: request.GET.get(param, "")[:size] for param, name, size in AGENDA_FILTERS}
+    kept = {param: filters[name] for param, name, _size in AGENDA_FILTERS if filters[name]}
+    return filters, urlencode(kept)
+
+
+def _agenda_options(office: Office) -> dict[str, Any]:
+    programme = current_programme(office=office)
+    return {
+        "kecamatan_list": list(kecamatan_of(city_code=office.region_id)),
+        "themes": programme_themes(programme=programme) if programme else [],
+        "segments": office_segments(office=office),
+        "approaches": approach_options(programme=programme),
+    }
+
+
+AGENDA_PAGE_SIZE = 20
+
+
+def _agenda_ics_url(filter_query: str) -> str:
+    """The iCal feed of the agenda as filtered (absolute: calendar apps subscribe to it)."""
+    url = absolute_url(reverse("portal:calendar_ics"))
+    return f"{url}?{filter_query}" if filter_query else url
+
+
 @require_safe
 def calendar(request: HttpRequest) -> HttpResponse:
+    """The agenda as a list: upcoming activities (paginated), the map, then past ones."""
     office = _office(request)
-    programme = current_programme(office=office)
-    filters = {
-        "kecamatan": request.GET.get("kecamatan", "")[:13],
-        "theme": request.GET.get("tema", "")[:40],
-        "segment": request.GET.get("segmen", "")[:40],
-        "approach": request.GET.get("pendekatan", "")[:40],
-    }
+    filters, filter_query = _agenda_filters(request)
     result = selectors.activity_calendar(
         office=office,
         kecamatan=filters["kecamatan"],
@@ -278,39 +304,148 @@ def calendar(request: HttpRequest) -> HttpResponse:
         segment=filters["segment"],
         approach=filters["approach"],
     )
-    kecamatan_list = list(kecamatan_of(city_code=office.region_id))
+    options = _agenda_options(office)
+    kecamatan_list = options["kecamatan_list"]
     svg = kecamatan_map(regions=kecamatan_list, counts=result.per_kecamatan)
     table = [(k, result.per_kecamatan.get(k.code, 0)) for k in kecamatan_list]
+    page = Paginator(result.upcoming, AGENDA_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    past = Paginator(result.past, AGENDA_PAGE_SIZE).get_page(request.GET.get("lalu"))
     return render(
         request,
         "portal/calendar.html",
         {
+            **options,
             "calendar": result,
+            "page": page,
+            "past_page": past,
             "filters": filters,
+            "filter_query": filter_query,
+            "page_query": filter_query,
             "map": svg,
             "kecamatan_table": table,
-            "kecamatan_list": kecamatan_list,
-            "themes": programme_themes(programme=programme) if programme else [],
-            "segments": office_segments(office=office),
-            "approaches": approach_options(programme=programme),
             "canonical": absolute_url(request.path),
-            "now": timezone.now(),
+            "ics_url": _agenda_ics_url(filter_query),
         },
     )
 
 
 @require_safe
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    """The agenda as a month grid (`?bulan=YYYY-MM`, this month by default), filters kept."""
+    office = _office(request)
+    filters, filter_query = _agenda_filters(request)
+    today = timezone.localdate()
+    try:
+        year, number = (int(part) for part in request.GET.get("bulan", "").split("-"))
+        first = datetime.date(year, number, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    if not 2000 <= first.year <= 2100:
+        raise Http404
+    activities = selectors.public_activities(office=office, **filters)
+    month = selectors.activity_month(activities=activities, year=first.year, month=first.month)
+    return render(
+        request,
+        "portal/calendar_month.html",
+        {
+            **_agenda_options(office),
+            "month": month,
+            "weekdays": [(WEEKDAYS[day], WEEKDAYS_ABBR[day]) for day in range(7)],
+            "today": today,
+            "filters": filters,
+            "filter_query": filter_query,
+            "canonical": absolute_url(request.path) + f"?bulan={first:%Y-%m}",
+            "ics_url": _agenda_ics_url(filter_query),
+        },
+    )
+
+
+def _ics_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=900)
+    return response
+
+
+ICS_LIMIT = 2000
+
+
+@require_safe
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The agenda (with the same filters) as an iCalendar feed to subscribe to."""
+    office = _office(request)
+    filters, _query = _agenda_filters(request)
+    activities = selectors.public_activities(office=office, **filters).order_by("starts_at", "pk")
+    body = ical_feed(office=office, activities=activities[:ICS_LIMIT], absolute=absolute_url)
+    return _ics_response(body, "agenda.ics")
+
+
+@require_safe
+def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One public activity as an iCalendar event (to add to a phone's calendar)."""
     office = _office(request)
     activity = selectors.public_activity(office=office, pk=pk)
     if activity is None:
         raise Http404
+    body = ical_feed(
+        office=office, activities=[activity], name=activity.title, absolute=absolute_url
+    )
+    return _ics_response(body, f"kegiatan-{activity.pk}.ics")
+
+
+def share_links(*, url: str, title: str) -> dict[str, str]:
+    """Share URLs of the networks people here use, for a page at `url`."""
+    return {
+        "whatsapp": "https://wa.me/?" + urlencode({"text": f"{title} {url}"}),
+        "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        "x": "https://x.com/intent/tweet?" + urlencode({"url": url, "text": title}),
+    }
+
+
+@require_safe
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public activity: its facts, registration (the check-in app's form, through its
+    template tag), the self check-in link while its window is open, iCal and share links."""
+    office = _office(request)
+    activity = selectors.public_activity(office=office, pk=pk)
+    if activity is None:
+        raise Http404
+    canonical = absolute_url(request.path)
     return render(
         request,
         "portal/activity.html",
         {
             "activity": activity,
             "reach": selectors.activity_verified_reach(activity=activity),
+            "canonical": canonical,
+            "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
+            "share": share_links(url=canonical, title=activity.title),
+        },
+    )
+
+
+# --- Partner pages ------------------------------------------------------------------------
+
+
+@require_safe
+def partner_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An active partner's public profile, areas and its public activities."""
+    office = _office(request)
+    partner = selectors.public_partner(office=office, pk=pk)
+    if partner is None:
+        raise Http404
+    activities = selectors.public_activities(office=office).filter(partner=partner)
+    now = timezone.now()
+    upcoming = activities.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    past = Paginator(activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk"), 20)
+    return render(
+        request,
+        "portal/partner.html",
+        {
+            "partner": partner,
+            "upcoming": list(upcoming[:50]),
+            "past_page": past.get_page(request.GET.get("halaman")),
+            "page_query": "",
             "canonical": absolute_url(request.path),
         },
     )
@@ -442,3 +577,34 @@ def staff_article_edit(request: MemberRequest, pk: int) -> HttpResponse:
     if article is None:
         raise Http404
     return _article_page(request, membership, article)
+
+
+# --- Staff: the office's public profile and branding ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@member_required(Right.MANAGE_CONTENT)
+def staff_office_profile(request: MemberRequest) -> HttpResponse:
+    """Logo, colours, social accounts, contacts and link-preview image of the office."""
+    membership = request.membership
+    office = membership.office
+    form = OfficeProfileForm(
+        request.POST or None, request.FILES or None, initial=OfficeProfileForm.initial_of(office)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.office_profile_update(
+                membership=membership,
+                logo=data.get("logo"),
+                share_image=data.get("share_image"),
+                **{name: data.get(name) or "" for name in OfficeProfileForm.FIELDS},
+            )
+        except DomainError as exc:
+            field = exc.code.removeprefix("contrast_")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Profil kantor tersimpan."))
+            return redirect("portal:staff_office_profile")
+    return render(request, "portal/staff_office_profile.html", {"form": form, "office": office})

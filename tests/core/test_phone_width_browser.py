@@ -102,6 +102,7 @@ def test_no_page_scrolls_sideways_at_360_px(live_server, browser):
         f"/kegiatan/{activity.pk}/",
         f"/mitra/{partner.pk}/",
         f"/mitra/{partner.pk}/riwayat/",
+        f"/direktori-mitra/{Partner.objects.filter(status='active').order_by('pk').first().pk}/",
         "/analitik/wilayah/32.73.01/",
     ]
     wide: list[str] = []

@@ -4,34 +4,24 @@ from __future__ import annotations
 
 from django import template
 
+from mitra.core import social
 from mitra.partners.phones import whatsapp_link
 
 register = template.Library()
 
-
-def _handle(value: str) -> str:
-    return value.strip().lstrip("@").strip("/")
-
-
-def _is_url(value: str) -> bool:
-    return value.strip().lower().startswith(("https://", "http://"))
-
-
-@register.filter
-def instagram_url(value: str) -> str:
-    return value.strip() if _is_url(value) else f"https://www.instagram.com/{_handle(value)}/"
-
-
-@register.filter
-def tiktok_url(value: str) -> str:
-    return value.strip() if _is_url(value) else f"https://www.tiktok.com/@{_handle(value)}"
-
-
-@register.filter
-def facebook_url(value: str) -> str:
-    return value.strip() if _is_url(value) else f"https://www.facebook.com/{_handle(value)}"
+register.filter("instagram_url", social.instagram_url)
+register.filter("tiktok_url", social.tiktok_url)
+register.filter("facebook_url", social.facebook_url)
 
 
 @register.filter
 def whatsapp_url(value: str) -> str:
     return whatsapp_link(value)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context: template.Context, path: str) -> str:
+    """An absolute URL for `path`, built by the site's one absolute-URL helper."""
+    from mitra.portal.views import absolute_url
+
+    return absolute_url(path) if path else ""
