@@ -59,14 +59,18 @@ def test_only_admins_set_the_controller_and_retention(client, staff_member):
     assert client.get(reverse("privacy:settings")).status_code == 403
 
 
-@pytest.mark.parametrize("url_name", ["checkin:self", "checkin:register", "notifications:signup"])
+@pytest.mark.parametrize(
+    "url_name", ["checkin:self", "checkin:register", "notifications:signup", "portal:activity"]
+)
 def test_each_form_with_a_consent_box_links_the_notice(client, url_name, programme):
     from tests.checkin.factories import ActivityFactory, CheckinPointFactory
 
     point = CheckinPointFactory(
         activity=ActivityFactory(programme=programme), requires_registration=True
     )
-    args = [] if url_name.startswith("notifications") else [point.token]
+    args = {"notifications": [], "portal": [point.activity_id]}.get(
+        url_name.split(":")[0], [point.token]
+    )
     page = client.get(reverse(url_name, args=args)).content.decode()
     consent_at = page.index('name="consent"')
     link_at = page.index(f'href="{reverse("privacy:notice")}"', consent_at)

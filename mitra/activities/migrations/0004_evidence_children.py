@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_approaches'),
+        ('activities', '0003_method_english_name'),
     ]
 
     operations = [
