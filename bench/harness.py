@@ -50,6 +50,10 @@ class Scenario:
     # Rows are failed when responses are not 2xx/3xx (a 403 page is not a measurement),
     # unless the scenario expects some (e.g. refused scans answered with 4xx).
     allow_non_2xx: bool = False
+    # The issue's target as a share of /healthz's requests/s in the same run (0.25 = 25 %),
+    # and for one request alone, the median server time in ms: the report says met or not.
+    min_ratio: float | None = None
+    max_single_ms: float | None = None
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -132,6 +136,22 @@ def session_headers(email: str) -> dict[str, str]:
     return {"Cookie": f"{name}={client.cookies[name].value}"}
 
 
+def single_request_ms(env: BenchEnv, path: str, headers: dict[str, str], n: int = 20) -> float:
+    """Median time of one request alone (no other load) over HTTP from the bench server."""
+    import statistics
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(env.base_url + path, headers=headers)  # noqa: S310
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:  # noqa: S310 — loopback bench server
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def count_queries(path: str, email: str) -> int:
     """Database queries of one GET of `path` by `email`, measured in-process (asserts 200)."""
     from django.db import connection
@@ -194,7 +214,16 @@ class StaffListRows:
     def headers(self, env: BenchEnv) -> dict[str, str]:
         return state_headers(self.key)(env)
 
-    def scenario(self, name: str, path: str, target: str, *, verify: bool = True) -> Scenario:
+    def scenario(
+        self,
+        name: str,
+        path: str,
+        target: str,
+        *,
+        verify: bool = True,
+        min_ratio: float | None = None,
+        max_single_ms: float | None = None,
+    ) -> Scenario:
         return Scenario(
             name=name,
             path=path,
@@ -203,6 +232,8 @@ class StaffListRows:
             headers=self.headers,
             verify=self.verify if verify else None,
             target=target,
+            min_ratio=min_ratio,
+            max_single_ms=max_single_ms,
         )
 
     def verify(self, env: BenchEnv, result: WrkResult) -> str:

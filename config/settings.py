@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mitra.core.middleware.PublicGZipMiddleware",  # visitors' HTML only (BREACH)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mitra.core.middleware.LanguageMiddleware",
     "mitra.core.middleware.BadInputMiddleware",

@@ -67,7 +67,37 @@ def verify(env: BenchEnv, result: WrkResult) -> str:
     )
 
 
+def activity_setup(env: BenchEnv) -> None:
+    """The public page of the demo office's next public activity (the one a citizen opens
+    from the agenda to register)."""
+    if "public-activity" in env.state:
+        return
+    from django.utils import timezone
+
+    from mitra.activities.models import Activity
+    from mitra.offices.selectors import public_office
+    from mitra.portal.selectors import public_activity
+
+    office = public_office()
+    assert office is not None, "no public office: build the demo first"
+    candidates = Activity.objects.filter(office=office, is_public=True).order_by("starts_at")
+    upcoming = candidates.filter(starts_at__gte=timezone.now()).values_list("pk", flat=True)
+    for pk in [*upcoming[:50], *candidates.values_list("pk", flat=True)[:50]]:
+        if public_activity(office=office, pk=pk) is not None:
+            env.state["public-activity"] = {"pk": pk}
+            return
+    raise AssertionError("no public activity in the demo")
+
+
 SCENARIOS = [
+    Scenario(
+        name="public activity page",
+        path=lambda env: f"/agenda/{env.state['public-activity']['pk']}/",
+        setup=activity_setup,
+        headers={"User-Agent": BROWSER_UA},
+        target="≥ 60 % of /healthz; ≥ 10× pretix's event page (BENCH_PRETIX=1)",
+        min_ratio=0.60,
+    ),
     Scenario(
         name="article page (counted views)",
         path=lambda env: f"/berita/{env.state['portal']['slug']}/",

@@ -6,14 +6,14 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.accounts.models import Membership, Role
-from mitra.core.inputs import CleanTextFormMixin
+from mitra.core.inputs import CleanTextFormMixin, PlainSelect
 from mitra.core.uploads import CheckedFileField
 from mitra.elections.models import Election, Programme, Segment, Theme
-from mitra.elections.selectors import current_programme
 from mitra.partners.models import Partner
 from mitra.regions.models import Region
 
@@ -21,8 +21,8 @@ from .models import ActivityStatus, Method, MethodMode, Platform
 from .selectors import (
     OTHER_APPROACH,
     ActivityFilters,
+    activity_filter_options,
     office_methods,
-    programme_approaches,
 )
 from .services import ActivityInput, PostInput
 
@@ -282,21 +282,28 @@ class CommentForm(CleanTextFormMixin, forms.Form):
     )
 
 
+def _option_field(label: Any, *, coerce: Any = int) -> forms.TypedChoiceField:
+    """A drop-down whose options are (value, label) rows given by the form: checking a
+    choice and rendering the options need no query and build no model object."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[],
+        coerce=coerce,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
+    )
+
+
 class FilterForm(forms.Form):
-    partner = forms.ModelChoiceField(
-        label=_("Mitra"), queryset=Partner.objects.none(), required=False
+    partner = _option_field(_("Mitra"))
+    method = _option_field(_("Metode"))
+    approach = forms.ChoiceField(
+        label=_("Pendekatan"), choices=[], required=False, widget=PlainSelect
     )
-    method = forms.ModelChoiceField(
-        label=_("Metode"), queryset=Method.objects.none(), required=False
-    )
-    approach = forms.ChoiceField(label=_("Pendekatan"), choices=[], required=False)
-    theme = forms.ModelChoiceField(label=_("Tema"), queryset=Theme.objects.none(), required=False)
-    segment = forms.ModelChoiceField(
-        label=_("Segmen"), queryset=Segment.objects.none(), required=False
-    )
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Region.objects.none(), required=False
-    )
+    theme = _option_field(_("Tema"))
+    segment = _option_field(_("Segmen"))
+    kecamatan = _option_field(_("Kecamatan"), coerce=str)
     status = forms.MultipleChoiceField(
         label=_("Status"), choices=ActivityStatus.choices, required=False
     )
@@ -310,39 +317,27 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        office = membership.office
+        options = activity_filter_options(office=membership.office)
         fields: Any = self.fields
         if membership.role == Role.COORDINATOR:
             del self.fields["partner"]
         else:
-            fields["partner"].queryset = Partner.objects.filter(office=office).order_by("name")
-        fields["method"].queryset = office_methods(office=office, active_only=False)
-        programme = current_programme(office=office)
-        fields["approach"].choices = approach_choices(
-            programme_approaches(programme=programme) if programme else []
-        )
-        fields["theme"].queryset = Theme.objects.filter(programme__office=office)
-        fields["segment"].queryset = Segment.objects.filter(office=office)
-        fields["kecamatan"].queryset = (
-            Region.objects.within(office.region_id).kecamatan().order_by("name")
-        )
+            fields["partner"].choices = [*BLANK_CHOICE_DASH, *options["partner"]]
+        for name in ("method", "theme", "segment", "kecamatan"):
+            fields[name].choices = [*BLANK_CHOICE_DASH, *options[name]]
+        fields["approach"].choices = approach_option_choices(options["approach"])
 
     def filters(self) -> ActivityFilters:
         if not self.is_valid():
             return ActivityFilters()
         d = self.cleaned_data
-
-        def pk(name: str) -> Any:
-            value = d.get(name)
-            return value.pk if value is not None else None
-
         return ActivityFilters(
-            partner_id=pk("partner"),
-            method_id=pk("method"),
+            partner_id=d.get("partner"),
+            method_id=d.get("method"),
             **approach_filter(d.get("approach")),
-            theme_id=pk("theme"),
-            segment_id=pk("segment"),
-            kecamatan=pk("kecamatan") or "",
+            theme_id=d.get("theme"),
+            segment_id=d.get("segment"),
+            kecamatan=d.get("kecamatan") or "",
             status=list(d.get("status") or []),
             date_from=d.get("date_from"),
             date_to=d.get("date_to"),
@@ -437,9 +432,14 @@ class ApproachForm(forms.Form):
 
 def approach_choices(approaches: Any) -> list[tuple[str, str]]:
     """The options of an approach filter: each approach, then "other"."""
+    return approach_option_choices([(str(a.pk), a.label) for a in approaches])
+
+
+def approach_option_choices(approaches: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The options of an approach filter from (id, name) rows: "all", each, then "other"."""
     return [
         ("", str(_("Semua"))),
-        *((str(a.pk), a.label) for a in approaches),
+        *approaches,
         (OTHER_APPROACH, str(_("Lainnya"))),
     ]
 

@@ -12,19 +12,24 @@ Past ~600 lines: lists, queues, calendar and reach share the visibility filter a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right
-from mitra.elections.models import Programme, Segment
+from mitra.core import office_cache
+from mitra.elections.models import Programme, Segment, Theme
+from mitra.elections.selectors import current_programme
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
+from mitra.regions.models import Region
 
 from . import lifecycle
 from .models import (
@@ -143,6 +148,108 @@ def activity_list(
         with_approach(qs)
         .select_related("partner", "method", "kelurahan", "kelurahan__parent")
         .prefetch_related("themes", "segments")
+    )
+
+
+# --- The staff list: rows as values, the filter's options cached per office ---------------
+
+_LIST_FIELDS = ("pk", "title", "status", "starts_at", "venue", "is_online", "programme_id")
+
+
+def activity_list_rows(
+    *, membership: Membership | None, filters: ActivityFilters | None = None
+) -> QuerySet[Activity, dict[str, Any]]:
+    """The staff list as plain rows (newest first): a page of it is one query; the names
+    of its partner, method and places come in the same row (`activity_page_rows` adds the
+    rest). No model objects are built, so a page costs the same whatever its rows hold."""
+    qs = activities_filter(activities_visible(membership=membership), filters or ActivityFilters())
+    return qs.order_by("-starts_at", "-pk").values(
+        *_LIST_FIELDS,
+        "method_id",
+        partner_name=F("partner__name"),
+        method_name=F("method__name"),
+        kelurahan_name=F("kelurahan__name"),
+        kecamatan_name=F("kelurahan__parent__name"),
+    )
+
+
+def activity_list_count(
+    *, membership: Membership | None, filters: ActivityFilters | None = None
+) -> int:
+    """How many rows `activity_list_rows` has, counted without its joins."""
+    qs = activities_filter(activities_visible(membership=membership), filters or ActivityFilters())
+    return qs.order_by().count()
+
+
+def activity_page_rows(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One page of `activity_list_rows` with what else it shows: the approach, themes and
+    segments (three queries whatever the page size), organiser and status labels."""
+    rows = list(rows)
+    ids = [row["pk"] for row in rows]
+    approaches = {
+        (programme_id, method_id): localized_name(name, name_en)
+        for programme_id, method_id, name, name_en in ApproachMethod.objects.filter(
+            programme_id__in={row["programme_id"] for row in rows},
+            method_id__in={row["method_id"] for row in rows},
+        ).values_list("programme_id", "method_id", "approach__name", "approach__name_en")
+    }
+    themes = _names_by_activity(
+        Activity.themes.through.objects.filter(activity_id__in=ids)
+        .order_by("theme__order", "theme_id")
+        .values_list("activity_id", "theme__name")
+    )
+    segments = _names_by_activity(
+        Activity.segments.through.objects.filter(activity_id__in=ids)
+        .order_by("segment__order", "segment_id")
+        .values_list("activity_id", "segment__name")
+    )
+    office_name = str(_("KPU (penyelenggara)"))
+    other = localized_name(None, None)
+    labels = dict(S.choices)
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["organiser_name"] = row["partner_name"] or office_name
+        row["approach_label"] = approaches.get((row["programme_id"], row["method_id"]), other)
+        row["themes"] = themes.get(row["pk"], [])
+        row["segments"] = segments.get(row["pk"], [])
+    return rows
+
+
+def _names_by_activity(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for activity_id, name in pairs:
+        found.setdefault(activity_id, []).append(name)
+    return found
+
+
+def activity_filter_options(*, office: Office) -> dict[str, list[tuple[Any, str]]]:
+    """The staff list's and calendar's drop-down options as (value, label) rows: the
+    office's partners, methods, approaches, themes, segments and kecamatan. Kept in the
+    figure cache until a write to the office's records (or the regions), per language
+    (approach names are translated): no query for them on a page served after that."""
+
+    def compute() -> dict[str, list[tuple[Any, str]]]:
+        programme = current_programme(office=office)
+        methods = office_methods(office=office, active_only=False)
+        approaches = programme_approaches(programme=programme) if programme else []
+        return {
+            "partner": list(
+                Partner.objects.filter(office=office).order_by("name").values_list("pk", "name")
+            ),
+            "method": list(methods.values_list("pk", "name")),
+            "approach": [(str(a.pk), a.label) for a in approaches],
+            "theme": list(Theme.objects.filter(programme__office=office).values_list("pk", "name")),
+            "segment": list(Segment.objects.filter(office=office).values_list("pk", "name")),
+            "kecamatan": list(
+                Region.objects.within(office.region_id)
+                .kecamatan()
+                .order_by("name")
+                .values_list("code", "name")
+            ),
+        }
+
+    return office_cache.cached_value(
+        office.pk, ("activity-filter-options", get_language()), compute
     )
 
 

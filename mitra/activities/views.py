@@ -98,15 +98,16 @@ def activity_list(request: MemberRequest) -> HttpResponseBase:
     membership = request.membership
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
-    qs = selectors.activity_list(membership=membership, filters=filters).order_by(
-        "-starts_at", "-pk"
-    )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         if not has_right(membership, Right.EXPORT) and not membership.is_coordinator:
             raise PermissionDenied(_("Anda tidak memiliki izin untuk ekspor."))
-        return ActivityExporter(qs).response(fmt, filename="kegiatan")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        qs = selectors.activity_list(membership=membership, filters=filters)
+        return ActivityExporter(qs.order_by("-starts_at", "-pk")).response(fmt, filename="kegiatan")
+    rows = selectors.activity_list_rows(membership=membership, filters=filters)
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = selectors.activity_list_count(membership=membership, filters=filters)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -115,6 +116,7 @@ def activity_list(request: MemberRequest) -> HttpResponseBase:
         {
             "form": form,
             "page": page,
+            "rows": selectors.activity_page_rows(rows=page.object_list),
             "membership": membership,
             "query": query.urlencode(),
             "can_propose": has_right(membership, Right.PROPOSE_ACTIVITIES),

@@ -12,6 +12,11 @@ analytics send `mitra.core.signals.bulk_written` (regions and boundaries, the pa
 import), analytics and above call `figures_changed` (voter counts, results). `connect` is
 called from `AnalyticsConfig.ready`.
 
+The reading side (the tokens, `cached`, `cached_value`) is `mitra.core.office_cache`, so
+that apps below analytics use it too: the staff lists keep their drop-down options there
+(the (id, name) rows of the office's partners, methods, themes, segments, categories and
+kecamatan) and follow this invalidation instead of a second one.
+
 On only with a cache that every server process shares (Redis): `ANALYTICS_CACHE_SECONDS`
 (default 900 with Redis, 0 without, which computes every page afresh). The lifetime bounds
 what a lost invalidation (the cache unreachable during a write) could leave behind.
@@ -19,22 +24,39 @@ what a lost invalidation (the cache unreachable during a write) could leave behi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import operator
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from mitra.core.office_cache import (  # the reading side, shared with the lower apps
+    GLOBAL,
+    cache_seconds,
+    cached,
+    cached_value,
+    enabled,
+    generation,
+    generation_key,
+)
+
+__all__ = [
+    "cache_seconds",
+    "cached",
+    "cached_value",
+    "connect",
+    "enabled",
+    "figures_changed",
+    "generation",
+]
+
 logger = logging.getLogger(__name__)
 
-GLOBAL = "all"
 
 # Where each model keeps its office (the models that have `office_id` need no entry).
 _OFFICE_OF: dict[str, Callable[[Any], int]] = {
@@ -55,6 +77,7 @@ OFFICE_MODELS = (
     "activities.OnlinePost",
     "checkin.CheckIn",
     "partners.Partner",
+    "partners.PartnerCategory",  # the staff lists' drop-down options (`cached_value`)
     "partners.Agreement",
     "partners.Deliverable",
     "elections.Programme",
@@ -67,39 +90,9 @@ OFFICE_MODELS = (
 GLOBAL_MODELS = ("regions.Region",)
 
 
-def enabled() -> bool:
-    return cache_seconds() > 0
-
-
-def cache_seconds() -> int:
-    return int(getattr(settings, "ANALYTICS_CACHE_SECONDS", 0))
-
-
-def _generation_key(scope: int | str) -> str:
-    return f"analytics:generation:{scope}"
-
-
-def _generations(office_id: int) -> str:
-    """The global and the office's tokens, created on first use (a lost token is replaced
-    by a new one, never by an old value: no earlier copy becomes reachable again)."""
-    keys = [_generation_key(GLOBAL), _generation_key(office_id)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys)
-
-
-def generation(office_id: int) -> str:
-    """The office's current token ("" when the cache is off): what reports built from the
-    same records use to tell one version of the data from the next."""
-    return _generations(office_id) if enabled() else ""
-
-
 def _replace_generation(scope: int | str) -> None:
     try:
-        cache.set(_generation_key(scope), uuid.uuid4().hex, timeout=None)
+        cache.set(generation_key(scope), uuid.uuid4().hex, timeout=None)
     except Exception:  # a cache outage must not fail the write; copies expire on their own
         logger.exception("could not forget the cached figures of %s", scope)
 
@@ -112,26 +105,6 @@ def figures_changed(office_id: int | None) -> None:
     scope: int | str = GLOBAL if office_id is None else office_id
     _replace_generation(scope)
     transaction.on_commit(lambda: _replace_generation(scope))
-
-
-def cached(office_id: int, parts: tuple[Any, ...], compute: Callable[[], str]) -> str:
-    """`compute()`'s text for these parts, from the cache while nothing changed."""
-    if not enabled():
-        return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    try:
-        key = f"analytics:page:{office_id}:{_generations(office_id)}:{digest}"
-        text = cache.get(key)
-    except Exception:  # without the cache the page is computed, as when it is off
-        logger.exception("figure cache unavailable")
-        return compute()
-    if text is None:
-        text = compute()
-        try:
-            cache.set(key, text, timeout=cache_seconds())
-        except Exception:
-            logger.exception("figure cache unavailable")
-    return str(text)
 
 
 def _office_of(instance: Any) -> int | None:

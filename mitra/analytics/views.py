@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,10 +35,11 @@ from mitra.activities.selectors import approach_options
 from mitra.analytics import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.numbers import Kind, format_figure
+from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.spreadsheets import template_response
 from mitra.elections import services as election_services
 from mitra.elections.selectors import current_programme, programme_of_office
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 
 from . import exports, selectors, services
 from .dashboard_charts import dashboard_chart, dashboard_map
@@ -546,9 +547,20 @@ def target_delete(request: MemberRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def public_summary(request: HttpRequest) -> HttpResponseBase:
-    office = public_office()
+    office = request_public_office(request)
     if office is None:
         raise Http404
+    if shared_page_allowed(request):
+        # The whole page, layout included, once per office and language (as the home and
+        # article pages): a visit then costs the office's id and two cache reads.
+        html = figure_cache.cached(
+            office.pk,
+            ("summary-page", get_language()),
+            lambda: render_shareable(
+                request, "analytics/summary.html", {"content": _summary_content(request, office)}
+            ),
+        )
+        return HttpResponse(personalise(request, html))
     approach = request.GET.get("pendekatan", "")
     options = approach_options(programme=current_programme(office=office))
     if approach and approach not in {o["code"] for o in options}:
@@ -557,23 +569,30 @@ def public_summary(request: HttpRequest) -> HttpResponseBase:
         return exports.summary_table(_public_summary(office, approach)).response(
             request.GET["format"], filename="ringkasan-program"
         )
-    content = figure_cache.cached(
-        office.pk,
-        ("summary", get_language(), approach),  # the same for every visitor
-        lambda: render_to_string(
+    content = _summary_content(request, office, approach, options)
+    return render(request, "analytics/summary.html", {"content": content})
+
+
+def _summary_content(
+    request: HttpRequest,
+    office: Any,
+    approach: str = "",
+    options: list[dict[str, str]] | None = None,
+) -> SafeString:
+    """The summary's body for one approach (or all), the same for every visitor."""
+
+    def compute() -> str:
+        found = options
+        if found is None:
+            found = approach_options(programme=current_programme(office=office))
+        return render_to_string(
             "analytics/_summary.html",
-            {
-                "s": _public_summary(office, approach),
-                "approaches": options,
-            },
+            {"s": _public_summary(office, approach), "approaches": found},
             request=request,
-        ),
-    )
-    return render(
-        request,
-        "analytics/summary.html",
-        {"content": mark_safe(content)},  # noqa: S308 — rendered by the template above
-    )
+        )
+
+    content = figure_cache.cached(office.pk, ("summary", get_language(), approach), compute)
+    return mark_safe(content)  # noqa: S308 — rendered by our template above
 
 
 def _public_summary(office: Any, approach: str = "") -> selectors.PublicSummary:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -111,3 +113,23 @@ class PrivateResponseMiddleware:
         if "Cache-Control" not in response and user is not None and user.is_authenticated:
             mark_private(response)
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress the HTML that visitors who are not signed in get, and nothing else.
+
+    BREACH reads a secret out of a compressed page by making the victim's browser request
+    it many times with guessed text reflected in it. A visitor's pages carry no secret
+    but the CSRF token, which Django masks afresh in every response (and Django's
+    GZipMiddleware pads every compressed response with random bytes besides); a signed-in
+    page holds personal data and reflects search input, so it is sent uncompressed (and
+    docs/deployment.md tells nginx not to compress what the application sends).
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

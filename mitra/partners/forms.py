@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.inputs import CleanTextFormMixin
+from mitra.core.inputs import CleanTextFormMixin, PlainSelect
 from mitra.core.uploads import CheckedFileField, check_size
 from mitra.elections.models import Segment, Theme
 from mitra.offices.models import Office
@@ -23,6 +24,7 @@ from .models import (
     PartnerStatus,
 )
 from .phones import whatsapp_normalize
+from .selectors import partner_filter_options
 from .services import COORDINATOR_FIELDS
 
 # In the order the form shows them.
@@ -94,14 +96,24 @@ class PartnerForm(CleanTextFormMixin, forms.ModelForm):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False)
-    category = forms.ModelChoiceField(
-        label=_("Kategori"), queryset=PartnerCategory.objects.none(), required=False
+    category = forms.TypedChoiceField(
+        label=_("Kategori"),
+        choices=[],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
     )
-    segment = forms.ModelChoiceField(
-        label=_("Segmen"), queryset=Segment.objects.none(), required=False
+    segment = forms.TypedChoiceField(
+        label=_("Segmen"),
+        choices=[],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect,
     )
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Region.objects.none(), required=False, to_field_name="code"
+    kecamatan = forms.ChoiceField(
+        label=_("Kecamatan"), choices=[], required=False, widget=PlainSelect
     )
     status = forms.ChoiceField(
         label=_("Status mitra"), choices=[("", "—"), *PartnerStatus.choices], required=False
@@ -111,15 +123,12 @@ class FilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, office: Any, **kwargs: Any) -> None:
+        """The drop-downs' options are (value, label) rows cached per office: checking a
+        choice and rendering the options need no query and build no model object."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = PartnerCategory.objects.filter(office=office)  # type: ignore[attr-defined]
-        self.fields["segment"].queryset = Segment.objects.filter(office=office).order_by("order")  # type: ignore[attr-defined]
-        self.fields["kecamatan"].queryset = (  # type: ignore[attr-defined]
-            Region.objects.children_of(office.region_id)
-            .kecamatan()
-            .defer("boundary")
-            .order_by("name")
-        )
+        options = partner_filter_options(office=office)
+        for name in ("category", "segment", "kecamatan"):
+            self.fields[name].choices = [*BLANK_CHOICE_DASH, *options[name]]  # type: ignore[attr-defined]
 
 
 class AgreementForm(CleanTextFormMixin, forms.ModelForm):

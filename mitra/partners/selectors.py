@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
+from mitra.core import office_cache
 from mitra.core.errors import NotFoundError
+from mitra.elections.models import Segment
 from mitra.offices.models import Office
 from mitra.regions.models import Region, RegionLevel
 
@@ -27,6 +29,7 @@ from .models import (
     Partner,
     PartnerCategory,
     PartnerInvitation,
+    PartnerStatus,
 )
 
 _M = TypeVar("_M", bound=Model)
@@ -172,6 +175,88 @@ def partner_page_rows(partner_ids: Iterable[int]) -> list[Partner]:
             partner.agreements.all(), today
         )
     return rows
+
+
+def partner_list_rows(partner_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """What one page of the staff list shows, as plain rows in three queries whatever the
+    page size: name, code, category, status and agreement status (from the same flags as
+    the filter), then the areas and the segments. No model objects, no query per row."""
+    ids = list(partner_ids)
+    today = timezone.localdate()
+    rows = list(
+        Partner.objects.filter(pk__in=ids)
+        .annotate(**_status_flags(today))
+        .order_by("name", "id")
+        .values(
+            "pk",
+            "name",
+            "code",
+            "status",
+            *_status_flags(today),
+            category_name=F("category__name"),
+        )
+    )
+    areas = _names_by_partner(
+        Partner.areas.through.objects.filter(partner_id__in=ids)
+        .order_by("region_id")
+        .values_list("partner_id", "region__name")
+    )
+    segments = _names_by_partner(
+        Partner.segments.through.objects.filter(partner_id__in=ids)
+        .order_by("segment__order", "segment_id")
+        .values_list("partner_id", "segment__name")
+    )
+    statuses = dict(PartnerStatus.choices)
+    for row in rows:
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["agreement_status"] = _status_of_flags(row)
+        row["areas"] = areas.get(row["pk"], [])
+        row["segments"] = segments.get(row["pk"], [])
+    return rows
+
+
+def _status_of_flags(flags: dict[str, Any]) -> AgreementStatus:
+    """`partner_agreement_status` from the flags of `_status_flags` (same precedence)."""
+    if flags["_ag_active"]:
+        return AgreementStatus.ACTIVE
+    if flags["_ag_in_force"]:
+        return AgreementStatus.EXPIRING
+    if flags["_ag_live"]:
+        return AgreementStatus.DRAFT
+    if flags["_ag_any"]:
+        return AgreementStatus.EXPIRED
+    return AgreementStatus.NONE
+
+
+def _names_by_partner(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for partner_id, name in pairs:
+        found.setdefault(partner_id, []).append(name)
+    return found
+
+
+def partner_filter_options(*, office: Office) -> dict[str, list[tuple[Any, str]]]:
+    """The registry filter's drop-down options as (value, label) rows: the office's
+    categories, segments and kecamatan, kept in the figure cache until a write to the
+    office's records (or the regions): no query for them on a page served after that."""
+
+    def compute() -> dict[str, list[tuple[Any, str]]]:
+        return {
+            "category": list(
+                PartnerCategory.objects.filter(office=office).values_list("pk", "name")
+            ),
+            "segment": list(
+                Segment.objects.filter(office=office).order_by("order").values_list("pk", "name")
+            ),
+            "kecamatan": list(
+                Region.objects.children_of(office.region_id)
+                .kecamatan()
+                .order_by("name")
+                .values_list("code", "name")
+            ),
+        }
+
+    return office_cache.cached_value(office.pk, ("partner-filter-options",), compute)
 
 
 def partner_counts(*, membership: Membership | None, filters: PartnerFilters) -> dict[str, Any]:

@@ -54,9 +54,9 @@ def _filters(
         data = form.cleaned_data
         filters = selectors.PartnerFilters(
             q=data["q"].strip(),
-            category=data["category"].pk if data["category"] else None,
-            segment=data["segment"].pk if data["segment"] else None,
-            kecamatan=data["kecamatan"].code if data["kecamatan"] else "",
+            category=data["category"],
+            segment=data["segment"],
+            kecamatan=data["kecamatan"],
             status=data["status"],
             agreement_status=data["agreement_status"],
         )
@@ -79,10 +79,10 @@ def partner_list(request: MemberRequest) -> HttpResponse:
     paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts["total"]  # already counted; saves a second COUNT(*)
     page = paginator.get_page(request.GET.get("halaman"))
-    rows = selectors.partner_page_rows(page.object_list)
+    rows = selectors.partner_list_rows(page.object_list)
     categories = [
-        (c, counts["by_category"].get(c.pk, 0))
-        for c in selectors.category_list(office_id=membership.office_id)
+        (name, counts["by_category"].get(pk, 0))
+        for pk, name in selectors.partner_filter_options(office=membership.office)["category"]
     ]
     query = request.GET.copy()
     query.pop("halaman", None)

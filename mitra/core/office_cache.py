@@ -1,0 +1,80 @@
+"""An office's values kept in the shared cache until one of its records changes.
+
+The reading side of the figure cache (`mitra.analytics.figure_cache` replaces the
+generation tokens on every write and documents what counts as one): a value is stored
+under the global and the office's current tokens, so a write makes every earlier copy
+unreachable at once. Here so that apps below analytics (the staff lists' drop-down
+options) can read through it without importing analytics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+GLOBAL = "all"
+_T = TypeVar("_T")
+
+
+def enabled() -> bool:
+    return cache_seconds() > 0
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "ANALYTICS_CACHE_SECONDS", 0))
+
+
+def generation_key(scope: int | str) -> str:
+    return f"analytics:generation:{scope}"
+
+
+def _generations(office_id: int) -> str:
+    """The global and the office's tokens, created on first use (a lost token is replaced
+    by a new one, never by an old value: no earlier copy becomes reachable again)."""
+    keys = [generation_key(GLOBAL), generation_key(office_id)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return "-".join(str(found[key]) for key in keys)
+
+
+def generation(office_id: int) -> str:
+    """The office's current token ("" when the cache is off): what reports built from the
+    same records use to tell one version of the data from the next."""
+    return _generations(office_id) if enabled() else ""
+
+
+def cached(office_id: int, parts: tuple[Any, ...], compute: Callable[[], str]) -> str:
+    """`compute()`'s text for these parts, from the cache while nothing changed."""
+    return str(cached_value(office_id, parts, compute))
+
+
+def cached_value(office_id: int, parts: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """`compute()`'s value (anything the cache can pickle: a page's text, a list of
+    drop-down options) for these parts, from the cache while nothing of the office changed."""
+    if not enabled():
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    try:
+        key = f"analytics:page:{office_id}:{_generations(office_id)}:{digest}"
+        value = cache.get(key)
+    except Exception:  # without the cache the value is computed, as when it is off
+        logger.exception("figure cache unavailable")
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=cache_seconds())
+        except Exception:
+            logger.exception("figure cache unavailable")
+    return value  # type: ignore[no-any-return]
