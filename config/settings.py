@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mitra.evaluation",
     "mitra.notifications",
     "mitra.reports",
+    "mitra.privacy",
     "mitra.demo",
 ]
 
@@ -319,6 +320,12 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("purge_personal_data",),
     },
 }
+
+# --- Personal data (mitra.privacy) -------------------------------------------------------
+# Hours the office has to answer a request of the person concerned once their identity is
+# confirmed: UU 27/2022 sets 3 x 24 hours for access (Pasal 32), correction (Pasal 30) and
+# stopping after a withdrawn consent (Pasal 40); erasure gets the same (docs/privacy.md).
+PRIVACY_REQUEST_DEADLINE_HOURS = env.int("PRIVACY_REQUEST_DEADLINE_HOURS", default=72)
 
 # --- Messages (mitra.notifications) ------------------------------------------------------
 # WhatsApp Business Cloud API: without a token the channel is off (the staff page says so).

@@ -36,5 +36,6 @@ urlpatterns = [
     path("evaluasi/", include("mitra.evaluation.urls")),
     path("notifikasi/", include("mitra.notifications.urls")),
     path("laporan/", include("mitra.reports.urls")),
+    path("privasi/", include("mitra.privacy.urls")),
     path("", include("mitra.portal.urls")),
 ]

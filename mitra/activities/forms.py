@@ -392,6 +392,8 @@ class ReportForm(CleanTextFormMixin, forms.Form):
 
 class PhotoForm(forms.Form):
     photo = CheckedFileField(label=_("Foto kegiatan"), kinds={"jpeg", "png", "webp"})
+    shows_children = forms.BooleanField(required=False)
+    guardian_consent = forms.BooleanField(required=False)
 
 
 class CommentForm(CleanTextFormMixin, forms.Form):

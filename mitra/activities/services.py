@@ -781,8 +781,17 @@ def evidence_flags(
 
 
 @transaction.atomic
-def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFile) -> Evidence:
-    """Add a (content-checked) photo: resized, EXIF read, mismatches flagged, not refused."""
+def evidence_add(
+    *,
+    membership: Membership,
+    activity_id: int,
+    photo: UploadedFile,
+    shows_children: bool = False,
+    guardian_consent: bool = False,
+) -> Evidence:
+    """Add a (content-checked) photo: resized, EXIF read, mismatches flagged, not refused.
+    The uploader says whether it shows children and, if so, whether their guardians agreed
+    to its publication; without that it is never published."""
     require(membership, Right.PROPOSE_ACTIVITIES)
     activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
     if activity.status not in PHOTO_STATUSES:
@@ -823,6 +832,8 @@ def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFil
         date_mismatch=date_mismatch,
         place_mismatch=place_mismatch,
         uploaded_by=membership.user,
+        shows_children=shows_children,
+        guardian_consent=shows_children and guardian_consent,
     )
 
 

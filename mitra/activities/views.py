@@ -411,7 +411,11 @@ def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect("activities:report", pk)
     try:
         evidence = services.evidence_add(
-            membership=membership, activity_id=pk, photo=form.cleaned_data["photo"]
+            membership=membership,
+            activity_id=pk,
+            photo=form.cleaned_data["photo"],
+            shows_children=form.cleaned_data["shows_children"],
+            guardian_consent=form.cleaned_data["guardian_consent"],
         )
     except DomainError as exc:
         if isinstance(exc, NotFoundError):
@@ -427,6 +431,7 @@ def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
                 "url": reverse("activities:photo", args=[pk, evidence.pk]),
                 "date_mismatch": evidence.date_mismatch,
                 "place_mismatch": evidence.place_mismatch,
+                "publishable": evidence.publishable,
             },
             status=201,
         )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, User
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.personal_data import CHANNEL_FORM, consent_given
 from mitra.elections.models import Programme
 from mitra.offices.models import Office
 
@@ -572,6 +573,7 @@ def optout_undo(*, token: str) -> OptOutTarget:
     return target
 
 
+@transaction.atomic
 def voting_day_signup(
     *, programme: Programme, channel: str, address: str, language: str
 ) -> VotingDaySignup:
@@ -585,6 +587,14 @@ def voting_day_signup(
         address=address,
         defaults={"office_id": programme.office_id, "language": language},
     )
+    if created:  # recorded by mitra.privacy (purpose, text version, channel, time)
+        consent_given.send(
+            sender=VotingDaySignup,
+            office_id=programme.office_id,
+            purpose="voting_day",
+            channel=CHANNEL_FORM,
+            subject=signup,
+        )
     if not created and signup.language != language:
         signup.language = language
         signup.save(update_fields=["language"])

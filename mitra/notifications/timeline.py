@@ -35,7 +35,7 @@ from .audiences import (
     registration_values,
     staff_users,
 )
-from .models import Delivery, VotingDaySignup
+from .models import VotingDaySignup
 from .services import Recipient
 
 S = ActivityStatus
@@ -207,19 +207,15 @@ def _report_due_on(day: datetime.date) -> list[Activity]:
 
 
 def personal_data_forget(*, now: datetime.datetime) -> int:
-    """After the office's retention period, blank the addresses and texts of old deliveries
-    and drop the voting-day sign-ups of past programmes (counts stay in the log)."""
+    """Drop the voting-day sign-ups of programmes whose voting day is past the office's
+    retention period. Addresses and texts of old deliveries are blanked by the retention
+    purge of `mitra.privacy` (kind `delivery_logs`)."""
     total = 0
     for office in Office.objects.only("pk", "data_retention_days"):
         cutoff = now - datetime.timedelta(days=office.data_retention_days)
-        total += (
-            Delivery.objects.filter(office_id=office.pk, created_at__lt=cutoff)
-            .exclude(recipient="", body="")
-            .update(recipient="", body="", subject="")
-        )
-        VotingDaySignup.objects.filter(
+        total += VotingDaySignup.objects.filter(
             office_id=office.pk, programme__voting_day__lt=timezone.localdate(cutoff)
-        ).delete()
+        ).delete()[0]
     return total
 
 

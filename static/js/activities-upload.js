@@ -63,6 +63,10 @@
       list.appendChild(li);
       var data = new FormData();
       data.append("photo", file);
+      ["shows_children", "guardian_consent"].forEach(function (name) {
+        var box = form.querySelector("input[name=" + name + "]");
+        if (box && box.checked) { data.append(name, "on"); }
+      });
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
       xhr.setRequestHeader("X-CSRFToken", token);
