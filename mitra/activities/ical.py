@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from mitra.core.links import absolute_url
 from mitra.offices.models import Office
 
 from .models import Activity
@@ -42,10 +42,11 @@ def _utc(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def ical_feed(*, office: Office, activities: Iterable[Activity]) -> str:
-    """One VEVENT per activity; its URL is the activity's public page on the portal."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
-    site = settings.SITE_URL.rstrip("/")
+def ical_feed(*, office: Office, activities: Iterable[Activity], root: str = "") -> str:
+    """One VEVENT per activity; its URL is the activity's public page on the portal.
+    `root`: the view's `site_root(request)` (else SITE_URL)."""
+    site = absolute_url("", root=root)
+    host = site.split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
     stamp = _utc(timezone.now())
     lines = [
         "BEGIN:VCALENDAR",

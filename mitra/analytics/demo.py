@@ -5,6 +5,8 @@ activities, because the 2024 results carry the planted effect of the outreach.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from mitra.activities.selectors import programme_approaches
 from mitra.demo.context import DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
@@ -48,6 +50,76 @@ def build(ctx: DemoContext) -> None:
         )
     ctx.say(f"  voter counts for {len(kelurahan)} kelurahan, {sum(voters):,} voters")
     _targets(ctx)
+    _build_live(ctx, kelurahan=kelurahan, voters=voters, stations=stations)
+
+
+# The simulated programme's voter list: 2024's, grown a little in every kelurahan.
+LIVE_GROWTH = (1.01, 1.04)
+
+
+def _build_live(
+    ctx: DemoContext, *, kelurahan: list[Region], voters: list[int], stations: list[int]
+) -> None:
+    """Voter counts and targets of the live programme (its own generator: the 2024 figures
+    stay as they are)."""
+    live = ctx.objects.get("live")
+    if not live:
+        return
+    office, rng = ctx.objects["office"], ctx.live_rng
+    grown = [round(total * rng.uniform(*LIVE_GROWTH)) for total in voters]
+    for election in live["elections"]:
+        VoterCount.objects.bulk_create(
+            VoterCount(
+                office=office,
+                election=election,
+                region=kel,
+                voters_total=total,
+                voters_men=round(total * MEN_SHARE),
+                voters_women=total - round(total * MEN_SHARE),
+                first_time_voters=round(total * rng.uniform(0.06, 0.1)),
+                polling_stations=tps,
+            )
+            for kel, total, tps in zip(kelurahan, grown, stations, strict=True)
+        )
+    programme = live["programme"]
+    segments = {s.code: s for s in ctx.objects["segments"]}
+    rows = [
+        Target(office=office, programme=programme, metric=TargetMetric.ACTIVITIES, value=200),
+        Target(
+            office=office,
+            programme=programme,
+            metric=TargetMetric.ACTIVITIES_PER_KELURAHAN,
+            value=1,
+            note="Setiap kelurahan (151) minimal satu kegiatan",
+        ),
+        Target(office=office, programme=programme, metric=TargetMetric.TURNOUT, value=80),
+        Target(office=office, programme=programme, metric=TargetMetric.REACH, value=15_000),
+        *(
+            Target(
+                office=office,
+                programme=programme,
+                metric=TargetMetric.REACH,
+                segment=segments[code],
+                value=value,
+            )
+            for code, value in (("pemula", 3_000), ("muda", 4_000), ("disabilitas", 500))
+            if code in segments
+        ),
+        *(
+            Target(
+                office=office,
+                programme=programme,
+                metric=TargetMetric.ACTIVITIES,
+                theme=theme,
+                value=60,
+            )
+            for theme in live["themes"]
+        ),
+        # The live programme aims at four fifths of 2024's per approach (200 in all).
+        *_approach_targets(ctx, programme=programme, share=0.8),
+    ]
+    Target.objects.bulk_create(rows)
+    ctx.say(f"  live programme: voter counts for {len(kelurahan)} kelurahan, {len(rows)} targets")
 
 
 def _targets(ctx: DemoContext) -> None:
@@ -87,7 +159,7 @@ def _targets(ctx: DemoContext) -> None:
                 value=80,
             )
         )
-    rows += _approach_targets(ctx)
+    rows += _approach_targets(ctx, programme=programme)
     Target.objects.bulk_create(rows)
     ctx.say(f"  {len(rows)} programme targets")
 
@@ -102,15 +174,15 @@ APPROACH_TARGETS = {
 }
 
 
-def _approach_targets(ctx: DemoContext) -> list[Target]:
-    office, programme = ctx.objects["office"], ctx.objects["programme"]
+def _approach_targets(ctx: DemoContext, *, programme: Any, share: float = 1.0) -> list[Target]:
+    office = ctx.objects["office"]
     return [
         Target(
             office=office,
             programme=programme,
             metric=TargetMetric.ACTIVITIES,
             approach=approach,
-            value=APPROACH_TARGETS[approach.code],
+            value=round(APPROACH_TARGETS[approach.code] * share),
         )
         for approach in programme_approaches(programme=programme)
         if approach.code in APPROACH_TARGETS

@@ -17,7 +17,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -30,6 +29,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.activities.models import APPROVED_OR_LATER, Activity
 from mitra.activities.selectors import activities_visible
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
 from mitra.core.ratelimit import rate_limit_hit
 from mitra.offices.models import Office
 from mitra.regions.models import Region
@@ -238,8 +238,9 @@ def self_checkin(
 # --- Registration and waiting list ----------------------------------------------------------
 
 
-def ticket_url(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("checkin:ticket", args=[registration.secret])
+def ticket_url(registration: Registration, *, root: str = "") -> str:
+    """The ticket's link; `root`: the view's `site_root(request)` (else SITE_URL)."""
+    return absolute_url(reverse("checkin:ticket", args=[registration.secret]), root=root)
 
 
 def confirmed_count(activity_id: int) -> int:

@@ -16,6 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mitra.core.links import absolute_url
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.elections.selectors import current_programme, programme_countdown
 from mitra.offices.selectors import request_public_office
@@ -100,6 +101,7 @@ def _home_context(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"office": office, "programme": programme, "countdown": countdown}
     if office is not None:
         context.update(home_sections(office=office, programme=programme))
+        context["canonical"] = absolute_url("/", request=request)
     return context
 
 

@@ -136,6 +136,78 @@ def build(ctx: DemoContext) -> None:
         bandung=bandung,
     )
     ctx.say(f"  office {office.name}: 2 elections, {len(STAGES)} stages each")
+    _build_live(ctx, office=office, bandung=bandung, west_java=west_java)
+
+
+# The live programme's stages, in days from its voting day (start, end): a simulated
+# Pilkada laid out like 2024's, so that today always falls in the campaign, a debate and
+# the quiet days lie ahead, and the count comes after.
+LIVE_STAGES = [
+    ("Pemutakhiran dan penyusunan daftar pemilih", -180, -65),
+    ("Pendaftaran pasangan calon", -92, -90),
+    ("Penetapan pasangan calon", -66, -66),
+    ("Pengundian nomor urut", -65, -65),
+    ("Kampanye", -63, -4),
+    ("Debat publik pertama", -35, -35),
+    ("Debat publik kedua", -14, -14),
+    ("Masa tenang", -3, -1),
+    ("Pemungutan suara", 0, 0),
+    ("Penghitungan dan rekapitulasi suara", 0, 19),
+]
+LIVE_SLUG = "simulasi-pilkada"
+
+
+def _build_live(ctx: DemoContext, *, office: Office, bandung: Region, west_java: Region) -> None:
+    """The running programme: a simulated Pilkada whose voting day is six weeks after the
+    day the demo is built (`ctx.today`); the 2024 programme becomes the archive."""
+    from .models import Programme
+
+    Programme.objects.filter(pk=ctx.objects["programme"].pk).update(is_current=False)
+    ctx.objects["programme"].is_current = False
+    voting_day = ctx.live_voting_day
+    programme = services.programme_create(
+        office=office,
+        name=f"Simulasi Pilkada Kota Bandung {voting_day.year}",
+        slug=LIVE_SLUG,
+        voting_day=voting_day,
+        description=_(
+            "Simulasi: program berjalan yang dibuat ulang setiap kali demo dibangun, dengan hari "
+            "pemungutan suara enam minggu dari hari ini. Semua data sintetis, bukan jadwal resmi."
+        ),
+    )
+    elections = [
+        services.election_create(
+            programme=programme,
+            name=f"Simulasi Pemilihan Gubernur dan Wakil Gubernur Jawa Barat {voting_day.year}",
+            short_name="Simulasi Pilgub Jabar",
+            kind=ElectionKind.GOVERNOR,
+            region=west_java,
+            voting_day=voting_day,
+        ),
+        services.election_create(
+            programme=programme,
+            name=f"Simulasi Pemilihan Wali Kota dan Wakil Wali Kota Bandung {voting_day.year}",
+            short_name="Simulasi Pilwalkot Bandung",
+            kind=ElectionKind.MAYOR,
+            region=bandung,
+            voting_day=voting_day,
+        ),
+    ]
+    for election in elections:
+        for order, (name, start, end) in enumerate(LIVE_STAGES, start=1):
+            services.stage_save(
+                election=election,
+                name=name,
+                starts_on=voting_day + datetime.timedelta(days=start),
+                ends_on=voting_day + datetime.timedelta(days=end),
+                order=order,
+            )
+    themes = [
+        services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
+        for i, (code, name, desc) in enumerate(THEMES, start=1)
+    ]
+    ctx.objects["live"] = {"programme": programme, "elections": elections, "themes": themes}
+    ctx.say(f"  live programme: voting day {voting_day.isoformat()} ({len(LIVE_STAGES)} stages)")
 
 
 NATIONAL_OFFICE_PREFIX = "nasional-"

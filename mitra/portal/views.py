@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -25,15 +24,18 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
 from mitra.elections.selectors import (
+    archived_programmes,
     current_programme,
     office_segments,
     programme_countdown,
     programme_elections,
     programme_themes,
     programme_timeline,
+    public_programme,
 )
 from mitra.offices.models import Office
 from mitra.offices.selectors import request_public_office
@@ -48,11 +50,6 @@ from .models import article_cache_key
 
 ARTICLE_CACHE_SECONDS = 60  # also dropped at once when the article is saved
 VIEWS_TOKEN = "\u2063MITRA-VIEWS\u2063"  # noqa: S105 — placeholders, not secrets
-
-
-def absolute_url(path: str) -> str:
-    """Canonical address: the configured SITE_URL, whatever host the request came by."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _office(request: HttpRequest) -> Office:
@@ -85,7 +82,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "tag": tag,
             "page_query": urlencode(params),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -120,13 +117,13 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -> str:
-    url = absolute_url(item.get_absolute_url())
+    url = absolute_url(item.get_absolute_url(), request=request)
     share_text = f"{item.title} {url}"
     context = {
         "article": item,
         "body_html": services.markdown_render(text=item.body),
         "canonical": url,
-        "image_url": absolute_url(_image_path(item)) if item.image else "",
+        "image_url": absolute_url(_image_path(item), request=request) if item.image else "",
         "share": {
             "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
             "x": "https://x.com/intent/tweet?" + urlencode({"url": url, "text": item.title}),
@@ -190,16 +187,26 @@ def article_image(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 @require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
+    """The running programme's stages and countdown; `?program=<slug>` shows an archived
+    programme's instead (an unknown one answers 404)."""
     office = _office(request)
-    programme = current_programme(office=office)
-    context: dict[str, Any] = {"office": office, "programme": programme}
+    slug = request.GET.get("program", "")[:50]
+    programme = public_programme(office=office, slug=slug)
+    if slug and programme is None:
+        raise Http404
+    context: dict[str, Any] = {
+        "office": office,
+        "programme": programme,
+        "archive": list(archived_programmes(office=office)),
+        "is_archived": bool(slug) and programme != current_programme(office=office),
+    }
     if programme is not None:
         context.update(
             entries=programme_timeline(programme=programme),
             countdown=programme_countdown(programme=programme),
             elections=list(programme_elections(programme=programme)),
         )
-    context["canonical"] = absolute_url(request.path)
+    context["canonical"] = absolute_url(request.path, request=request)
     return render(request, "portal/timeline.html", context)
 
 
@@ -214,7 +221,7 @@ def how_to_vote(request: HttpRequest) -> HttpResponse:
             "office": office,
             "programme": programme,
             "countdown": programme_countdown(programme=programme) if programme else None,
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -252,7 +259,7 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
             "kinds": selectors.partner_kinds(office=office),
             "segments": office_segments(office=office),
             "kecamatan_list": kecamatan_of(city_code=office.region_id),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -292,7 +299,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "themes": programme_themes(programme=programme) if programme else [],
             "segments": office_segments(office=office),
             "approaches": approach_options(programme=programme),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
             "now": timezone.now(),
         },
     )
@@ -310,7 +317,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "activity": activity,
             "reach": selectors.activity_verified_reach(activity=activity),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -326,7 +333,7 @@ def materials(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/materials.html",
-        {"groups": groups, "canonical": absolute_url(request.path)},
+        {"groups": groups, "canonical": absolute_url(request.path, request=request)},
     )
 
 
@@ -361,7 +368,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /hadir/",
         "Disallow: /analitik/",
         "Allow: /",
-        f"Sitemap: {absolute_url('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap.xml', request=request)}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
