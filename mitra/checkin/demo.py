@@ -26,8 +26,10 @@ def _nonce(rng: random.Random) -> str:
     return f"{rng.getrandbits(128):032x}"
 
 
-# The live programme's events that take registrations: today's, tomorrow's and the next few.
+# The live programme's events that take registrations: today's, tomorrow's and the next few;
+# its held events get fewer measured check-ins (enough to show, quicker to build).
 LIVE_REGISTERING = 10
+LIVE_MAX_PER_ACTIVITY = 60
 
 
 def build(ctx: DemoContext) -> None:
@@ -44,6 +46,7 @@ def build(ctx: DemoContext) -> None:
             rng=ctx.live_rng,
             now=ctx.at(ctx.today, 0),
             upcoming_count=LIVE_REGISTERING,
+            max_per_activity=LIVE_MAX_PER_ACTIVITY,
         )
 
 
@@ -54,6 +57,7 @@ def _build(
     rng: random.Random,
     now: datetime.datetime,
     upcoming_count: int,
+    max_per_activity: int = MAX_PER_ACTIVITY,
 ) -> None:
     """Posters for the approved activities; registrations for the next `upcoming_count`
     (or, when every date has passed, the last ones); check-ins for those held before `now`."""
@@ -124,7 +128,7 @@ def _build(
             continue
         report = getattr(a, "report", None)  # None while no report was written
         expected = report.attendance_total if report is not None else a.expected_attendance
-        target = min(MAX_PER_ACTIVITY, int((expected or 40) * rng.uniform(0.5, 0.95)))
+        target = min(max_per_activity, int((expected or 40) * rng.uniform(0.5, 0.95)))
         home = a.kelurahan_id
         for _i in range(target):
             how = How.SELF if rng.random() < 0.8 else How.TALLY

@@ -43,10 +43,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo programme already present; reusing it.")
             built_for = live_programme_day()
-            if built_for is not None and built_for != ctx.live_voting_day:
+            if built_for != ctx.live_voting_day:
+                since = f"votes on {built_for.isoformat()}" if built_for else "is missing"
                 self.stdout.write(
-                    f"Its live programme votes on {built_for.isoformat()}; run "
-                    "`manage.py demo --rebuild` to move it to six weeks from today."
+                    f"Its live programme {since}; run `manage.py demo --rebuild` to lay it "
+                    "out around today (voting day in six weeks)."
                 )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
