@@ -77,9 +77,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mitra.core.middleware.PrivateResponseMiddleware",
-    "mitra.core.middleware.MembershipMiddleware",
+    "mitra.accounts.middleware.MembershipMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "mitra.core.middleware.SecondFactorMiddleware",
+    "mitra.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "mitra.core.context_processors.site",
+                "mitra.accounts.context_processors.site",
             ],
         },
     },
@@ -184,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Failed logins: after AXES_FAILURE_LIMIT tries for one email from one address the pair

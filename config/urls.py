@@ -26,5 +26,4 @@ urlpatterns = [
     path("evaluasi/", include("mitra.evaluation.urls")),
     path("notifikasi/", include("mitra.notifications.urls")),
     path("", include("mitra.portal.urls")),
-    path("", include("mitra.core.urls")),
 ]

@@ -88,7 +88,7 @@ NATIONAL_SQL = """SELECT a.office_id, COUNT(*), COALESCE(SUM(r.attendance_total)
 def _after_write_ms(env: BenchEnv, key: str, path: str) -> float:
     """Median time of the page right after a write to the office's figures (so it is
     computed afresh, not served from the figure cache), over HTTP from the same server."""
-    from mitra.core import figure_cache
+    from mitra.analytics import figure_cache
 
     office = env.state[key]["office"]
     url = env.base_url + path  # the loopback bench server

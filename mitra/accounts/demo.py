@@ -39,5 +39,5 @@ def build(ctx: DemoContext) -> None:
             user=user,
             office=office,
             role=role,
-            partner_id=partners[partner_index].pk if partner_index is not None else None,
+            partner=partners[partner_index] if partner_index is not None else None,
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.errors import DomainError
-from mitra.offices.models import Office
+from mitra.offices.models import Office, OfficeScoped
 
 from . import tokens
 from .models import ApiToken, Membership, Role, User
@@ -44,24 +44,24 @@ def user_create(
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, office: Office, role: Role | str, partner_id: int | None = None
+    *, user: User, office: Office, role: Role | str, partner: OfficeScoped | None = None
 ) -> Membership:
-    """Give a user a role in an office; a coordinator must name their partner."""
-    if role == Role.COORDINATOR and partner_id is None:
+    """Give a user a role in an office; a coordinator must name their partner (a
+    `partners.Partner`, passed in: accounts sits below partners and does not import it)."""
+    if role == Role.COORDINATOR and partner is None:
         raise AccountError(
             _("Koordinator harus terhubung ke satu organisasi mitra."), code="partner_required"
         )
-    if role != Role.COORDINATOR and partner_id is not None:
+    if role != Role.COORDINATOR and partner is not None:
         raise AccountError(
             _("Hanya koordinator yang terhubung ke organisasi mitra."), code="partner_not_allowed"
         )
-    if partner_id is not None:
-        from mitra.partners.models import Partner
-
-        if not Partner.objects.filter(pk=partner_id, office=office).exists():
-            raise AccountError(_("Mitra tidak ditemukan di kantor ini."), code="unknown_partner")
+    if partner is not None and partner.office_id != office.pk:
+        raise AccountError(_("Mitra tidak ditemukan di kantor ini."), code="unknown_partner")
     membership, _created = Membership.objects.update_or_create(
-        user=user, office=office, defaults={"role": role, "partner_id": partner_id}
+        user=user,
+        office=office,
+        defaults={"role": role, "partner_id": partner.pk if partner else None},
     )
     return membership
 

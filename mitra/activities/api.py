@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from mitra.accounts.api import authenticated
 from mitra.accounts.models import Membership
 from mitra.accounts.selectors import request_membership
-from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, db_field, id_field
 from mitra.elections.models import Election, Segment, Theme

@@ -622,7 +622,7 @@ def partner_progress(*, partner: Partner, agreement: Agreement) -> list[dict[str
 
 
 def partner_section(*, membership: Membership | None, partner: Partner) -> dict[str, Any]:
-    """Context for the include `activities/_partner_activities.html` on the partner page.
+    """Context of the partner page's activity section (the `partner_activities` tag).
 
     Progress is shown for each of the latest agreements within its own dates, so a renewal
     that has just started does not hide what the previous agreement achieved.

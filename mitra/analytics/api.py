@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
 
+from mitra.accounts.api import authenticated
 from mitra.accounts.models import Membership
 from mitra.activities.selectors import approach_filter_fields
-from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, id_field
 from mitra.elections.selectors import current_programme

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.activities.models import Approach
-from mitra.core import figure_cache
+from mitra.analytics import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.spreadsheets import read_table
 from mitra.elections.models import Election, ElectionKind, Programme, Segment, Theme

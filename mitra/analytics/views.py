@@ -27,7 +27,7 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import approach_options
-from mitra.core import figure_cache
+from mitra.analytics import figure_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.numbers import Kind, format_figure
 from mitra.core.spreadsheets import template_response

@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from mitra.accounts.api import authenticated
 from mitra.accounts.selectors import request_membership
-from mitra.core.api import authenticated
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, id_field
 from mitra.core.network import client_ip

@@ -1,4 +1,5 @@
-"""The JSON API's shared pieces: authentication and the domain-error handler."""
+"""The JSON API's shared pieces: the API class and its error handlers (authentication is
+`mitra.accounts.api.authenticated`)."""
 
 from __future__ import annotations
 
@@ -9,34 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
-from ninja.security import APIKeyHeader, SessionAuth
 
-from mitra.accounts.models import User
-from mitra.accounts.services import api_token_member
 from mitra.core.errors import DomainError
-
-
-class TokenAuth(APIKeyHeader):
-    """`Authorization: Token <key>` for integrations and scanner devices."""
-
-    param_name = "Authorization"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        if not key or not key.startswith("Token "):
-            return None
-        found = api_token_member(key=key.removeprefix("Token ").strip())
-        if found is None:
-            return None
-        user, membership = found
-        request.user = user
-        # The membership was bound to the anonymous session user; bind it to the token's
-        # (fetched with the token in one query).
-        request.membership = membership  # type: ignore[attr-defined]
-        return user
-
-
-# A token first (devices send no CSRF token), else the browser session (CSRF-checked).
-authenticated = [TokenAuth(), SessionAuth()]
 
 
 class MitraAPI(NinjaAPI):

@@ -9,9 +9,5 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import signals
-
         # Pillow refuses to decode past twice this (uploads are refused past it earlier).
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
-
-        signals.connect()

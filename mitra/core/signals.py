@@ -1,31 +1,13 @@
-"""Drop cached pages when what they show changes: the home page (see core.views.home)
-here, the analytics dashboard in `figure_cache`."""
+"""Signals that lower apps send and higher apps hear, so no lower app imports a higher one.
+
+`bulk_written`: a service wrote records in bulk (`bulk_create`, `update`, raw deletes), which
+sends no model signals. `office_id` names the office whose records changed, or is None when
+records every office shares changed (regions, boundaries). Caches of figures computed from
+those records (`mitra.analytics.figure_cache`) listen to it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from django.dispatch import Signal
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-
-
-def _changed(**_kwargs: Any) -> None:
-    from .views import home_cache_clear
-
-    # Now, and again after the commit: a visitor may cache the old page in between.
-    home_cache_clear()
-    transaction.on_commit(home_cache_clear)
-
-
-def connect() -> None:
-    from . import figure_cache
-
-    figure_cache.connect()
-    for sender in (
-        "portal.Article",
-        "activities.Activity",
-        "activities.Approach",  # the home page's activities show their approach
-        "elections.Stage",
-    ):
-        post_save.connect(_changed, sender=sender, dispatch_uid=f"home-cache-save-{sender}")
-        post_delete.connect(_changed, sender=sender, dispatch_uid=f"home-cache-delete-{sender}")
+bulk_written = Signal()  # keyword argument: office_id (int | None)

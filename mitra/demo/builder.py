@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from mitra.core import figure_cache
+from mitra.analytics import figure_cache
 from mitra.offices.models import Office
 
 from .context import DEMO_OFFICE_SLUG, DemoContext

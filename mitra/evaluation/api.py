@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from mitra.core.api import authenticated
+from mitra.accounts.api import authenticated
 from mitra.core.errors import NotFoundError
 
 from . import selectors

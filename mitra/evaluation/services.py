@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
-from mitra.core import figure_cache
+from mitra.analytics import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.elections.models import Programme
 from mitra.regions.models import Region, RegionLevel

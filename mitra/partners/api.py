@@ -14,9 +14,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from mitra.accounts.api import authenticated
 from mitra.accounts.models import Membership
 from mitra.accounts.selectors import request_membership
-from mitra.core.api import authenticated
 from mitra.core.inputs import InputSchema, db_field, patch_field
 
 from . import selectors, services

@@ -26,10 +26,10 @@ from django.utils.translation import ngettext
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.services import membership_grant, token_hash, user_create
-from mitra.core import figure_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
 from mitra.core.links import absolute_url
+from mitra.core.signals import bulk_written
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Segment, Theme
 from mitra.offices.models import Office
@@ -402,7 +402,7 @@ def invitation_accept(
     else:
         user = user_create(email=invitation.email, password=password, full_name=full_name)
     membership_grant(
-        user=user, office=invitation.office, role=Role.COORDINATOR, partner_id=invitation.partner_id
+        user=user, office=invitation.office, role=Role.COORDINATOR, partner=invitation.partner
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
@@ -911,7 +911,7 @@ def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
     batch.result = counts
     batch.rows = []  # the personal data in the sheet is not kept once written
     batch.save(update_fields=["status", "confirmed_at", "result", "rows"])
-    figure_cache.figures_changed(office_id)  # bulk writes send no model signals
+    bulk_written.send(sender=None, office_id=office_id)  # bulk writes send no model signals
     return counts
 
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
-from mitra.activities.selectors import partner_section
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.exporters import FORMATS, Exporter
 from mitra.core.links import site_root
@@ -175,7 +174,6 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             or membership.partner_id == partner.pk,
             "invitations": selectors.invitation_list(membership=membership, partner=partner)[:10],
             "coordinators": partner.coordinators.select_related("user") if can_manage else [],
-            "activity_section": partner_section(membership=membership, partner=partner),
         },
     )
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "mitra.portal"
     label = "portal"
+
+    def ready(self) -> None:
+        from . import home
+
+        home.connect()  # the cached home page is dropped when what it shows changes

@@ -19,7 +19,7 @@ class StaticPagesSitemap(Sitemap):
 
     def items(self) -> list[str]:
         return [
-            "core:home",
+            "portal:home",
             "portal:articles",
             "portal:timeline",
             "portal:how_to_vote",

@@ -1,13 +1,14 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import home, views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from .sitemaps import SITEMAPS
 
 app_name = "portal"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("berita/", views.article_list, name="articles"),
     path("berita/rss.xml", LatestArticlesFeed(), name="feed_rss"),
     path("berita/atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),

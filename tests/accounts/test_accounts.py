@@ -179,17 +179,15 @@ def test_coordinator_must_belong_to_a_partner_of_the_same_office(office, partner
     )
     with pytest.raises(AccountError):
         membership_grant(
-            user=user, office=office, role=Role.COORDINATOR, partner_id=other_office_partner.pk
+            user=user, office=office, role=Role.COORDINATOR, partner=other_office_partner
         )
-    granted = membership_grant(
-        user=user, office=office, role=Role.COORDINATOR, partner_id=partner.pk
-    )
+    granted = membership_grant(user=user, office=office, role=Role.COORDINATOR, partner=partner)
     assert granted.partner == partner
 
 
 def test_staff_cannot_be_tied_to_a_partner(office, partner):
     with pytest.raises(AccountError):
-        membership_grant(user=UserFactory(), office=office, role=Role.STAFF, partner_id=partner.pk)
+        membership_grant(user=UserFactory(), office=office, role=Role.STAFF, partner=partner)
 
 
 def test_emails_are_unique_regardless_of_case():

@@ -1,4 +1,4 @@
-"""The dashboard page is computed once per change of what it shows (mitra/core/figure_cache.py):
+"""The dashboard page is computed once per change of what it shows (analytics/figure_cache.py):
 every kind of write that changes a figure shows on the next request, nothing stale is
 served, and copies differ by language, day, filters and role."""
 
@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mitra.activities.models import Activity, Report
+from mitra.analytics import figure_cache
 from mitra.analytics import services as analytics_services
 from mitra.checkin.models import CheckIn
-from mitra.core import figure_cache
 from mitra.partners.models import Partner
 from mitra.regions import services as region_services
 from tests.analytics.conftest import CIPAGANTI, GEGERKALONG, SUKARASA

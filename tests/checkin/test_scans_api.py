@@ -158,7 +158,7 @@ def test_database_unavailable_answers_503_retryable(staff_member, point):
         response = _scan(client, point.activity, "abc")
     assert response.status_code == 503
     assert response.json()["code"] == "unavailable"
-    with mock.patch("mitra.core.api.api_token_member", side_effect=OperationalError("down")):
+    with mock.patch("mitra.accounts.api.api_token_member", side_effect=OperationalError("down")):
         response = _scan(client, point.activity, "abc")
     assert response.status_code == 503
 

@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from mitra.core.views import home_cache_clear
+from mitra.portal.home import home_cache_clear
 from mitra.portal.models import Article, ArticleStatus
 from tests.portal.factories import ArticleFactory
 

@@ -15,7 +15,7 @@ def _home_failing_with(error: Exception, **cookies: str):
     client = Client(raise_request_exception=False)
     for name, value in cookies.items():
         client.cookies[name] = value
-    with mock.patch("mitra.core.views.request_public_office", side_effect=error):
+    with mock.patch("mitra.portal.home.request_public_office", side_effect=error):
         return client.get("/")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
+from mitra.accounts.context_processors import site
 from mitra.accounts.permissions import Right
-from mitra.core.context_processors import site
 from mitra.offices.selectors import request_public_office
 
 pytestmark = pytest.mark.django_db

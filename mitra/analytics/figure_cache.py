@@ -7,8 +7,10 @@ replaces its office's token, and a write to what all offices share (regions, the
 boundaries) replaces the global token. Cached pages are keyed by both tokens, so a write
 makes every earlier copy unreachable at once: nothing is ever served from before it.
 
-Bulk writes skip the model signals, so the services that use them call `figures_changed`
-themselves (voter counts, past turnout, regions and boundaries, the partner import).
+Bulk writes skip the model signals, so the services that use them say so: apps below
+analytics send `mitra.core.signals.bulk_written` (regions and boundaries, the partner
+import), analytics and above call `figures_changed` (voter counts, results). `connect` is
+called from `AnalyticsConfig.ready`.
 
 On only with a cache that every server process shares (Redis): `ANALYTICS_CACHE_SECONDS`
 (default 900 with Redis, 0 without, which computes every page afresh). The lifetime bounds
@@ -148,9 +150,16 @@ def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         figures_changed(_office_of(instance))
 
 
+def _bulk_written(sender: Any, office_id: int | None = None, **_kwargs: Any) -> None:
+    figures_changed(office_id)
+
+
 def connect() -> None:
     from django.apps import apps
 
+    from mitra.core.signals import bulk_written
+
+    bulk_written.connect(_bulk_written, dispatch_uid="analytics-figures-bulk")
     for label in (*OFFICE_MODELS, *GLOBAL_MODELS):
         model = apps.get_model(label)
         uid = f"analytics-figures-{label}"

@@ -1,0 +1,68 @@
+"""The middleware that puts a person's role on the request and asks staff for a second factor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mitra.accounts.models import COMMISSION_ROLES
+from mitra.accounts.selectors import user_membership
+
+
+class MembershipMiddleware:
+    """Puts the user's role (`request.membership`: a Membership or None) on the request.
+
+    Loaded eagerly so `membership is None` means what it says; anonymous visitors without a
+    session cost no query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = user_membership(user=request.user)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Admins and staff of an office that requires it (`Office.require_second_factor`, on
+    unless turned off) work only in a session verified with their authenticator app.
+
+    Someone signed in with a password alone is sent to set up the app (or, with one, was
+    already asked for its code at login); until then only that page, signing out and the
+    language switch answer. API calls with a browser session get 403; device tokens are
+    issued by an admin on the server and are not affected.
+    """
+
+    OPEN_URLS = ("accounts:totp_setup", "accounts:logout", "set_language")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._needs_second_factor(request) and request.path not in self._open_paths():
+            message = _("Pasang verifikasi dua langkah untuk melanjutkan.")
+            if request.path.startswith("/api/"):
+                body = {"detail": message, "code": "second_factor_required"}
+                return JsonResponse(body, status=403)
+            return redirect("accounts:totp_setup")
+        return self.get_response(request)
+
+    def _open_paths(self) -> set[str]:
+        return {reverse(name) for name in self.OPEN_URLS}
+
+    @staticmethod
+    def _needs_second_factor(request: HttpRequest) -> bool:
+        membership = getattr(request, "membership", None)
+        user = getattr(request, "user", None)
+        return bool(
+            membership is not None
+            and membership.role in COMMISSION_ROLES
+            and membership.office.require_second_factor
+            and user is not None
+            and not user.is_verified()  # type: ignore[union-attr]
+        )
