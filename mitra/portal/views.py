@@ -327,8 +327,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def materials(request: HttpRequest) -> HttpResponse:
+    """The running programme's materials; `?program=<slug>` an archived programme's."""
     office = _office(request)
-    programme = current_programme(office=office)
+    slug = request.GET.get("program", "")[:50]
+    programme = public_programme(office=office, slug=slug)
+    if slug and programme is None:
+        raise Http404
     groups = selectors.materials_by_theme(programme=programme) if programme else []
     return render(
         request,

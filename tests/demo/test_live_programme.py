@@ -85,6 +85,10 @@ def test_the_live_programme_is_alive_today_and_moves_on_rebuild(client, settings
         past = client.get(reverse("portal:timeline"), {"program": archive.slug})
         assert past.status_code == 200 and "27 November 2024" in past.content.decode()
         assert client.get(reverse("portal:timeline"), {"program": "tidak-ada"}).status_code == 404
+        current_materials = client.get(reverse("portal:materials")).content.decode()
+        assert "Simulasi: Panduan memilih di TPS" in current_materials
+        old = client.get(reverse("portal:materials"), {"program": archive.slug}).content.decode()
+        assert "Panduan memilih di TPS" in old and "Simulasi:" not in old
 
         _the_news_item_and_the_materials_are_real()
 
