@@ -12,7 +12,7 @@ from mitra.regions.models import Region
 from mitra.regions.services import regions_load
 
 from . import services
-from .models import ElectionKind
+from .models import Election, ElectionKind, Programme
 
 VOTING_DAY = datetime.date(2024, 11, 27)
 
@@ -60,6 +60,32 @@ SEGMENTS = [
 ]
 
 
+def _elections(
+    programme: Programme,
+    elections: list[tuple[str, str, ElectionKind, Region]],
+    stages: list[tuple[str, datetime.date, datetime.date]],
+) -> list[Election]:
+    """The programme's elections (name, short name, kind, region), on its voting day, each
+    with the same stages."""
+    made = [
+        services.election_create(
+            programme=programme,
+            name=name,
+            short_name=short,
+            kind=kind,
+            region=region,
+            voting_day=programme.voting_day,
+        )
+        for name, short, kind, region in elections
+    ]
+    for election in made:
+        for order, (name, start, end) in enumerate(stages, start=1):
+            services.stage_save(
+                election=election, name=name, starts_on=start, ends_on=end, order=order
+            )
+    return made
+
+
 def ensure_bandung_regions() -> Region:
     if not Region.objects.filter(parent_id=BANDUNG).exists():
         regions_load(within=BANDUNG)
@@ -92,33 +118,24 @@ def build(ctx: DemoContext) -> None:
         ),
     )
     west_java = Region.objects.get(code="32")
-    elections = [
-        services.election_create(
-            programme=programme,
-            name="Pemilihan Gubernur dan Wakil Gubernur Jawa Barat 2024",
-            short_name="Pilgub Jabar 2024",
-            kind=ElectionKind.GOVERNOR,
-            region=west_java,
-            voting_day=VOTING_DAY,
-        ),
-        services.election_create(
-            programme=programme,
-            name="Pemilihan Wali Kota dan Wakil Wali Kota Bandung 2024",
-            short_name="Pilwalkot Bandung 2024",
-            kind=ElectionKind.MAYOR,
-            region=bandung,
-            voting_day=VOTING_DAY,
-        ),
-    ]
-    for election in elections:
-        for order, (name, start, end) in enumerate(STAGES, start=1):
-            services.stage_save(
-                election=election,
-                name=name,
-                starts_on=datetime.date(*start),
-                ends_on=datetime.date(*end),
-                order=order,
-            )
+    elections = _elections(
+        programme,
+        [
+            (
+                "Pemilihan Gubernur dan Wakil Gubernur Jawa Barat 2024",
+                "Pilgub Jabar 2024",
+                ElectionKind.GOVERNOR,
+                west_java,
+            ),
+            (
+                "Pemilihan Wali Kota dan Wakil Wali Kota Bandung 2024",
+                "Pilwalkot Bandung 2024",
+                ElectionKind.MAYOR,
+                bandung,
+            ),
+        ],
+        [(name, datetime.date(*start), datetime.date(*end)) for name, start, end in STAGES],
+    )
     themes = [
         services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
         for i, (code, name, desc) in enumerate(THEMES, start=1)
@@ -160,7 +177,6 @@ LIVE_SLUG = "simulasi-pilkada"
 def _build_live(ctx: DemoContext, *, office: Office, bandung: Region, west_java: Region) -> None:
     """The running programme: a simulated Pilkada whose voting day is six weeks after the
     day the demo is built (`ctx.today`); the 2024 programme becomes the archive."""
-    from .models import Programme
 
     Programme.objects.filter(pk=ctx.objects["programme"].pk).update(is_current=False)
     ctx.objects["programme"].is_current = False
@@ -175,33 +191,32 @@ def _build_live(ctx: DemoContext, *, office: Office, bandung: Region, west_java:
             "pemungutan suara enam minggu dari hari ini. Semua data sintetis, bukan jadwal resmi."
         ),
     )
-    elections = [
-        services.election_create(
-            programme=programme,
-            name=f"Simulasi Pemilihan Gubernur dan Wakil Gubernur Jawa Barat {voting_day.year}",
-            short_name="Simulasi Pilgub Jabar",
-            kind=ElectionKind.GOVERNOR,
-            region=west_java,
-            voting_day=voting_day,
-        ),
-        services.election_create(
-            programme=programme,
-            name=f"Simulasi Pemilihan Wali Kota dan Wakil Wali Kota Bandung {voting_day.year}",
-            short_name="Simulasi Pilwalkot Bandung",
-            kind=ElectionKind.MAYOR,
-            region=bandung,
-            voting_day=voting_day,
-        ),
-    ]
-    for election in elections:
-        for order, (name, start, end) in enumerate(LIVE_STAGES, start=1):
-            services.stage_save(
-                election=election,
-                name=name,
-                starts_on=voting_day + datetime.timedelta(days=start),
-                ends_on=voting_day + datetime.timedelta(days=end),
-                order=order,
+    year = voting_day.year
+    elections = _elections(
+        programme,
+        [
+            (
+                f"Simulasi Pemilihan Gubernur dan Wakil Gubernur Jawa Barat {year}",
+                "Simulasi Pilgub Jabar",
+                ElectionKind.GOVERNOR,
+                west_java,
+            ),
+            (
+                f"Simulasi Pemilihan Wali Kota dan Wakil Wali Kota Bandung {year}",
+                "Simulasi Pilwalkot Bandung",
+                ElectionKind.MAYOR,
+                bandung,
+            ),
+        ],
+        [
+            (
+                name,
+                voting_day + datetime.timedelta(days=start),
+                voting_day + datetime.timedelta(days=end),
             )
+            for name, start, end in LIVE_STAGES
+        ],
+    )
     themes = [
         services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
         for i, (code, name, desc) in enumerate(THEMES, start=1)
@@ -220,7 +235,7 @@ def build_national(ctx: DemoContext) -> None:
     """
     from mitra.regions.models import RegionLevel
 
-    from .models import Election, Programme, Segment, Theme
+    from .models import Segment, Theme
 
     if Region.objects.filter(level=RegionLevel.CITY).count() < 500:
         regions_load()
