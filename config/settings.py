@@ -166,7 +166,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # per-process memory cache could not forget a revoked token in the other workers.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 # The dashboard page, computed once per change of its office's figures and kept this long
-# (mitra/core/figure_cache.py). Only with Redis, for the same reason: every process must
+# (mitra/analytics/figure_cache.py). Only with Redis, for the same reason: every process must
 # see a write's invalidation.
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=900 if REDIS_URL else 0)
 

@@ -23,6 +23,12 @@ def user_membership(*, user: User | AnonymousUser) -> Membership | None:
     )
 
 
+def request_membership_or_none(request: HttpRequest) -> Membership | None:
+    """The signed-in person's role, or None (pages that answer people without one too)."""
+    membership: Membership | None = getattr(request, "membership", None)
+    return membership
+
+
 def request_membership(request: HttpRequest) -> Membership:
     """The signed-in person's role (set by MembershipMiddleware or token auth).
 

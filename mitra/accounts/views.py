@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
 from mitra.core.links import site_root
 from mitra.core.network import client_ip
@@ -79,14 +80,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in person's workspace: what their role lets them do."""
-    return render(request, "accounts/home.html", {"membership": request.membership})  # type: ignore[attr-defined]
+    return render(
+        request, "accounts/home.html", {"membership": request_membership_or_none(request)}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Turn on the optional second factor (an authenticator app) for one's own account."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     if membership is None or not membership.is_commission:
         messages.error(request, _("Verifikasi dua langkah tersedia untuk akun KPU."))
         return redirect("accounts:home")

@@ -4,6 +4,9 @@ Reach (the programme's "how many people did we reach") counts **only verified re
 and **each activity once**: filters over M2M relations (elections, themes, segments) are
 applied as `pk IN (subquery)` so an activity serving two elections is never joined twice.
 Analytics reuses these selectors.
+
+Past ~600 lines: lists, queues, calendar and reach share the visibility filter and the
+`pk IN (subquery)` rule above, which must not drift apart between modules.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from mitra.elections.models import Programme, Segment
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
 
+from . import lifecycle
 from .models import (
     REPORT_DUE_DAYS,
     Activity,
@@ -41,7 +45,7 @@ from .models import (
 
 S = ActivityStatus
 # Activities that wait for a report (the date has passed, nothing verified yet).
-AWAITING_REPORT = (S.APPROVED, S.HELD, S.REPORT_RETURNED)
+AWAITING_REPORT = lifecycle.AWAITING_REPORT
 
 
 @dataclass
@@ -79,7 +83,8 @@ def activities_visible(*, membership: Membership | None) -> QuerySet[Activity]:
     return qs.none()
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of the day in the site's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -121,9 +126,9 @@ def activities_filter(qs: QuerySet[Activity], filters: ActivityFilters) -> Query
     if f.status:
         qs = qs.filter(status__in=f.status)
     if f.date_from:
-        qs = qs.filter(starts_at__gte=_day_start(f.date_from))
+        qs = qs.filter(starts_at__gte=day_start(f.date_from))
     if f.date_to:
-        qs = qs.filter(starts_at__lt=_day_start(f.date_to + datetime.timedelta(days=1)))
+        qs = qs.filter(starts_at__lt=day_start(f.date_to + datetime.timedelta(days=1)))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(venue__icontains=f.q))
     return qs
@@ -225,7 +230,7 @@ def review_queue(*, membership: Membership | None, limit: int = 200) -> ReviewQu
 def overdue_activities(*, today: datetime.date | None = None) -> QuerySet[Activity]:
     """All offices' activities whose report is overdue (ended more than 3 days ago)."""
     today = today or timezone.localdate()
-    cutoff = _day_start(today - datetime.timedelta(days=REPORT_DUE_DAYS))
+    cutoff = day_start(today - datetime.timedelta(days=REPORT_DUE_DAYS))
     return Activity.objects.filter(status__in=AWAITING_REPORT, ends_at__lt=cutoff)
 
 
@@ -284,7 +289,7 @@ def calendar_activities(
     visible = activities_visible(membership=membership)
     qs = (
         activities_filter(visible, filters or ActivityFilters())
-        .filter(starts_at__gte=_day_start(start), starts_at__lt=_day_start(end))
+        .filter(starts_at__gte=day_start(start), starts_at__lt=day_start(end))
         .order_by("starts_at", "pk")
     )
     days: dict[datetime.date, list[Activity]] = {}
@@ -320,7 +325,7 @@ def verified_by_day(qs: QuerySet[Activity], day: datetime.date) -> QuerySet[Acti
     then led to "verified" (one verified later, or returned since, is left out). An
     activity with no recorded transition at all (data loaded in bulk without its history)
     counts by its present status, having nothing else to go by."""
-    end = _day_start(day + datetime.timedelta(days=1))
+    end = day_start(day + datetime.timedelta(days=1))
     moves = Transition.objects.filter(activity_id=OuterRef("pk"))
     return qs.alias(
         status_then=moves.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1],

@@ -4,12 +4,16 @@ Every service checks the actor's right and (for status moves) the allowed transi
 records a `Transition`. Refusals raise `ActivityError` (400) with an Indonesian message and
 a stable code, `PermissionDeniedError` (403) or `NotFoundError` (404, for records of
 another office or partner: their existence is not revealed).
+
+Past ~600 lines: proposal, life cycle (its table is `lifecycle.py`), report and evidence
+share `activity_access` and the transition record; the catalogue of methods and approaches
+or the evidence checks are the first candidates to move out.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,17 +27,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role, User
-from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
 from mitra.core.links import absolute_url
 from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
-from mitra.elections.services import theme_save
 from mitra.offices.models import Office
 from mitra.partners.models import Partner
 from mitra.regions.models import Region, RegionLevel
 
+from .lifecycle import ACTIONS, EDITABLE, STEPS, Step, step_open
 from .models import (
     MAX_PHOTOS,
     Activity,
@@ -50,7 +54,7 @@ from .models import (
     Transition,
 )
 from .photos import distance_km, read_photo
-from .selectors import AWAITING_REPORT, activities_visible
+from .selectors import activities_visible
 
 S = ActivityStatus
 
@@ -346,33 +350,6 @@ def method_save(
     return Method.objects.create(office_id=membership.office_id, code=code, **fields)
 
 
-@transaction.atomic
-def programme_theme_save(
-    *,
-    membership: Membership,
-    programme: Programme,
-    code: str,
-    name: str,
-    description: str = "",
-    order: int = 100,
-    theme_id: int | None = None,
-) -> Theme:
-    """Add a theme to the office's programme, or change one (`theme_id`; its code stays)."""
-    require(membership, Right.MANAGE_PROGRAMME)
-    if programme.office_id != membership.office_id:
-        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
-    if theme_id is not None:
-        theme = Theme.objects.filter(programme=programme, pk=theme_id).first()
-        if theme is None:
-            raise NotFoundError(_("Tema tidak ditemukan."), code="not_found")
-        code = theme.code
-    elif Theme.objects.filter(programme=programme, code=code).exists():
-        raise ActivityError(_("Kode tema sudah dipakai."), code="theme_code_taken")
-    return theme_save(
-        programme=programme, code=code, name=name, description=description, order=order
-    )
-
-
 # --- Access --------------------------------------------------------------------------------
 
 
@@ -404,13 +381,38 @@ def _record(
     return transition
 
 
-def _expect(activity: Activity, allowed: Iterable[str], action: str) -> None:
-    if activity.status not in set(allowed):
+def _expect(activity: Activity, step: Step) -> None:
+    if activity.status not in step.sources:
         raise ActivityError(
             _("Kegiatan berstatus “%(status)s” tidak dapat %(action)s.")
-            % {"status": activity.get_status_display(), "action": action},
+            % {"status": activity.get_status_display(), "action": step.verb},
             code="invalid_transition",
         )
+    if step.needs_started:
+        _require_started(activity)
+
+
+def _step_take(
+    *,
+    membership: Membership,
+    activity_id: int,
+    action: str,
+    comment: str = "",
+    before_record: Callable[[Activity, str], None] | None = None,
+) -> Activity:
+    """Take one step of the life cycle (`lifecycle.STEPS`): the actor's right, the comment,
+    the state it leaves from, the start; then record the move."""
+    step = STEPS[action]
+    require(membership, step.right)
+    comment = _comment_required(comment) if step.comment_required else comment.strip()
+    if not step.takes_comment:
+        comment = ""
+    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
+    _expect(activity, step)
+    if before_record is not None:
+        before_record(activity, comment)
+    _record(activity, step.target, membership.user, comment)
+    return activity
 
 
 def _comment_required(comment: str) -> str:
@@ -524,13 +526,6 @@ def activity_create(*, membership: Membership, data: ActivityInput) -> Activity:
     return activity
 
 
-EDITABLE = {
-    Role.COORDINATOR: {S.DRAFT, S.RETURNED},
-    Role.STAFF: {S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED},
-    Role.ADMIN: {S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED},
-}
-
-
 def can_edit(membership: Membership | None, activity: Activity) -> bool:
     if not membership:
         return False
@@ -539,11 +534,7 @@ def can_edit(membership: Membership | None, activity: Activity) -> bool:
 
 def can_report(membership: Membership | None, activity: Activity) -> bool:
     """Whether `report_submit` would accept a report now (its figures aside)."""
-    return (
-        has_right(membership, Right.PROPOSE_ACTIVITIES)
-        and activity.status in AWAITING_REPORT
-        and activity.starts_at <= timezone.now()
-    )
+    return step_open(membership, activity, STEPS["report"])
 
 
 @transaction.atomic
@@ -569,32 +560,23 @@ def activity_update(*, membership: Membership, activity_id: int, data: ActivityI
 @transaction.atomic
 def activity_submit(*, membership: Membership, activity_id: int) -> Activity:
     """draft / returned → submitted: the proposal goes to the commission's queue."""
-    require(membership, Right.PROPOSE_ACTIVITIES)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.DRAFT, S.RETURNED}, _("diajukan"))
-    _record(activity, S.SUBMITTED, membership.user)
-    return activity
+    return _step_take(membership=membership, activity_id=activity_id, action="submit")
 
 
 @transaction.atomic
 def activity_approve(*, membership: Membership, activity_id: int, comment: str = "") -> Activity:
     """submitted → approved (staff / admin)."""
-    require(membership, Right.REVIEW_ACTIVITIES)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.SUBMITTED}, _("disetujui"))
-    _record(activity, S.APPROVED, membership.user, comment)
-    return activity
+    return _step_take(
+        membership=membership, activity_id=activity_id, action="approve", comment=comment
+    )
 
 
 @transaction.atomic
 def activity_return(*, membership: Membership, activity_id: int, comment: str) -> Activity:
     """submitted → returned with a comment; the partner edits and resubmits."""
-    require(membership, Right.REVIEW_ACTIVITIES)
-    comment = _comment_required(comment)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.SUBMITTED}, _("dikembalikan"))
-    _record(activity, S.RETURNED, membership.user, comment)
-    return activity
+    return _step_take(
+        membership=membership, activity_id=activity_id, action="return", comment=comment
+    )
 
 
 def _require_started(activity: Activity, now: datetime.datetime | None = None) -> None:
@@ -608,22 +590,15 @@ def _require_started(activity: Activity, now: datetime.datetime | None = None) -
 @transaction.atomic
 def activity_mark_held(*, membership: Membership, activity_id: int) -> Activity:
     """approved → held, once the activity has started."""
-    require(membership, Right.PROPOSE_ACTIVITIES)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.APPROVED}, _("ditandai terlaksana"))
-    _require_started(activity)
-    _record(activity, S.HELD, membership.user)
-    return activity
+    return _step_take(membership=membership, activity_id=activity_id, action="held")
 
 
 @transaction.atomic
 def activity_cancel(*, membership: Membership, activity_id: int, comment: str = "") -> Activity:
     """Cancel before it was held; the record and its history stay."""
-    require(membership, Right.PROPOSE_ACTIVITIES)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED}, _("dibatalkan"))
-    _record(activity, S.CANCELLED, membership.user, comment.strip())
-    return activity
+    return _step_take(
+        membership=membership, activity_id=activity_id, action="cancel", comment=comment
+    )
 
 
 def _validate_report(
@@ -684,10 +659,9 @@ def report_submit(
     An approved activity whose date has passed is marked held on the way (both moves are
     recorded).
     """
-    require(membership, Right.PROPOSE_ACTIVITIES)
+    require(membership, STEPS["report"].right)
     activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, AWAITING_REPORT, _("dilaporkan"))
-    _require_started(activity)
+    _expect(activity, STEPS["report"])
     figures = {
         "attendance_total": attendance_total,
         "women": women,
@@ -730,30 +704,41 @@ def report_submit(
 @transaction.atomic
 def report_verify(*, membership: Membership, activity_id: int, comment: str = "") -> Report:
     """reported → verified: from now on its figures count as reach."""
-    require(membership, Right.REVIEW_ACTIVITIES)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.REPORTED}, _("diverifikasi"))
-    report = Report.objects.get(activity=activity)
-    report.verified_by = membership.user
-    report.verified_at = timezone.now()
-    report.return_comment = ""
-    report.save(update_fields=["verified_by", "verified_at", "return_comment"])
-    _record(activity, S.VERIFIED, membership.user, comment.strip())
-    return report
+
+    def mark_verified(activity: Activity, _comment: str) -> None:
+        report = Report.objects.get(activity=activity)
+        report.verified_by = membership.user
+        report.verified_at = timezone.now()
+        report.return_comment = ""
+        report.save(update_fields=["verified_by", "verified_at", "return_comment"])
+
+    activity = _step_take(
+        membership=membership,
+        activity_id=activity_id,
+        action="verify",
+        comment=comment,
+        before_record=mark_verified,
+    )
+    return Report.objects.get(activity=activity)
 
 
 @transaction.atomic
 def report_return(*, membership: Membership, activity_id: int, comment: str) -> Report:
     """reported → report_returned with a comment; the partner corrects and resubmits."""
-    require(membership, Right.REVIEW_ACTIVITIES)
-    comment = _comment_required(comment)
-    activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
-    _expect(activity, {S.REPORTED}, _("dikembalikan"))
-    report = Report.objects.get(activity=activity)
-    report.return_comment = comment
-    report.save(update_fields=["return_comment"])
-    _record(activity, S.REPORT_RETURNED, membership.user, comment)
-    return report
+
+    def keep_comment(activity: Activity, comment: str) -> None:
+        report = Report.objects.get(activity=activity)
+        report.return_comment = comment
+        report.save(update_fields=["return_comment"])
+
+    activity = _step_take(
+        membership=membership,
+        activity_id=activity_id,
+        action="report_return",
+        comment=comment,
+        before_record=keep_comment,
+    )
+    return Report.objects.get(activity=activity)
 
 
 # --- Evidence ------------------------------------------------------------------------------
@@ -934,23 +919,17 @@ def post_inputs(rows: Iterable[dict[str, Any]]) -> list[PostInput]:
 def activity_act(
     *, membership: Membership, activity_id: int, action: str, comment: str = ""
 ) -> Activity:
-    """Dispatch a life-cycle action by name (pages and API share it)."""
-    m, pk, c = membership, activity_id, comment
-    if action == "submit":
-        return activity_submit(membership=m, activity_id=pk)
-    if action == "approve":
-        return activity_approve(membership=m, activity_id=pk, comment=c)
-    if action == "return":
-        return activity_return(membership=m, activity_id=pk, comment=c)
-    if action == "held":
-        return activity_mark_held(membership=m, activity_id=pk)
-    if action == "cancel":
-        return activity_cancel(membership=m, activity_id=pk, comment=c)
+    """Take a life-cycle action by name (pages and API share it; `lifecycle.ACTIONS`)."""
+    if action not in ACTIONS:
+        raise ActivityError(_("Tindakan tidak dikenal."), code="unknown_action")
     if action == "verify":
-        return report_verify(membership=m, activity_id=pk, comment=c).activity
+        return report_verify(
+            membership=membership, activity_id=activity_id, comment=comment
+        ).activity
     if action == "report_return":
-        return report_return(membership=m, activity_id=pk, comment=c).activity
-    raise ActivityError(_("Tindakan tidak dikenal."), code="unknown_action")
-
-
-ACTIONS = ("submit", "approve", "return", "held", "cancel", "verify", "report_return")
+        return report_return(
+            membership=membership, activity_id=activity_id, comment=comment
+        ).activity
+    return _step_take(
+        membership=membership, activity_id=activity_id, action=action, comment=comment
+    )

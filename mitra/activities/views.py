@@ -1,4 +1,9 @@
-"""Thin views: forms validate, services write, selectors read, templates render."""
+"""Thin views: forms validate, services write, selectors read, templates render.
+
+Past ~600 lines because every page of the activity workspace (list, calendar, queue,
+proposal, life cycle, report, evidence, catalogue of methods, themes and approaches) is a
+few lines here; split it by page group when a new group of pages lands.
+"""
 
 from __future__ import annotations
 
@@ -24,20 +29,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
-from mitra.accounts.permissions import Right, has_right, require
-from mitra.accounts.selectors import request_membership
+from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.links import site_root
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
+from mitra.elections.services import programme_theme_save
 from mitra.offices.selectors import public_office
 
-from . import selectors, services
+from . import lifecycle, selectors, services
 from .exports import ActivityExporter
 from .forms import (
     ActivityForm,
@@ -89,8 +94,9 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
 
 @login_required
 @require_GET
-def activity_list(request: HttpRequest) -> HttpResponseBase:
-    membership = request_membership(request)
+@member_required()
+def activity_list(request: MemberRequest) -> HttpResponseBase:
+    membership = request.membership
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
     qs = selectors.activity_list(membership=membership, filters=filters).order_by(
@@ -119,8 +125,9 @@ def activity_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_GET
-def activity_calendar(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def activity_calendar(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
     day = parse_day(request.GET.get("date"))
@@ -160,8 +167,9 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def review_queue(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Antrean ini untuk staf KPU."))
     queue = selectors.review_queue(membership=membership)
@@ -170,8 +178,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def overdue_list(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def overdue_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Daftar ini untuk staf KPU."))
     rows = selectors.overdue_reports(membership=membership)
@@ -188,8 +197,9 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_new(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def activity_new(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     if not has_right(membership, Right.PROPOSE_ACTIVITIES):
         raise PermissionDenied(_("Anda tidak dapat mengajukan kegiatan."))
     programme = current_programme(office=membership.office)
@@ -212,8 +222,9 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def activity_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     activity = _detail_or_404(membership, pk)
     if not services.can_edit(membership, activity):
         messages.error(request, _("Kegiatan ini tidak dapat diubah lagi."))
@@ -238,32 +249,18 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool]]:
-    """(action, label, needs_comment) the member may take now."""
-    review = has_right(membership, Right.REVIEW_ACTIVITIES)
-    propose = has_right(membership, Right.PROPOSE_ACTIVITIES)
-    started = activity.starts_at <= timezone.now()
-    status = activity.status
-    actions: list[tuple[str, str, bool]] = []
-    if propose and status in (S.DRAFT, S.RETURNED):
-        actions.append(("submit", _("Ajukan"), False))
-    if review and status == S.SUBMITTED:
-        actions += [("approve", _("Setujui"), False), ("return", _("Kembalikan"), True)]
-    if propose and status == S.APPROVED and started:
-        actions.append(("held", _("Tandai terlaksana"), False))
-    if review and status == S.REPORTED:
-        actions += [
-            ("verify", _("Verifikasi laporan"), False),
-            ("report_return", _("Kembalikan laporan"), True),
-        ]
-    if propose and status in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED):
-        actions.append(("cancel", _("Batalkan"), True))
-    return actions
+    """(action, label, comment box) the member may take now (`lifecycle.STEPS`)."""
+    return [
+        (step.action, str(step.label), step.comment_asked)
+        for step in lifecycle.steps_open(membership, activity)
+    ]
 
 
 @login_required
 @require_GET
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def activity_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     activity = _detail_or_404(membership, pk)
     return render(
         request,
@@ -284,22 +281,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Lazy: built at import, translated in the language of each request that shows one.
-DONE = {
-    "submit": gettext_lazy("Kegiatan diajukan."),
-    "approve": gettext_lazy("Kegiatan disetujui."),
-    "return": gettext_lazy("Kegiatan dikembalikan ke mitra."),
-    "held": gettext_lazy("Kegiatan ditandai terlaksana."),
-    "cancel": gettext_lazy("Kegiatan dibatalkan."),
-    "verify": gettext_lazy("Laporan diverifikasi."),
-    "report_return": gettext_lazy("Laporan dikembalikan ke mitra."),
-}
-
-
 @login_required
 @require_POST
-def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def activity_action(request: MemberRequest, pk: int, action: str) -> HttpResponse:
+    membership = request.membership
     if action not in services.ACTIONS:
         raise Http404
     form = CommentForm(request.POST)
@@ -308,7 +294,7 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
     except DomainError as exc:
         return _domain_response(request, exc, reverse("activities:detail", args=[pk]))
-    messages.success(request, str(DONE[action]))
+    messages.success(request, str(lifecycle.STEPS[action].done))
     if request.POST.get("next") == "queue":
         return redirect("activities:queue")
     return redirect("activities:detail", pk)
@@ -316,8 +302,9 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_form(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def report_form(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     activity = _detail_or_404(membership, pk)
     if not has_right(membership, Right.PROPOSE_ACTIVITIES):
         raise PermissionDenied(_("Anda tidak dapat melapor."))
@@ -361,9 +348,10 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+@member_required()
+def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
     """Upload one photo (XHR with progress, or a plain form post without JavaScript)."""
-    membership = request_membership(request)
+    membership = request.membership
     if not selectors.activity_is_visible(membership=membership, activity_id=pk):
         raise Http404  # another partner's activity: 404 before anything else
     wants_json = request.headers.get("Accept", "").startswith("application/json")
@@ -401,8 +389,9 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def photo_delete(request: MemberRequest, pk: int, evidence_id: int) -> HttpResponse:
+    membership = request.membership
     try:
         services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
     except DomainError as exc:
@@ -412,8 +401,9 @@ def photo_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespons
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
-    membership = request_membership(request)
+@member_required()
+def photo_file(request: MemberRequest, pk: int, evidence_id: int) -> HttpResponseBase:
+    membership = request.membership
     evidence = selectors.activity_evidence(
         membership=membership, activity_id=pk, evidence_id=evidence_id
     )
@@ -426,8 +416,9 @@ def photo_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseB
 
 @login_required
 @require_GET
-def sheet_file(request: HttpRequest, pk: int) -> HttpResponseBase:
-    membership = request_membership(request)
+@member_required()
+def sheet_file(request: MemberRequest, pk: int) -> HttpResponseBase:
+    membership = request.membership
     report = selectors.activity_report(membership=membership, activity_id=pk)
     if report is None or not report.attendance_sheet:
         raise Http404
@@ -456,9 +447,10 @@ def ical(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def method_list(request: HttpRequest) -> HttpResponse:
+@member_required(Right.MANAGE_PROGRAMME)
+def method_list(request: MemberRequest) -> HttpResponse:
     """The office's methods (the regulation's, and those staff added); add one."""
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    membership = request.membership
     form = MethodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -504,8 +496,9 @@ def _catalogue_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def method_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     method = (
         selectors.office_methods(office=membership.office_id, active_only=False)
         .filter(pk=pk)
@@ -526,16 +519,15 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_list(request: HttpRequest) -> HttpResponse:
+@member_required(Right.MANAGE_PROGRAMME)
+def theme_list(request: MemberRequest) -> HttpResponse:
     """The programme's themes (fokus sosialisasi); add one."""
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_theme_save(
-                membership=membership, programme=programme, **form.cleaned_data
-            )
+            programme_theme_save(membership=membership, programme=programme, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -550,8 +542,9 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def theme_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     theme = programme_themes(programme=programme).filter(pk=pk).first()
     if theme is None:
@@ -560,7 +553,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item=theme,
         form_class=ThemeForm,
-        save=lambda data: services.programme_theme_save(
+        save=lambda data: programme_theme_save(
             membership=membership, programme=programme, theme_id=theme.pk, **data
         ),
         title=_("Ubah tema"),
@@ -574,9 +567,10 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def approach_list(request: HttpRequest) -> HttpResponse:
+@member_required(Right.MANAGE_PROGRAMME)
+def approach_list(request: MemberRequest) -> HttpResponse:
     """The programme's approaches with their methods, the methods in none; add one."""
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     form = ApproachForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -601,8 +595,9 @@ def approach_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def approach_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def approach_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     approach = selectors.approaches_with_methods(programme=programme).filter(pk=pk).first()
     if approach is None:
@@ -623,8 +618,9 @@ def approach_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approach_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def approach_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     programme = programme_of_office(office=membership.office)
     services.approach_delete(membership=membership, programme=programme, approach_id=pk)
     messages.success(request, _("Pendekatan dihapus; metodenya kini dihitung sebagai Lainnya."))

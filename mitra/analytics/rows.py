@@ -8,35 +8,26 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mitra.regions.models import Region, RegionLevel
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("kelurahan", "").replace("kecamatan", "").split())
+from mitra.regions.matching import RegionMatcher
+from mitra.regions.models import Region
 
 
 class AreaLookup:
-    """The office's kelurahan by Kemendagri code and by (kecamatan, kelurahan) names."""
+    """The office's kelurahan by Kemendagri code (`kode`) or by (kecamatan, kelurahan) names,
+    matched as every import matches them (`mitra.regions.matching`)."""
 
     def __init__(self, office_region: str) -> None:
-        self.by_code: dict[str, Region] = {}
-        self.by_name: dict[tuple[str, str], Region] = {}
-        for region in (
-            Region.objects.within(office_region)
-            .filter(level=RegionLevel.KELURAHAN)
-            .select_related("parent")
-        ):
-            self.by_code[region.code] = region
-            parent = region.parent.name if region.parent else ""
-            self.by_name[(_norm(parent), _norm(region.name))] = region
+        self.matcher = RegionMatcher(office_region)
 
     def find(self, raw: dict[str, str], problems: list[str]) -> Region | None:
         """The row's kelurahan by `kode`, else by names; an unknown one is a problem."""
         code = (raw.get("kode") or "").strip()
-        region = self.by_code.get(code) if code else None
-        if region is None and not code:
-            key = (_norm(raw.get("kecamatan", "")), _norm(raw.get("kelurahan", "")))
-            region = self.by_name.get(key)
+        if code:
+            region = self.matcher.kelurahan_by_code.get(code)
+        else:
+            region = self.matcher.kelurahan(
+                kecamatan=raw.get("kecamatan", ""), kelurahan=raw.get("kelurahan", "")
+            )
         if region is None:
             label = code or f"{raw.get('kecamatan', '')} / {raw.get('kelurahan', '')}"
             problems.append(_("wilayah tidak dikenal: %(area)s") % {"area": label})

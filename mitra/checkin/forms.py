@@ -11,6 +11,7 @@ from mitra.core.inputs import CleanTextFormMixin
 from mitra.regions.models import Region
 
 from .models import AgeBand, Gender
+from .services import CheckinError, consent_check
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
 OUTSIDE = "luar"
@@ -65,8 +66,7 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("name") and not data.get("consent"):
-            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama."))
+        _consent_error(self, data, asks_contact=False)
         return data
 
     def answers(self) -> dict[str, Any]:
@@ -82,6 +82,19 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
             "pledge": bool(d.get("pledge")),
             "name": d.get("name") or "",
         }
+
+
+def _consent_error(form: forms.Form, data: dict[str, Any], *, asks_contact: bool) -> None:
+    try:
+        consent_check(
+            name=data.get("name") or "",
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+            consent=bool(data.get("consent")),
+            asks_contact=asks_contact,
+        )
+    except CheckinError as exc:
+        form.add_error("consent", exc.message)
 
 
 class RegistrationForm(CleanTextFormMixin, forms.Form):
@@ -100,8 +113,7 @@ class RegistrationForm(CleanTextFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("name") or data.get("email") or data.get("phone")) and not data.get("consent"):
-            self.add_error("consent", _("Centang persetujuan bila Anda mengisi nama atau kontak."))
+        _consent_error(self, data, asks_contact=True)
         return data
 
 

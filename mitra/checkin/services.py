@@ -9,6 +9,9 @@ Concurrency, the way pretix does it:
 - registration locks the activity row, so capacity is never exceeded and the waiting list
   moves up in order when someone cancels;
 - counts are COUNTs over rows, never counters that a race could lose or double.
+
+Past ~600 lines on purpose: the concurrency rules above (row locks, nonces, windows) hold
+for every write here and are easier to check in one place.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -172,6 +175,30 @@ class SelfAnswers:
     name: str = ""
 
 
+def consent_check(
+    *, name: str = "", email: str = "", phone: str = "", consent: bool, asks_contact: bool
+) -> None:
+    """A name or contact is kept only with the person's consent. The forms that ask for them
+    call this in their `clean` (so the page and the API answer alike); `registration_create`
+    checks again."""
+    if (name or email or phone) and not consent:
+        if asks_contact:
+            message = _("Centang persetujuan bila Anda mengisi nama atau kontak.")
+        else:
+            message = _("Centang persetujuan bila Anda mengisi nama.")
+        raise CheckinError(message, code="consent")
+
+
+def device_checked_in(*, activity_id: int, device_id: str) -> bool:
+    """Whether this device has already checked itself in to the activity (one per device)."""
+    dev = device_hash(device_id)
+    return bool(dev) and _device_checkins(activity_id, dev).exists()
+
+
+def _device_checkins(activity_id: int, dev: str) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(how=How.SELF, device_hash=dev, activity_id=activity_id)
+
+
 def _require_open(point: CheckinPoint, at: datetime.datetime) -> None:
     if point.activity.status not in CHECKIN_STATUSES:
         raise CheckinError(_("Daftar hadir kegiatan ini tidak dibuka."), code="closed")
@@ -267,10 +294,7 @@ def registration_create(
             raise CheckinError(_("Kegiatan ini tidak membuka pendaftaran."), code="closed")
         if now > point.window()[1]:
             raise CheckinError(_("Pendaftaran sudah ditutup."), code="closed")
-        if (name or email or phone) and not consent:
-            raise CheckinError(
-                _("Centang persetujuan bila Anda mengisi nama atau kontak."), code="consent"
-            )
+        consent_check(name=name, email=email, phone=phone, consent=consent, asks_contact=True)
         _check_contact_not_registered(activity_id=activity.pk, email=email, phone=phone)
         full = point.capacity is not None and confirmed_count(activity.pk) >= point.capacity
         position = None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
 from mitra.core.links import absolute_url, site_root
 from mitra.core.middleware import mark_private
@@ -24,8 +25,9 @@ from mitra.core.network import client_ip
 
 from . import selectors, services
 from .devices import device_from_request, remember_device
+from .exports import AttendanceExporter
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
-from .models import CheckIn, CheckinPoint, How, RegistrationStatus
+from .models import CheckinPoint, RegistrationStatus
 from .poster import poster_pdf
 
 
@@ -56,11 +58,8 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     activity = point.activity
     device_id, new_device = device_from_request(request)
     context: dict[str, Any] = {"point": point, "activity": activity}
-    done = (
-        not new_device
-        and CheckIn.objects.filter(
-            activity_id=activity.pk, how=How.SELF, device_hash=services.device_hash(device_id)
-        ).exists()
+    done = not new_device and services.device_checked_in(
+        activity_id=activity.pk, device_id=device_id
     )
     if done:
         response = render(request, "checkin/self_done.html", {**context, "repeat": True})
@@ -178,7 +177,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
 @login_required
 def scanner(request: HttpRequest) -> HttpResponse:
     """Ticket scanner and headcount for coordinators and staff; works offline."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     if not has_right(membership, Right.SCAN_TICKETS):
         raise Http404
     activities = list(selectors.scanner_activities(membership=membership))
@@ -211,7 +210,7 @@ def scanner(request: HttpRequest) -> HttpResponse:
 
 def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
     activity = selectors.managed_activity(
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request_membership_or_none(request),
         activity_id=activity_id,
     )
     if activity is None:
@@ -223,7 +222,7 @@ def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Attendance of one activity: poster, window, registration settings, counts."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     point = services.checkin_point_ensure(activity=activity)
     point.activity = activity
@@ -238,7 +237,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "capacity": point.capacity,
         },
     )
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST" and can_edit and membership is not None and form.is_valid():
         try:
             services.checkin_point_update(
                 membership=membership, activity_id=activity.pk, **form.cleaned_data
@@ -298,11 +297,11 @@ def live_counts(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, activity_id: int, fmt: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
     if not has_right(membership, Right.EXPORT):
         raise Http404
-    exporter = selectors.AttendanceExporter(
+    exporter = AttendanceExporter(
         activities=type(activity).objects.filter(pk=activity.pk), membership=membership
     )
     try:

@@ -80,7 +80,7 @@ def _elections(
     ]
     for election in made:
         for order, (name, start, end) in enumerate(stages, start=1):
-            services.stage_save(
+            services.stage_write(
                 election=election, name=name, starts_on=start, ends_on=end, order=order
             )
     return made

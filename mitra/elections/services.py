@@ -61,22 +61,35 @@ def election_create(
 @transaction.atomic
 def stage_save(
     *,
+    actor: Membership,
     election: Election,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
     order: int,
     stage: Stage | None = None,
-    actor: Membership | None = None,
 ) -> Stage:
-    """Create a stage, or change one when `stage` is given.
+    """A staff member creates a stage, or changes one when `stage` is given; another
+    office's election is not found."""
+    require(actor, Right.MANAGE_PROGRAMME)
+    if election.office_id != actor.office_id:
+        raise NotFoundError(_("Pemilihan tidak ditemukan."), code="not_found")
+    return stage_write(
+        election=election, name=name, starts_on=starts_on, ends_on=ends_on, order=order, stage=stage
+    )
 
-    `actor` is the staff member doing it (checked); commands and the demo pass none.
-    """
-    if actor is not None:
-        require(actor, Right.MANAGE_PROGRAMME)
-        if election.office_id != actor.office_id:
-            raise ElectionError(_("Pemilihan tidak ditemukan."), code="not_found")
+
+@transaction.atomic
+def stage_write(
+    *,
+    election: Election,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    order: int,
+    stage: Stage | None = None,
+) -> Stage:
+    """Write a stage without an actor: for commands and the demo (people use `stage_save`)."""
     if stage is not None and stage.election_id != election.pk:
         raise ElectionError(_("Tahapan bukan milik pemilihan ini."), code="stage_mismatch")
     if ends_on < starts_on:
@@ -91,9 +104,39 @@ def stage_save(
 
 
 @transaction.atomic
+def programme_theme_save(
+    *,
+    membership: Membership,
+    programme: Programme,
+    code: str,
+    name: str,
+    description: str = "",
+    order: int = 100,
+    theme_id: int | None = None,
+) -> Theme:
+    """Staff add a theme to the office's programme, or change one (`theme_id`; its code
+    stays)."""
+    require(membership, Right.MANAGE_PROGRAMME)
+    if programme.office_id != membership.office_id:
+        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
+    if theme_id is not None:
+        theme = Theme.objects.filter(programme=programme, pk=theme_id).first()
+        if theme is None:
+            raise NotFoundError(_("Tema tidak ditemukan."), code="not_found")
+        code = theme.code
+    elif Theme.objects.filter(programme=programme, code=code).exists():
+        raise ElectionError(_("Kode tema sudah dipakai."), code="theme_code_taken")
+    return theme_save(
+        programme=programme, code=code, name=name, description=description, order=order
+    )
+
+
+@transaction.atomic
 def theme_save(
     *, programme: Programme, code: str, name: str, description: str, order: int
 ) -> Theme:
+    """Write a theme without an actor: for commands and the demo (people use
+    `programme_theme_save`)."""
     theme, _created = Theme.objects.update_or_create(
         programme=programme,
         code=code,

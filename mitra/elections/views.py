@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mitra.accounts.permissions import Right, require
-from mitra.accounts.selectors import request_membership
+from mitra.accounts.decorators import MemberRequest, member_required
+from mitra.accounts.permissions import Right
 from mitra.core.errors import DomainError
 
 from . import selectors, services
@@ -18,8 +18,9 @@ from .forms import StageForm
 
 
 @login_required
-def stage_list(request: HttpRequest) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def stage_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     programme = selectors.programme_of_office(office=membership.office)
     table = selectors.programme_stage_table(programme=programme)
     return render(request, "elections/stages.html", {"programme": programme, "table": table})
@@ -27,8 +28,11 @@ def stage_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stage_edit(request: HttpRequest, election_id: int, stage_id: int | None = None) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+@member_required(Right.MANAGE_PROGRAMME)
+def stage_edit(
+    request: MemberRequest, election_id: int, stage_id: int | None = None
+) -> HttpResponse:
+    membership = request.membership
     election = selectors.managed_election(office=membership.office, election_id=election_id)
     stage = None
     if stage_id is not None:

@@ -3,6 +3,9 @@
 Turnout comes from the official results per TPS (`mitra.analytics`), rolled up per
 kelurahan; exposure from the verified activities of the programme held before voting day
 (`mitra.activities.selectors`); the statistics from `estimate.py`. See docs/evaluation.md.
+
+Past ~600 lines: the page, the public page, the XLSX and the API read these same functions
+(one selector layer); the statistics themselves are in `estimate.py` and `verdict.py`.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mitra.accounts.permissions import Right, has_right, require
-from mitra.accounts.selectors import request_membership
+from mitra.accounts.decorators import MemberRequest, member_required
+from mitra.accounts.permissions import Right, has_right
 from mitra.analytics import charts
 from mitra.analytics.selectors import office_areas
 from mitra.core.errors import DomainError, PermissionDeniedError
@@ -82,8 +82,9 @@ def _context(found: selectors.Evaluation, *, public: bool) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def turnout(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def turnout(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     found = selectors.turnout_evaluation(
         membership=membership,
         election_id=_number(request, "election"),
@@ -119,9 +120,10 @@ def public_turnout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest) -> HttpResponse:
+@member_required(Right.MANAGE_PROGRAMME)
+def plan(request: MemberRequest) -> HttpResponse:
     """Plan the staggered design: what it would detect, then the recorded draw."""
-    membership = require(request_membership(request), Right.MANAGE_PROGRAMME)
+    membership = request.membership
     programme = current_programme(office=membership.office)
     if programme is None:
         raise Http404

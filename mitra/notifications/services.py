@@ -3,6 +3,10 @@ opt out, take provider status updates, edit templates and the office's quiet hou
 
 Queuing is idempotent by key; sending claims the row first (queued → sending in one
 UPDATE), so a task run twice, or retried by the broker, sends a message once.
+
+Past ~600 lines on purpose: queuing, sending, retries and opt-out share the claim-then-send
+rules above and are read together; the channels and texts are already apart
+(`channels.py`, `kinds.py`, `timeline.py`).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mitra.accounts.permissions import Right, require
-from mitra.accounts.selectors import request_membership
+from mitra.accounts.decorators import MemberRequest, member_required
+from mitra.accounts.permissions import Right
 from mitra.core.errors import DomainError
 from mitra.elections.selectors import current_programme
 from mitra.offices.selectors import request_public_office
@@ -33,8 +33,9 @@ from .timeline import timeline_upcoming
 
 
 @login_required
-def log(request: HttpRequest) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_CONTENT)
+@member_required(Right.MANAGE_CONTENT)
+def log(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     filters = selectors.LogFilters.from_query(request.GET.dict())
     page = Paginator(selectors.delivery_log(membership=membership, filters=filters), 50).get_page(
         request.GET.get("page")
@@ -62,8 +63,9 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def resend(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def resend(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     try:
         services.delivery_resend(membership=membership, delivery_id=pk)
     except DomainError as exc:
@@ -77,8 +79,9 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiet_hours(request: HttpRequest) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_CONTENT)
+@member_required(Right.MANAGE_CONTENT)
+def quiet_hours(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     form = QuietHoursForm(request.POST)
     if form.is_valid():
         services.office_messaging_save(membership=membership, **form.cleaned_data)
@@ -89,8 +92,9 @@ def quiet_hours(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def templates(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def templates(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     rows = selectors.template_rows(membership=membership)
     return render(
         request,
@@ -101,8 +105,9 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse:
-    membership = require(request_membership(request), Right.MANAGE_CONTENT)
+@member_required(Right.MANAGE_CONTENT)
+def template_edit(request: MemberRequest, kind: str, language: str) -> HttpResponse:
+    membership = request.membership
     if kind not in KINDS or language not in dict(settings.LANGUAGES):
         raise Http404
     subject, body, custom = selectors.template_current(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,16 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError
-from mitra.core.exporters import FORMATS, Exporter
+from mitra.core.exporters import FORMATS
 from mitra.core.links import site_root
 from mitra.core.spreadsheets import read_table, template_response
 from mitra.core.uploads import file_response
 
-from . import selectors, services
+from . import imports, selectors, services
+from .exports import PartnerExporter
 from .forms import (
     AcceptInvitationForm,
     AgreementForm,
@@ -66,8 +68,9 @@ def _filters(
 
 
 @login_required
-def partner_list(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     if membership.is_coordinator and membership.partner_id:
         return redirect("partners:detail", membership.partner_id)
     require(membership, Right.VIEW_ALL_PARTNERS)
@@ -102,50 +105,10 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class PartnerExporter(Exporter):
-    sheet_title = "Mitra"
-
-    def __init__(self, partner_ids: Iterable[int], *, personal: bool) -> None:
-        self.partner_ids = partner_ids
-        self.personal = personal
-
-    def columns(self) -> Sequence[str]:
-        columns = [
-            _("Kode"),
-            _("Nama"),
-            _("Kategori"),
-            _("Status"),
-            _("Status perjanjian"),
-            _("Segmen"),
-            _("Wilayah"),
-            _("Jumlah anggota"),
-        ]
-        if self.personal:
-            columns += [_("Narahubung"), _("WhatsApp"), _("Email")]
-        return [*columns, _("Instagram")]
-
-    def rows(self) -> Iterable[Sequence[Any]]:
-        ids = list(self.partner_ids)
-        for start in range(0, len(ids), 1000):
-            for p in selectors.partner_page_rows(ids[start : start + 1000]):
-                row = [
-                    p.code,
-                    p.name,
-                    p.category.name,
-                    str(p.get_status_display()),
-                    str(AgreementStatus(p.agreement_status).label),  # type: ignore[attr-defined]
-                    [s.name for s in p.segments.all()],
-                    [r.name for r in p.areas.all()],
-                    p.member_count,
-                ]
-                if self.personal:
-                    row += [p.contact_name, p.whatsapp, p.email]
-                yield [*row, p.instagram]
-
-
 @login_required
-def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_export(request: MemberRequest, fmt: str) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.EXPORT)
     if fmt not in FORMATS:
         raise Http404
@@ -158,8 +121,9 @@ def partner_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner = selectors.partner_get(membership=membership, pk=pk)
     can_manage = has_right(membership, Right.MANAGE_PARTNERS)
     return render(
@@ -180,8 +144,9 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_create(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_create(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(request.POST or None, office=membership.office)
     if request.method == "POST" and form.is_valid():
@@ -197,8 +162,9 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner = selectors.partner_get_editable(membership=membership, pk=pk)
     coordinator = not has_right(membership, Right.MANAGE_PARTNERS)
     form = PartnerForm(
@@ -216,16 +182,18 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_history(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def partner_history(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     partner, entries = selectors.partner_history(membership=membership, pk=pk)
     return render(request, "partners/history.html", {"partner": partner, "entries": entries})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def category_list(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def category_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -312,8 +280,9 @@ def _agreement_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def agreement_create(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get_plain(membership=membership, pk=pk)
     return _agreement_page(request, partner=partner)
@@ -321,17 +290,19 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def agreement_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     agreement = selectors.agreement_get(membership=membership, pk=pk)
     return _agreement_page(request, partner=agreement.partner, agreement=agreement)
 
 
 @login_required
-def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+@member_required()
+def agreement_document(request: MemberRequest, pk: int) -> HttpResponseBase:
     """The signed PDF, for the commission and the partner's own coordinators only."""
-    agreement = selectors.agreement_get(membership=request_membership(request), pk=pk)
+    agreement = selectors.agreement_get(membership=request.membership, pk=pk)
     if not agreement.document:
         raise Http404
     return file_response(
@@ -344,8 +315,9 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def invitation_create(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     partner = selectors.partner_get_plain(membership=membership, pk=pk)
     form = InvitationForm(request.POST or None, initial={"email": partner.email})
@@ -413,8 +385,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_template(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     # No code in the example: a code left in by mistake would update that partner.
     example = [
@@ -446,7 +419,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
         ]
     )
     return template_response(
-        services.IMPORT_COLUMNS,
+        imports.IMPORT_COLUMNS,
         [example],
         filename="templat-impor-mitra",
         notes=notes,
@@ -457,8 +430,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_upload(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     require(membership, Right.MANAGE_PARTNERS)
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -468,7 +442,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 rows = read_table(upload)
-                batch = services.partner_import_preview(
+                batch = imports.partner_import_preview(
                     membership=membership, rows=rows, filename=upload.name or "impor"
                 )
             except DomainError as exc:
@@ -485,8 +459,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_preview(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     batch = selectors.import_batch_get(membership=membership, pk=pk)
     show = request.GET.get("tampil", "")
     rows = [r for r in batch.preview if not show or r["status"] == show]
@@ -511,10 +486,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     try:
-        counts = services.partner_import_confirm(membership=membership, batch_id=pk)
+        counts = imports.partner_import_confirm(membership=membership, batch_id=pk)
     except services.PartnerError as exc:
         messages.error(request, exc.message)
         return redirect("partners:import_preview", pk)
@@ -528,9 +504,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request_membership(request)
+@member_required()
+def import_cancel(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     selectors.import_batch_get(membership=membership, pk=pk)
-    services.partner_import_cancel(membership=membership, batch_id=pk)
+    imports.partner_import_cancel(membership=membership, batch_id=pk)
     messages.info(request, _("Impor dibatalkan; tidak ada data yang ditulis."))
     return redirect("partners:import")

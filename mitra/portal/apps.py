@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     label = "portal"
 
     def ready(self) -> None:
-        from . import home
+        from . import home, signals
 
         home.connect()  # the cached home page is dropped when what it shows changes
+        signals.connect()  # and an article's page when the article changes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -117,22 +116,6 @@ class Article(OfficeScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:article", kwargs={"slug": self.slug})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self.drop_cached_page()
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self.drop_cached_page()
-        return super().delete(*args, **kwargs)
-
-    def drop_cached_page(self) -> None:
-        """Drop the cached page so an edit (or unpublishing) shows at once."""
-        from django.core.cache import cache
-
-        cache.delete_many(
-            [article_cache_key(self.slug, code) for code, _name in settings.LANGUAGES]
-        )
 
     @property
     def author_name(self) -> str:

@@ -35,6 +35,7 @@ from .models import (
     MaterialVersion,
     Tag,
 )
+from .signals import article_page_forget
 
 # --- Markdown -----------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ def article_save(
         article_id=article.pk,
     )
     if article.pk is not None and new_slug != article.slug:
-        article.drop_cached_page()  # the old address's cached page goes too
+        article_page_forget(article.slug)  # the old address's cached page goes too
     article.slug = new_slug
     published_at = published_at or article.published_at  # a new article's default: now
     article.title, article.lead, article.body = title, lead, body

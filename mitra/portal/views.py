@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
-from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.permissions import Right, has_right
 from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
@@ -145,7 +146,7 @@ def _article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see drafts and scheduled articles as they will look (not counted, not cached)."""
     if not _can_preview(request):
         raise Http404
-    office = request.membership.office  # type: ignore[attr-defined]
+    office = request_membership(request).office
     item = selectors.public_article(office=office, slug=slug, preview=True)
     if item is None:
         raise Http404
@@ -172,7 +173,7 @@ def article_image(request: HttpRequest, slug: str) -> HttpResponseBase:
         return response
     if not _can_preview(request):
         raise Http404
-    office = request.membership.office  # type: ignore[attr-defined]
+    office = request_membership(request).office
     item = selectors.public_article(office=office, slug=slug, preview=True)
     if item is None or not item.image:
         raise Http404
@@ -381,15 +382,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 # --- Staff: writing news ------------------------------------------------------------------
 
 
-def _content_manager(request: HttpRequest) -> Membership:
-    return require(request_membership(request), Right.MANAGE_CONTENT)
-
-
 @login_required
 @require_GET
-def staff_articles(request: HttpRequest) -> HttpResponse:
+@member_required(Right.MANAGE_CONTENT)
+def staff_articles(request: MemberRequest) -> HttpResponse:
     """The office's articles in every status, for the staff who write them."""
-    membership = _content_manager(request)
+    membership = request.membership
     query = request.GET.get("q", "").strip()[:100]
     articles = selectors.office_articles(membership=membership, query=query)
     page = Paginator(articles, 25).get_page(request.GET.get("halaman"))
@@ -441,14 +439,16 @@ def _article_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_article_new(request: HttpRequest) -> HttpResponse:
-    return _article_page(request, _content_manager(request), None)
+@member_required(Right.MANAGE_CONTENT)
+def staff_article_new(request: MemberRequest) -> HttpResponse:
+    return _article_page(request, request.membership, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _content_manager(request)
+@member_required(Right.MANAGE_CONTENT)
+def staff_article_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     article = selectors.office_article(membership=membership, pk=pk)
     if article is None:
         raise Http404

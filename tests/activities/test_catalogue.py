@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mitra.activities.models import Method
-from mitra.activities.services import method_save, programme_theme_save
+from mitra.activities.services import method_save
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.elections.models import Theme
+from mitra.elections.services import programme_theme_save
 from tests.conftest import login
 from tests.factories import MembershipFactory, OfficeFactory, ProgrammeFactory, ThemeFactory
 

@@ -7,7 +7,7 @@ import json
 
 from mitra.accounts.models import Membership
 from mitra.elections.models import Programme
-from mitra.partners.services import partner_import_preview
+from mitra.partners.imports import partner_import_preview
 from mitra.portal.models import Article
 from tests.checkin.factories import ActivityFactory, CheckinPointFactory
 

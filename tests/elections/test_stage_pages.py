@@ -83,3 +83,18 @@ def test_user_without_a_role_is_refused(client):
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/program/tahapan/")
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def test_stage_save_answers_not_found_for_another_offices_election(staff_member):
+    from mitra.core.errors import NotFoundError
+    from mitra.elections.services import stage_save
+
+    other = ElectionFactory()
+    day = datetime.date(2024, 9, 1)
+    with pytest.raises(NotFoundError):
+        stage_save(
+            actor=staff_member, election=other, name="X", starts_on=day, ends_on=day, order=1
+        )
+    with pytest.raises(TypeError):  # no actor, no save: commands and the demo use stage_write
+        stage_save(election=other, name="X", starts_on=day, ends_on=day, order=1)  # type: ignore[call-arg]
+    assert not Stage.objects.filter(election=other, name="X").exists()

@@ -58,7 +58,7 @@ def sheet_csv(rows: list[dict[str, str]], columns: list[str] | None = None) -> i
     """A CSV upload built from dicts (columns default to the import template's)."""
     import csv
 
-    from mitra.partners.services import IMPORT_COLUMNS
+    from mitra.partners.imports import IMPORT_COLUMNS
 
     columns = columns or IMPORT_COLUMNS
     text = io.StringIO()

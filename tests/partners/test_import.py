@@ -11,13 +11,9 @@ from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from mitra.partners.imports import IMPORT_COLUMNS, partner_import_confirm, partner_import_preview
 from mitra.partners.models import ImportBatch, Partner
-from mitra.partners.services import (
-    IMPORT_COLUMNS,
-    PartnerError,
-    partner_import_confirm,
-    partner_import_preview,
-)
+from mitra.partners.services import PartnerError
 from mitra.regions.models import Region
 from tests.partners.factories import PartnerFactory, sheet_csv
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(office, partner, categories, segments, other_partner, sibling_partner, staff_member):
     """Partners with agreements (and PDFs) here and in another office; an import batch."""
-    from mitra.partners.services import agreement_create, partner_import_preview
+    from mitra.partners.imports import partner_import_preview
+    from mitra.partners.services import agreement_create
 
     mine = agreement_create(
         membership=staff_member,
