@@ -10,7 +10,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-deliveries setup messages browser help
+.PHONY: run test lint format bench bench-deliveries bench-reports setup messages browser pdf-libs help
 
 help:
 	@echo "make run    — set up, load the demo programme, serve http://127.0.0.1:$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   — ruff, formatting, mypy, templates, migrations check"
 	@echo "make bench  — load-test the production server (see docs/performance.md)"
 	@echo "make bench-deliveries — 10,000 voting-day reminders through Celery (see docs/performance.md)"
+	@echo "make bench-reports — time the programme report's PDF and XLSX (see docs/performance.md)"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -32,7 +33,15 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-setup: $(VENV)/.synced messages node_modules/.installed
+setup: $(VENV)/.synced messages node_modules/.installed pdf-libs
+
+# WeasyPrint (the reports' PDFs) draws text with Debian's Pango; fonts from fonts-dejavu.
+pdf-libs: $(VENV)/.synced
+	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+		else echo "PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; fi; }
 
 # Browser-side libraries (e.g. jsQR for the offline ticket scanner) come from npm, pinned in
 # package-lock.json, and are served by Django's static files — never from a CDN.
@@ -91,6 +100,10 @@ bench: setup
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The programme report's PDF and XLSX on the demo (40 photos), timed as the task makes them.
+bench-reports: setup
+	$(PY) bench/reports.py $(BENCH_ARGS)
 
 # Messages through the real machinery: own Redis, two Celery workers, the fake WhatsApp API.
 bench-deliveries: setup

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mitra.analytics",
     "mitra.evaluation",
     "mitra.notifications",
+    "mitra.reports",
     "mitra.demo",
 ]
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("analitik/", include("mitra.analytics.urls")),
     path("evaluasi/", include("mitra.evaluation.urls")),
     path("notifikasi/", include("mitra.notifications.urls")),
+    path("laporan/", include("mitra.reports.urls")),
     path("", include("mitra.portal.urls")),
 ]

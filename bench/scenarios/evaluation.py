@@ -2,14 +2,18 @@
 import of all 3,590 TPS of the demo city timed in-process (preview + save).
 
 The page rows use one connection, so wrk's latency is the server time of one request; the
-first request of a worker also imports statsmodels, which the warm-up absorbs.
+first request of a worker also imports statsmodels, which the warm-up absorbs. Their check
+also times the evaluation server-side, in-process: the selector (results, exposure,
+model) and the whole page through Django's test client, the median of five runs each.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.harness import BenchEnv, Scenario, WrkResult, member_session, state_headers
@@ -29,6 +33,56 @@ def _setup(office_filter: dict[str, Any], key: str) -> Any:
         env.state[key] = {"headers": headers, "office": office}
 
     return setup
+
+
+def _median_seconds(run: Callable[[], object], times: int = 5) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (Python's share, which other
+    work on a busy machine does not inflate) of `times` warm runs."""
+    run()  # warm: imports and the first queries' plans
+    wall, cpu = [], []
+    for _ in range(times):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def _timed(key: str, limit: float) -> Callable[[BenchEnv, WrkResult], str]:
+    """A page row's check: the evaluation timed server-side for the row's office."""
+
+    def verify(env: BenchEnv, result: WrkResult) -> str:
+        from django.test import Client
+
+        from mitra.accounts.models import Membership, User
+        from mitra.analytics.models import StationResult
+        from mitra.evaluation.selectors import turnout_evaluation
+
+        office = env.state[key]["office"]
+        member = Membership.objects.select_related("office", "user").get(
+            office=office, user__email=f"{key}-{office.slug}-{BENCH_EMAIL}"
+        )
+        found = turnout_evaluation(membership=member)
+        assert found is not None and found.estimate is not None, "no evaluation to time"
+        selector = _median_seconds(lambda: turnout_evaluation(membership=member))
+        client = Client()
+        client.force_login(User.objects.get(pk=member.user_id))
+
+        def page() -> None:
+            response = client.get("/evaluasi/", HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.status_code
+
+        whole = _median_seconds(page)
+        stations = StationResult.objects.filter(result=found.result).count()
+        verdict = "within" if max(selector[0], whole[0]) < limit else "OVER"
+        return (
+            f"server-side: selector {selector[0]:.2f} s (Python CPU {selector[1]:.2f} s), page"
+            f" {whole[0]:.2f} s (CPU {whole[1]:.2f} s), {verdict} {limit:g} s;"
+            f" {len(found.kelurahan)} kelurahan, {stations:,} TPS, placebo"
+            f" {'yes' if found.placebo else 'no'}"
+        )
+
+    return verify
 
 
 def _verify_import(env: BenchEnv, result: WrkResult) -> str:
@@ -71,6 +125,7 @@ SCENARIOS = [
         path="/evaluasi/",
         setup=_setup({"slug": "kpu-kota-bandung"}, "evaluation-city"),
         headers=state_headers("evaluation-city"),
+        verify=_timed("evaluation-city", 1.0),
         connections=1,
         target="< 1 s",
     ),
@@ -89,6 +144,7 @@ SCENARIOS = [
         scale="national",
         setup=_setup({"slug__startswith": "nasional-"}, "evaluation-national"),
         headers=state_headers("evaluation-national"),
+        verify=_timed("evaluation-national", 2.0),
         connections=1,
         target="< 2 s",
     ),

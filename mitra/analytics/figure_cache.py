@@ -91,6 +91,12 @@ def _generations(office_id: int) -> str:
     return "-".join(str(found[key]) for key in keys)
 
 
+def generation(office_id: int) -> str:
+    """The office's current token ("" when the cache is off): what reports built from the
+    same records use to tell one version of the data from the next."""
+    return _generations(office_id) if enabled() else ""
+
+
 def _replace_generation(scope: int | str) -> None:
     try:
         cache.set(_generation_key(scope), uuid.uuid4().hex, timeout=None)

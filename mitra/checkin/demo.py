@@ -78,12 +78,15 @@ def _build(
         future[:upcoming_count] or sorted(eligible, key=lambda a: a.starts_at)[-upcoming_count:]
     )
     registering = {a.pk for a in upcoming}
+    # The first of them asks registrants to confirm by email/WhatsApp before a seat is held.
+    confirming = upcoming[0].pk
     points = [
         CheckinPoint(
             office_id=office.pk,
             activity=a,
             requires_registration=a.pk in registering,
             capacity=20 if a.pk in registering else None,
+            confirm_by_message=a.pk == confirming,
         )
         for a in eligible
     ]
@@ -101,8 +104,22 @@ def _build(
                     consent=True,
                     status=RegistrationStatus.CONFIRMED if n < 20 else RegistrationStatus.WAITING,
                     position=None if n < 20 else n - 19,
+                    confirmed_at=now if a.pk == confirming else None,
                 )
             )
+    # Two who have not opened their confirmation link yet: they hold no seat.
+    registrations += [
+        Registration(
+            office_id=office.pk,
+            activity=upcoming[0],
+            name=f"Peserta Demo {n}",
+            email=f"peserta{n}.{confirming}@example.org",
+            consent=True,
+            status=RegistrationStatus.PENDING,
+            created_at=now - datetime.timedelta(hours=n - 24),
+        )
+        for n in (25, 26)
+    ]
     Registration.objects.bulk_create(registrations, batch_size=500)
 
     checkins = []

@@ -129,3 +129,11 @@ class PointSettingsForm(CleanTextFormMixin, forms.Form):
     capacity = forms.IntegerField(
         label=_("Kapasitas (kosong bila tidak dibatasi)"), min_value=1, required=False
     )
+    confirm_by_message = forms.BooleanField(
+        label=_("Konfirmasi lewat email/WhatsApp sebelum tempat dipegang"),
+        help_text=_(
+            "Pendaftar menerima tautan konfirmasi; tanpa konfirmasi dalam 24 jam pendaftaran "
+            "kedaluwarsa dan tidak dihitung."
+        ),
+        required=False,
+    )

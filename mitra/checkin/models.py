@@ -57,6 +57,14 @@ class CheckinPoint(OfficeScoped):
     capacity = models.PositiveIntegerField(
         _("kapasitas"), null=True, blank=True, help_text=_("Kosong bila tidak dibatasi.")
     )
+    confirm_by_message = models.BooleanField(
+        _("konfirmasi lewat email/WhatsApp sebelum tempat dipegang"),
+        default=False,
+        help_text=_(
+            "Pendaftar menerima tautan konfirmasi; tempat baru dipegang setelah tautan dibuka "
+            "(berlaku 24 jam). Pendaftaran tanpa email atau nomor WhatsApp ditolak."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -83,9 +91,18 @@ class CheckinPoint(OfficeScoped):
 
 
 class RegistrationStatus(models.TextChoices):
+    """`pending` (the activity asks for a confirmation by message) holds no seat and counts
+    in no figure; unconfirmed, it becomes `expired` after `PENDING_HOURS`."""
+
+    PENDING = "pending", _("Menunggu konfirmasi")
     CONFIRMED = "confirmed", _("Terkonfirmasi")
     WAITING = "waiting", _("Daftar tunggu")
     CANCELLED = "cancelled", _("Dibatalkan")
+    EXPIRED = "expired", _("Kedaluwarsa (tidak dikonfirmasi)")
+
+
+# How long a pending registration's confirmation link is valid.
+PENDING_HOURS = 24
 
 
 class Registration(OfficeScoped):
@@ -108,6 +125,9 @@ class Registration(OfficeScoped):
     secret = models.CharField(max_length=40, unique=True, default=new_ticket_secret, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Saat tautan konfirmasi dibuka (bila diminta).")
+    )
     promoted_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 

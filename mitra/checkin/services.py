@@ -20,6 +20,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
@@ -35,9 +38,11 @@ from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.links import absolute_url
 from mitra.core.ratelimit import rate_limit_hit
 from mitra.offices.models import Office
+from mitra.partners.phones import whatsapp_normalize
 from mitra.regions.models import Region
 
 from .models import (
+    PENDING_HOURS,
     CheckIn,
     CheckinPoint,
     Gender,
@@ -74,6 +79,12 @@ class CheckinError(DomainError):
 
 class RateLimitedError(DomainError):
     status_code = 429
+
+
+class ConfirmLinkError(DomainError):
+    """A confirmation link that is forged, expired or no longer usable."""
+
+    status_code = 410
 
 
 # --- Points (poster token, window, registration settings) -----------------------------------
@@ -115,6 +126,7 @@ def checkin_point_update(
     closes_after_minutes: int,
     requires_registration: bool,
     capacity: int | None,
+    confirm_by_message: bool = False,
 ) -> CheckinPoint:
     require(membership, Right.SCAN_TICKETS)
     activity = _managed_activity(membership=membership, activity_id=activity_id)
@@ -125,6 +137,7 @@ def checkin_point_update(
     point.closes_after_minutes = closes_after_minutes
     point.requires_registration = requires_registration
     point.capacity = capacity
+    point.confirm_by_message = confirm_by_message
     point.save(
         update_fields=[
             "self_checkin",
@@ -132,6 +145,7 @@ def checkin_point_update(
             "closes_after_minutes",
             "requires_registration",
             "capacity",
+            "confirm_by_message",
         ]
     )
     point.activity = activity
@@ -286,23 +300,24 @@ def registration_create(
     consent: bool = False,
     now: datetime.datetime | None = None,
 ) -> Registration:
-    """Register for an activity: confirmed while there is room, else on the waiting list."""
+    """Register for an activity: confirmed while there is room, else on the waiting list.
+
+    When the activity asks for a confirmation by message, the registration is `pending`:
+    it holds no seat until its link is opened (`registration_confirm`)."""
     now = now or timezone.now()
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=point.activity_id)
-        if not point.requires_registration or activity.status not in CHECKIN_STATUSES:
-            raise CheckinError(_("Kegiatan ini tidak membuka pendaftaran."), code="closed")
-        if now > point.window()[1]:
-            raise CheckinError(_("Pendaftaran sudah ditutup."), code="closed")
+        _check_open(point, activity, now)
         consent_check(name=name, email=email, phone=phone, consent=consent, asks_contact=True)
-        _check_contact_not_registered(activity_id=activity.pk, email=email, phone=phone)
-        full = point.capacity is not None and confirmed_count(activity.pk) >= point.capacity
-        position = None
-        if full:
-            last = Registration.objects.filter(
-                activity_id=activity.pk, status=RegistrationStatus.WAITING
-            ).aggregate(m=Max("position"))["m"]
-            position = (last or 0) + 1
+        if point.confirm_by_message:
+            _check_reachable(email=email, phone=phone)
+        _check_contact_not_registered(activity_id=activity.pk, email=email, phone=phone, now=now)
+        status: str
+        position: int | None
+        if point.confirm_by_message:
+            status, position = RegistrationStatus.PENDING, None
+        else:
+            status, position = _seat_or_queue(point)
         registration = Registration.objects.create(
             office_id=activity.office_id,
             activity=activity,
@@ -310,20 +325,152 @@ def registration_create(
             email=email.strip().lower(),
             phone=phone.strip()[:32],
             consent=consent,
-            status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+            status=status,
             position=position,
             created_at=now,
         )
-    # The ticket message (and the later reminders) are sent by mitra.notifications, which
-    # hears the new registration.
+    # The ticket message, the confirmation link (and the later reminders) are sent by
+    # mitra.notifications, which hears the new registration.
     return registration
 
 
-def _check_contact_not_registered(*, activity_id: int, email: str, phone: str) -> None:
+def _check_open(point: CheckinPoint, activity: Activity, now: datetime.datetime) -> None:
+    if not point.requires_registration or activity.status not in CHECKIN_STATUSES:
+        raise CheckinError(_("Kegiatan ini tidak membuka pendaftaran."), code="closed")
+    if now > point.window()[1]:
+        raise CheckinError(_("Pendaftaran sudah ditutup."), code="closed")
+
+
+def _check_reachable(*, email: str, phone: str) -> None:
+    """A confirmation link needs an email address or a WhatsApp number to go to."""
+    if email.strip():
+        return
+    try:
+        if phone.strip() and whatsapp_normalize(phone):
+            return
+    except ValidationError:
+        pass
+    raise CheckinError(
+        _(
+            "Isi email atau nomor WhatsApp yang benar: pendaftaran kegiatan ini baru berlaku "
+            "setelah Anda membuka tautan konfirmasi yang kami kirim."
+        ),
+        code="contact_needed",
+    )
+
+
+def _seat_or_queue(point: CheckinPoint) -> tuple[str, int | None]:
+    """A seat while there is room, else the next place on the waiting list (the caller
+    holds the activity's lock, so two people cannot take the last seat)."""
+    if point.capacity is None or confirmed_count(point.activity_id) < point.capacity:
+        return RegistrationStatus.CONFIRMED, None
+    last = Registration.objects.filter(
+        activity_id=point.activity_id, status=RegistrationStatus.WAITING
+    ).aggregate(m=Max("position"))["m"]
+    return RegistrationStatus.WAITING, (last or 0) + 1
+
+
+_CONFIRM_SALT = "mitra.checkin.registration-confirm"
+
+
+def registration_confirm_token(registration: Registration) -> str:
+    """The signed, timestamped token of a pending registration's confirmation link."""
+    return signing.dumps({"r": registration.pk, "s": registration.secret[:8]}, salt=_CONFIRM_SALT)
+
+
+def registration_confirm_url(registration: Registration) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "checkin:confirm", args=[registration_confirm_token(registration)]
+    )
+
+
+def _pending_cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(hours=PENDING_HOURS)
+
+
+def registration_by_confirm_token(*, token: str) -> Registration:
+    """The registration a link names; refused (4xx) when forged or older than the limit."""
+    try:
+        payload = signing.loads(token, salt=_CONFIRM_SALT, max_age=PENDING_HOURS * 3600)
+    except signing.SignatureExpired as exc:
+        raise ConfirmLinkError(
+            _(
+                "Tautan konfirmasi ini sudah kedaluwarsa (berlaku %(hours)s jam) dan tempat "
+                "tidak dipegang. Silakan daftar lagi."
+            )
+            % {"hours": PENDING_HOURS},
+            code="expired",
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotFoundError(_("Tautan konfirmasi tidak dikenal."), code="not_found") from exc
+    registration = (
+        Registration.objects.select_related("activity").filter(pk=payload.get("r")).first()
+    )
+    if registration is None or not registration.secret.startswith(str(payload.get("s"))):
+        raise NotFoundError(_("Tautan konfirmasi tidak dikenal."), code="not_found")
+    return registration
+
+
+def registration_confirm_check(*, registration: Registration, now: datetime.datetime) -> None:
+    """Refuse (4xx) a link whose registration was cancelled or was left unconfirmed too long."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ConfirmLinkError(_("Pendaftaran ini sudah dibatalkan."), code="cancelled")
+    if registration.status == RegistrationStatus.EXPIRED or (
+        registration.status == RegistrationStatus.PENDING
+        and registration.created_at < _pending_cutoff(now)
+    ):
+        raise ConfirmLinkError(
+            _(
+                "Pendaftaran ini tidak dikonfirmasi dalam %(hours)s jam dan sudah kedaluwarsa; "
+                "tempat tidak dipegang. Silakan daftar lagi."
+            )
+            % {"hours": PENDING_HOURS},
+            code="expired",
+        )
+
+
+def registration_confirm(*, token: str, now: datetime.datetime | None = None) -> Registration:
+    """Confirm a pending registration from its link and take a seat, or the next place on
+    the waiting list when the activity filled up meanwhile. Opening the link again (a
+    double click, a mail scanner) changes nothing and returns the same registration."""
+    now = now or timezone.now()
+    found = registration_by_confirm_token(token=token)
+    with transaction.atomic():
+        # The same lock order as registering and cancelling: the activity, then the row.
+        activity = Activity.objects.select_for_update().get(pk=found.activity_id)
+        registration = Registration.objects.select_for_update().get(pk=found.pk)
+        if registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
+            return registration
+        registration_confirm_check(registration=registration, now=now)
+        point = CheckinPoint.objects.get(activity_id=activity.pk)
+        point.activity = activity
+        _check_open(point, activity, now)
+        registration.status, registration.position = _seat_or_queue(point)
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "position", "confirmed_at"])
+    # mitra.notifications hears `confirmed_at` and sends the ticket (or the waiting place).
+    return registration
+
+
+def registrations_pending_expire(*, now: datetime.datetime | None = None) -> int:
+    """Pending registrations older than the limit become `expired`, their name and contacts
+    blanked at once (they never held a seat). Run by `purge_personal_data`."""
+    now = now or timezone.now()
+    return Registration.objects.filter(
+        status=RegistrationStatus.PENDING, created_at__lt=_pending_cutoff(now)
+    ).update(status=RegistrationStatus.EXPIRED, name="", email="", phone="", anonymised_at=now)
+
+
+def _check_contact_not_registered(
+    *, activity_id: int, email: str, phone: str, now: datetime.datetime
+) -> None:
     """One live registration per email address and per phone number for an activity, so
-    nobody holds several seats under one contact (per-address limits are in the views)."""
-    live = Registration.objects.filter(activity_id=activity_id).exclude(
-        status=RegistrationStatus.CANCELLED
+    nobody holds several seats under one contact (per-address limits are in the views).
+    A pending one counts until it expires, so one contact gets one confirmation link."""
+    live = (
+        Registration.objects.filter(activity_id=activity_id)
+        .exclude(status__in=[RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED])
+        .exclude(status=RegistrationStatus.PENDING, created_at__lt=_pending_cutoff(now))
     )
     email, phone = email.strip().lower(), phone.strip()
     if email and live.filter(email=email).exists():
@@ -364,7 +511,7 @@ def registration_cancel(*, secret: str) -> Registration:
             raise NotFoundError(_("Tiket tidak ditemukan."), code="not_found")
         Activity.objects.select_for_update().filter(pk=registration.activity_id).first()
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == RegistrationStatus.CANCELLED:
+        if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED):
             return registration
         if CheckIn.objects.filter(registration=registration).exists():
             raise CheckinError(_("Tiket sudah dipakai untuk masuk."), code="already_used")
@@ -681,9 +828,11 @@ def tally_record(
 
 def personal_data_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Blank names, contacts and device hashes of activities that ended longer ago than the
-    office's retention period. The rows (and so every count) stay."""
+    office's retention period. The rows (and so every count) stay. Pending registrations
+    past their confirmation limit expire here too."""
     now = now or timezone.now()
     totals = {"registrations": 0, "checkins": 0, "refused": 0}
+    totals["pending_expired"] = registrations_pending_expire(now=now)
     for office in Office.objects.only("pk", "data_retention_days"):
         cutoff = now - datetime.timedelta(days=office.data_retention_days)
         ended = Activity.objects.filter(office_id=office.pk, ends_at__lt=cutoff).values("pk")

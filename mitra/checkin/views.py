@@ -27,7 +27,7 @@ from . import selectors, services
 from .devices import device_from_request, remember_device
 from .exports import AttendanceExporter
 from .forms import PointSettingsForm, RegistrationForm, SelfCheckinForm
-from .models import CheckinPoint, RegistrationStatus
+from .models import PENDING_HOURS, CheckinPoint, RegistrationStatus
 from .poster import poster_pdf
 
 
@@ -136,7 +136,13 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "checkin/register.html",
-        {"point": point, "activity": point.activity, "form": form, "full": full},
+        {
+            "point": point,
+            "activity": point.activity,
+            "form": form,
+            "full": full,
+            "hours": PENDING_HOURS,
+        },
     )
 
 
@@ -165,10 +171,50 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
             "qr_uri": qr.png_data_uri(scale=8, border=3),
             "ticket_url": url,
             "statuses": RegistrationStatus,
+            "hours": PENDING_HOURS,
             "used": registration.checkins.exists(),
         },
     )
     return mark_private(response)  # the registrant's name and ticket
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a confirmation message. Opening it shows one button and pressing it takes
+    the seat: mail scanners and link previews open links too, and must not confirm."""
+    try:
+        registration = services.registration_by_confirm_token(token=token)
+        if request.method == "POST":
+            already = registration.status != RegistrationStatus.PENDING
+            registration = services.registration_confirm(token=token)
+            messages.success(request, _confirmed_message(registration, already=already))
+            return redirect("checkin:ticket", registration.secret)
+        if registration.status != RegistrationStatus.PENDING:
+            services.registration_confirm_check(registration=registration, now=timezone.now())
+            return redirect("checkin:ticket", registration.secret)
+        services.registration_confirm_check(registration=registration, now=timezone.now())
+    except DomainError as exc:
+        response = render(
+            request, "checkin/confirm.html", {"message": exc.message}, status=exc.status_code
+        )
+        return mark_private(response)
+    response = render(
+        request,
+        "checkin/confirm.html",
+        {"registration": registration, "activity": registration.activity},
+    )
+    return mark_private(response)
+
+
+def _confirmed_message(registration: Any, *, already: bool) -> str:
+    if already:
+        return _("Pendaftaran ini sudah dikonfirmasi sebelumnya; tidak ada yang berubah.")
+    if registration.status == RegistrationStatus.WAITING:
+        return _(
+            "Kegiatan sudah penuh saat Anda mengonfirmasi: Anda berada di daftar tunggu nomor "
+            "%(position)s dan naik otomatis bila ada yang membatalkan."
+        ) % {"position": registration.position}
+    return _("Pendaftaran terkonfirmasi: tempat Anda dipegang. Tiket juga kami kirim lewat pesan.")
 
 
 # --- Signed-in pages -----------------------------------------------------------------------
@@ -235,6 +281,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "closes_after_minutes": point.closes_after_minutes,
             "requires_registration": point.requires_registration,
             "capacity": point.capacity,
+            "confirm_by_message": point.confirm_by_message,
         },
     )
     if request.method == "POST" and can_edit and membership is not None and form.is_valid():

@@ -90,6 +90,18 @@ KINDS: dict[str, Kind] = {
             ("title", "url"),
         ),
         Kind(
+            "registration_confirm",
+            _("Tautan konfirmasi pendaftaran"),
+            _REGISTRANTS,
+            _("Konfirmasi pendaftaran Anda: {title}"),
+            _(
+                "Anda mendaftar untuk “{title}”, {when}. Tempat Anda baru dipegang setelah "
+                "Anda membuka tautan ini dalam {hours} jam:\n{confirm_url}\n"
+                "Bila Anda tidak mendaftar, abaikan pesan ini."
+            ),
+            ("title", "when", "confirm_url", "hours"),
+        ),
+        Kind(
             "registration_confirmed",
             _("Pendaftaran terkonfirmasi (tiket)"),
             _REGISTRANTS,

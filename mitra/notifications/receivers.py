@@ -11,7 +11,8 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from mitra.activities.models import ActivityStatus, ReportReminder, Transition
-from mitra.checkin.models import Registration, RegistrationStatus
+from mitra.checkin.models import PENDING_HOURS, Registration, RegistrationStatus
+from mitra.checkin.services import registration_confirm_url
 
 from . import services
 from .audiences import (
@@ -25,6 +26,12 @@ from .audiences import (
 from .models import RegistrantLanguage
 
 S = ActivityStatus
+
+# The message a registrant gets once they hold a seat or a place on the waiting list.
+_SEAT_KIND: dict[str, str] = {
+    RegistrationStatus.CONFIRMED: "registration_confirmed",
+    RegistrationStatus.WAITING: "registration_waiting",
+}
 
 # Life-cycle moves that tell the partner (kind of message, whether the comment is the reason).
 _TO_PARTNER: dict[str, tuple[str, bool]] = {
@@ -99,20 +106,22 @@ def registration_saved(sender: Any, instance: Registration, created: bool, **kwa
         RegistrantLanguage.objects.update_or_create(
             registration=instance, defaults={"language": language}
         )
-        kind = (
-            "registration_waiting"
-            if instance.status == RegistrationStatus.WAITING
-            else "registration_confirmed"
-        )
+        kind = _SEAT_KIND.get(instance.status, "registration_confirm")
     elif "promoted_at" in fields and instance.status == RegistrationStatus.CONFIRMED:
         language = registrant_language(instance)
         kind = "registration_promoted"
+    elif "confirmed_at" in fields and instance.status in _SEAT_KIND:
+        language = registrant_language(instance)  # the link was opened: the ticket follows
+        kind = _SEAT_KIND[instance.status]
     else:
         return
+    values = registration_values(instance, language)
+    if kind == "registration_confirm":
+        values.update(confirm_url=registration_confirm_url(instance), hours=PENDING_HOURS)
     services.message_queue(
         office=instance.activity.office,
         kind=kind,
         recipients=registrant_recipients(instance, language),
-        values=registration_values(instance, language),
+        values=values,
         key=f"{kind}:{instance.pk}",
     )

@@ -29,6 +29,8 @@ def sample_values(kind: Kind, *, office: Office) -> dict[str, object]:
         "url": absolute(reverse("accounts:home")),
         "map_url": absolute(reverse("portal:calendar")),
         "ticket_url": absolute(reverse("portal:calendar")),
+        "confirm_url": absolute(reverse("portal:calendar")),
+        "hours": 24,
         "signup_url": absolute(reverse("notifications:signup")),
         "materials_url": absolute(reverse("portal:materials")),
         "check_url": office.voter_check_url,

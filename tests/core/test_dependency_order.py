@@ -1,7 +1,7 @@
 """The apps form one dependency order: a lower app never imports a higher one.
 
 core → regions → offices → accounts → elections → partners → activities → {checkin, portal}
-→ analytics → {evaluation, reports, notifications} → demo. Apps on one level do not import
+→ analytics → {evaluation, notifications} → reports → demo. Apps on one level do not import
 each other either. A higher app that needs a lower one to act registers itself (signals,
 `AppConfig.ready`, template tags); see docs/architecture.md.
 
@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("activities",),
     ("checkin", "portal"),
     ("analytics",),
-    ("evaluation", "reports", "notifications"),
+    ("evaluation", "notifications"),
+    ("reports",),  # the accountability report shows the evaluation's verdict
     ("demo",),
 )
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -33,6 +33,7 @@ def draft(programme, partner):
     return ActivityFactory(programme=programme, partner=partner, status="draft")
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=JAKARTA), tick=False)
 def test_submitted_goes_to_staff_and_return_reason_to_the_coordinator(
     draft, staff_member, coordinator_member, whatsapp, django_capture_on_commit_callbacks
 ):
@@ -292,3 +293,26 @@ def test_sweep_sends_what_a_dead_worker_or_lost_broker_message_left(office, staf
         delivery.refresh_from_db()
         assert delivery.status == status
     assert died.attempts == 2
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=JAKARTA), tick=False)
+def test_confirmation_link_goes_by_whatsapp_when_only_a_number_is_given(
+    programme, whatsapp, django_capture_on_commit_callbacks
+):
+    point = CheckinPointFactory(
+        activity=ActivityFactory(
+            programme=programme, starts_at=timezone.now() + datetime.timedelta(days=2)
+        ),
+        requires_registration=True,
+        confirm_by_message=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = checkin_services.registration_create(
+            point=point, phone=f"+{OK}", consent=True
+        )
+    assert registration.status == "pending"
+    delivery = Delivery.objects.get(kind="registration_confirm")
+    assert (delivery.channel, delivery.status) == (Channel.WHATSAPP, Status.SENT)
+    text = whatsapp.bodies[-1]["template"]["components"][0]["parameters"][0]["text"]
+    assert "/hadir/konfirmasi/" in text and "24" in text
+    assert not mail.outbox

@@ -1,0 +1,96 @@
+"""Input of the reports pages: what a programme report covers, a photo's caption, the
+letterhead (with a signature image checked by content), a certificate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.uploads import CheckedFileField
+from mitra.elections.models import Programme
+
+from .selectors import ReportParams
+
+FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"))
+LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
+
+
+class ProgrammeReportForm(forms.Form):
+    election = forms.TypedChoiceField(
+        label=_("Pemilihan (pemilih sebagai penyebut)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    date_from = forms.DateField(
+        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = forms.ChoiceField(label=_("Bahasa"), choices=LANGUAGES, initial="id")
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf")
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["election"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("semua pemilihan program"))] + [
+            (e.pk, str(e)) for e in programme.elections.order_by("voting_day", "name")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("Tanggal awal harus sebelum tanggal akhir."), code="period"
+            )
+        return data
+
+    def params(self) -> ReportParams:
+        data = self.cleaned_data
+        return ReportParams(
+            election_id=data.get("election"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            language=data.get("language") or "id",
+        )
+
+
+class PhotoPickForm(forms.Form):
+    caption = forms.CharField(label=_("Keterangan foto"), max_length=200)
+    theme = forms.TypedChoiceField(label=_("Tema"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, themes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["theme"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *themes]
+
+
+class LetterheadForm(forms.Form):
+    heading = forms.CharField(label=_("Kop surat"), max_length=200)
+    address_line = forms.CharField(label=_("Alamat pada kop"), max_length=250, required=False)
+    signatory_name = forms.CharField(label=_("Nama penanda tangan"), max_length=120)
+    signatory_title = forms.CharField(label=_("Jabatan penanda tangan"), max_length=120)
+    signature = CheckedFileField(
+        label=_("Gambar tanda tangan"),
+        kinds=["png", "jpeg"],
+        max_bytes=1024 * 1024,
+        required=False,
+    )
+
+
+class CertificateForm(forms.Form):
+    citation = forms.CharField(
+        label=_("Diberikan atas"),
+        max_length=250,
+        initial=_("Atas peran serta dalam pendidikan pemilih"),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pencabutan"), max_length=250)
