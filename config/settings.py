@@ -287,6 +287,9 @@ CONTENT_SECURITY_POLICY = {
 # Which office the public site speaks for when one installation serves one office.
 MITRA_PUBLIC_OFFICE = env.str("MITRA_PUBLIC_OFFICE", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links built from the request's host (development: any port works) instead of
+# SITE_URL (production: the Host header is never trusted for links); see mitra/core/links.py.
+ABSOLUTE_URLS_FROM_REQUEST = env.bool("ABSOLUTE_URLS_FROM_REQUEST", default=DEBUG)
 
 # --- Background work (Celery) -----------------------------------------------------------
 # The broker is the deployment's Redis unless one is named; with neither, tasks run

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -31,6 +30,7 @@ from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
+from mitra.core.links import absolute_url
 from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.offices.models import Office
@@ -862,7 +862,7 @@ def reminder_text(activity: Activity, days_overdue: int) -> str:
         "title": activity.title,
         "date": timezone.localdate(activity.starts_at).strftime("%d-%m-%Y"),
         "days": days_overdue,
-        "url": settings.SITE_URL.rstrip("/") + reverse("activities:report", args=[activity.pk]),
+        "url": absolute_url(reverse("activities:report", args=[activity.pk])),
     }
 
 

@@ -35,6 +35,7 @@ from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.links import site_root
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
@@ -488,7 +489,11 @@ def ical(request: HttpRequest) -> HttpResponse:
     office = public_office()
     if office is None:
         raise Http404
-    body = ical_feed(office=office, activities=selectors.public_calendar(office=office)[:2000])
+    body = ical_feed(
+        office=office,
+        activities=selectors.public_calendar(office=office)[:2000],
+        root=site_root(request),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kegiatan.ics"'
     response["Cache-Control"] = "public, max-age=900"

@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -35,6 +34,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.activities.models import APPROVED_OR_LATER, Activity
 from mitra.activities.selectors import activities_visible
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
 from mitra.core.personal_data import CHANNEL_FORM, consent_given
 from mitra.core.ratelimit import rate_limit_hit
 from mitra.partners.phones import whatsapp_normalize
@@ -296,8 +296,9 @@ def self_checkin(
 # --- Registration and waiting list ----------------------------------------------------------
 
 
-def ticket_url(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("checkin:ticket", args=[registration.secret])
+def ticket_url(registration: Registration, *, root: str = "") -> str:
+    """The ticket's link; `root`: the view's `site_root(request)` (else SITE_URL)."""
+    return absolute_url(reverse("checkin:ticket", args=[registration.secret]), root=root)
 
 
 def confirmed_count(activity_id: int) -> int:
@@ -404,9 +405,8 @@ def registration_confirm_token(registration: Registration) -> str:
 
 
 def registration_confirm_url(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "checkin:confirm", args=[registration_confirm_token(registration)]
-    )
+    # Sent from the background (no request): SITE_URL, through the one link helper.
+    return absolute_url(reverse("checkin:confirm", args=[registration_confirm_token(registration)]))
 
 
 def _pending_cutoff(now: datetime.datetime) -> datetime.datetime:

@@ -21,6 +21,22 @@ def current_programme(*, office: Office) -> Programme | None:
     return Programme.objects.filter(office=office, is_current=True).order_by("-voting_day").first()
 
 
+def archived_programmes(*, office: Office) -> QuerySet[Programme]:
+    """The office's programmes other than the running one, latest first (the public
+    archive: their stages, and their evaluation once results are in)."""
+    current = current_programme(office=office)
+    programmes = Programme.objects.filter(office=office).order_by("-voting_day", "-pk")
+    return programmes.exclude(pk=current.pk) if current is not None else programmes
+
+
+def public_programme(*, office: Office, slug: str = "") -> Programme | None:
+    """The programme a public page shows: the one named by `slug` (an archived one), else
+    the running one."""
+    if slug:
+        return Programme.objects.filter(office=office, slug=slug).first()
+    return current_programme(office=office)
+
+
 def programme_elections(*, programme: Programme) -> QuerySet[Election]:
     return programme.elections.select_related("region").order_by("voting_day", "name")
 

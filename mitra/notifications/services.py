@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, User
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
 from mitra.core.personal_data import CHANNEL_FORM, consent_given
 from mitra.elections.models import Programme
 from mitra.offices.models import Office
@@ -108,7 +109,7 @@ def template_text(*, office: Office, kind: Kind, language: str) -> tuple[str, st
 def optout_url(*, office_id: int, channel: str, address: str) -> str:
     """A signed link that carries the address's hash only (links end up in access logs)."""
     token = signing.dumps([office_id, channel, address_hash(channel, address)], salt=OPTOUT_SALT)
-    return settings.SITE_URL.rstrip("/") + reverse("notifications:optout", args=[token])
+    return absolute_url(reverse("notifications:optout", args=[token]))  # sent in the background
 
 
 class _Batch:
