@@ -18,6 +18,7 @@ LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
 
 
 class ProgrammeReportForm(forms.Form):
+    programme = forms.TypedChoiceField(label=_("Program"), coerce=int)
     election = forms.TypedChoiceField(
         label=_("Pemilihan (pemilih sebagai penyebut)"),
         coerce=int,
@@ -33,12 +34,23 @@ class ProgrammeReportForm(forms.Form):
     language = forms.ChoiceField(label=_("Bahasa"), choices=LANGUAGES, initial="id")
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf")
 
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, programmes: list[Programme], **kwargs: Any
+    ) -> None:
+        """`programme`: the running one (chosen first); `programmes`: every programme of the
+        office, so a finished one (e.g. 2024, after its vote) can be accounted for too."""
         super().__init__(*args, **kwargs)
+        choice = self.fields["programme"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [(p.pk, str(p)) for p in programmes]
+        self.initial.setdefault("programme", programme.pk)
+        self._elections = {e.pk: e.programme_id for p in programmes for e in p.elections.all()}
         field = self.fields["election"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("semua pemilihan program"))] + [
-            (e.pk, str(e)) for e in programme.elections.order_by("voting_day", "name")
+            (e.pk, f"{p} — {e}")
+            for p in programmes
+            for e in sorted(p.elections.all(), key=lambda e: (e.voting_day, e.name))
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -48,11 +60,15 @@ class ProgrammeReportForm(forms.Form):
             raise forms.ValidationError(
                 _("Tanggal awal harus sebelum tanggal akhir."), code="period"
             )
+        election = data.get("election")
+        if election and self._elections.get(election) != data.get("programme"):
+            self.add_error("election", _("Pemilihan ini bukan bagian dari program yang dipilih."))
         return data
 
     def params(self) -> ReportParams:
         data = self.cleaned_data
         return ReportParams(
+            programme_id=data.get("programme"),
             election_id=data.get("election"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

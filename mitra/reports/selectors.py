@@ -50,6 +50,7 @@ class ReportParams:
     """The period (or election) a programme report covers, and its language."""
 
     election_id: int | None = None
+    programme_id: int | None = None  # None: the running programme
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     language: str = "id"
@@ -57,6 +58,7 @@ class ReportParams:
     def as_json(self) -> dict[str, Any]:
         return {
             "election_id": self.election_id,
+            "programme_id": self.programme_id,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "language": self.language,
@@ -69,6 +71,7 @@ class ReportParams:
 
         return cls(
             election_id=data.get("election_id"),
+            programme_id=data.get("programme_id"),
             date_from=day(data.get("date_from")),
             date_to=day(data.get("date_to")),
             language=data.get("language") or "id",

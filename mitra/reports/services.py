@@ -20,7 +20,7 @@ from mitra.accounts.permissions import Right, require
 from mitra.activities.models import Evidence
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import store_upload
-from mitra.elections.models import Theme
+from mitra.elections.models import Programme, Theme
 from mitra.elections.selectors import programme_of_office
 from mitra.offices.models import Office
 from mitra.partners.models import Partner
@@ -162,10 +162,14 @@ def _render(job: ReportJob, membership: Membership) -> tuple[bytes, str]:
         _progress(job.pk, percent, text)
 
     if job.kind in PROGRAMME_KINDS:
+        params = selectors.ReportParams.from_json(job.params)
+        programme = (
+            Programme.objects.filter(pk=params.programme_id, office_id=job.office_id).first()
+            if params.programme_id
+            else None
+        )
         report = selectors.programme_report(
-            membership=membership,
-            params=selectors.ReportParams.from_json(job.params),
-            on_step=on_step,
+            membership=membership, params=params, programme=programme, on_step=on_step
         )
         on_step(75, _("Menyusun berkas"))
         if job.kind == ReportKind.PROGRAMME_XLSX:

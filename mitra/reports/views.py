@@ -16,7 +16,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.analytics.exports import TableExporter
 from mitra.core.errors import DomainError
 from mitra.core.uploads import file_response
-from mitra.elections.selectors import programme_of_office
+from mitra.elections.selectors import office_programmes, programme_of_office
 
 from . import selectors, services
 from .forms import CertificateForm, LetterheadForm, PhotoPickForm, ProgrammeReportForm, RevokeForm
@@ -30,7 +30,11 @@ def index(request: MemberRequest) -> HttpResponse:
     """The programme report: choose the period and format; the recent files."""
     membership = request.membership
     programme = programme_of_office(office=membership.office)
-    form = ProgrammeReportForm(request.POST or None, programme=programme)
+    form = ProgrammeReportForm(
+        request.POST or None,
+        programme=programme,
+        programmes=list(office_programmes(office=membership.office)),
+    )
     if request.method == "POST" and form.is_valid():
         kind = (
             ReportKind.PROGRAMME_XLSX

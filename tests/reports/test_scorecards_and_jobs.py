@@ -305,3 +305,53 @@ def test_photo_page_picks_with_a_caption_and_refuses_coordinators(
     assert not PhotoPick.objects.exists()
     login(client, coordinator_member)
     assert client.get(url).status_code == 403
+
+
+def test_a_finished_programme_can_be_reported_after_the_next_one_starts(
+    staff_member, programme, client
+):
+    """The form lists every programme of the office (the running one chosen first), so the
+    2024 programme can still be accounted for while a new one runs; an election must belong
+    to the programme chosen."""
+    from tests.factories import ElectionFactory, ProgrammeFactory
+
+    programme.is_current = False
+    programme.save(update_fields=["is_current"])
+    finished_election = ElectionFactory(programme=programme, office=programme.office)
+    running = ProgrammeFactory(
+        office=programme.office,
+        name="Program Berjalan",
+        voting_day=programme.voting_day.replace(year=programme.voting_day.year + 1),
+        is_current=True,
+    )
+    login(client, staff_member)
+    page = client.get("/laporan/").content.decode()
+    assert f'<option value="{running.pk}" selected>' in page and programme.name in page
+    refused = client.post(
+        "/laporan/",
+        {
+            "programme": running.pk,
+            "election": finished_election.pk,
+            "format": "xlsx",
+            "language": "id",
+        },
+    )
+    assert refused.status_code == 200 and not ReportJob.objects.exists()
+    assert "bukan bagian dari program yang dipilih" in refused.content.decode()
+    response = client.post(
+        "/laporan/", {"programme": programme.pk, "format": "xlsx", "language": "id"}
+    )
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert selectors.ReportParams.from_json(job.params).programme_id == programme.pk
+    assert services.job_run(job_id=job.pk) == "done"
+    sheet_text = " ".join(
+        str(c.value)
+        for ws in load_workbook(
+            default_storage.open(job.refresh_from_db() or job.file.name)
+        ).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    )
+    assert programme.name in sheet_text and running.name not in sheet_text
