@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mitra.accounts.context_processors.site",
+                "mitra.notifications.context_processors.inbox",
             ],
         },
     },

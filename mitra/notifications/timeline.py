@@ -150,6 +150,19 @@ def timeline_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
                     key=f"stage_start:{stage.pk}",
                 )
             )
+        counts["activity_held_reminder"] = 0
+        for activity in _still_approved_after(today - datetime.timedelta(days=1)):
+            values = activity_values(activity)
+            values["due"] = local_date(activity.report_due_on, "id")
+            counts["activity_held_reminder"] += len(
+                services.message_queue(
+                    office=activity.office,
+                    kind="activity_held_reminder",
+                    recipients=coordinator_recipients(activity),
+                    values=values,
+                    key=f"held_reminder:{activity.pk}",
+                )
+            )
         counts["report_due"] = 0
         for activity in _report_due_on(today):
             values = activity_values(activity)
@@ -172,6 +185,16 @@ def timeline_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
     counts["report_overdue"] = len(reminders_send(today=today))
     counts["purged"] = personal_data_forget(now=now)
     return counts
+
+
+def _still_approved_after(day: datetime.date) -> list[Activity]:
+    """Approved activities that ended on `day` and nobody has marked held yet."""
+    start, end = _day_bounds(day)
+    return list(
+        Activity.objects.filter(
+            status=S.APPROVED, ends_at__gte=start, ends_at__lt=end
+        ).select_related("office", "partner", "created_by")
+    )
 
 
 def _report_due_on(day: datetime.date) -> list[Activity]:

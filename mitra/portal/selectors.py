@@ -179,6 +179,18 @@ def materials_by_theme(*, programme: Programme) -> list[ThemeMaterials]:
     return list(groups.values())
 
 
+def office_materials(*, membership: Membership) -> QuerySet[Material]:
+    """Every material of the office (public or not) with its versions, for staff."""
+    return (
+        Material.objects.filter(office_id=membership.office_id)
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("versions", queryset=MaterialVersion.objects.order_by("-number"))
+        )
+        .order_by("theme__order", "kind", "title")
+    )
+
+
 def public_material_version(*, office: Office, version_id: int) -> MaterialVersion | None:
     return (
         MaterialVersion.objects.filter(

@@ -21,7 +21,12 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
@@ -32,6 +37,7 @@ from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
+from mitra.elections.models import Theme
 from mitra.elections.selectors import (
     current_programme,
     office_segments,
@@ -47,7 +53,7 @@ from mitra.regions.selectors import kecamatan_of
 
 from . import selectors, services
 from .bots import counts_as_view
-from .forms import ArticleForm, OfficeProfileForm
+from .forms import ArticleForm, MaterialForm, MaterialVersionForm, OfficeProfileForm
 from .maps import kecamatan_map
 from .models import article_cache_key
 
@@ -520,6 +526,55 @@ def staff_articles(request: MemberRequest) -> HttpResponse:
         "portal/staff_articles.html",
         {"page": page, "query": query, "page_query": urlencode({"q": query} if query else {})},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@member_required(Right.MANAGE_CONTENT)
+def staff_materials(request: MemberRequest) -> HttpResponse:
+    """The office's outreach materials with their versions; add a material."""
+    membership = request.membership
+    programme = current_programme(office=membership.office)
+    themes = programme_themes(programme=programme) if programme else Theme.objects.none()
+    form = MaterialForm(request.POST or None, request.FILES or None, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_create(membership=membership, **form.cleaned_data)
+        except DomainError as exc:
+            if isinstance(exc, NotFoundError):
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Materi tersimpan."))
+            return redirect("portal:staff_materials")
+    return render(
+        request,
+        "portal/staff_materials.html",
+        {
+            "form": form,
+            "materials": selectors.office_materials(membership=membership),
+            "version_form": MaterialVersionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@member_required(Right.MANAGE_CONTENT)
+def staff_material_version(request: MemberRequest, pk: int) -> HttpResponse:
+    """Upload a new version of a material's file."""
+    membership = request.membership
+    form = MaterialVersionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:staff_materials")
+    version = services.material_version_add(
+        membership=membership, material_id=pk, **form.cleaned_data
+    )
+    messages.success(request, _("Versi %(n)d tersimpan.") % {"n": version.number})
+    return redirect("portal:staff_materials")
 
 
 def _article_page(
