@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.imports import ImportBase
 from mitra.elections.models import ElectionKind, ThemeSegmentTarget
 from mitra.offices.models import OfficeScoped
 
@@ -139,8 +139,9 @@ class ImportKind(models.TextChoices):
     RESULTS = "results", _("Hasil per TPS")
 
 
-class FiguresImport(OfficeScoped):
-    """A checked spreadsheet waiting for confirmation: nothing is written before that."""
+class FiguresImport(OfficeScoped, ImportBase):
+    """A checked voter-count or results spreadsheet waiting for confirmation: nothing is
+    written before that. `rows` are the validated rows, ready to write."""
 
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     election = models.ForeignKey(
@@ -150,19 +151,9 @@ class FiguresImport(OfficeScoped):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     contest_kind = models.CharField(max_length=20, blank=True)  # results: ElectionKind
     voting_day = models.DateField(null=True, blank=True)  # results: when known
-    filename = models.CharField(max_length=200)
-    rows = models.JSONField(default=list)  # validated rows, ready to write
     errors = models.JSONField(default=list)  # [{"row": n, "message": "..."}]
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("impor angka pemilih")
         verbose_name_plural = _("impor angka pemilih")
-
-    def __str__(self) -> str:
-        return self.filename

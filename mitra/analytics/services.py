@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
@@ -16,6 +15,7 @@ from mitra.activities.models import Approach
 from mitra.analytics import figure_cache
 from mitra.core.bulk import copy_insert
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.imports import import_confirm
 from mitra.core.spreadsheets import read_table
 from mitra.elections.models import Election, ElectionKind, Programme, Segment, Theme
 
@@ -145,22 +145,24 @@ def figures_import_preview(
     )
 
 
-@transaction.atomic
 def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
     """Write a checked import: replaces the same election's (or label's) figures, all at once.
 
     Refused whole while any row has an error.
     """
     require(membership, Right.MANAGE_PROGRAMME)
-    batch = (
-        FiguresImport.objects.select_for_update()
-        .filter(office_id=membership.office_id, pk=batch_id)
-        .first()
+    written = import_confirm(
+        batches=FiguresImport.objects.filter(office_id=membership.office_id, pk=batch_id),
+        apply=lambda batch, now: _figures_write(batch),
+        not_found=NotFoundError(_("Impor tidak ditemukan."), code="not_found"),
+        already=AnalyticsError(_("Impor ini sudah disimpan."), code="already_confirmed"),
     )
-    if batch is None:
-        raise NotFoundError(_("Impor tidak ditemukan."), code="not_found")
-    if batch.confirmed_at is not None:
-        raise AnalyticsError(_("Impor ini sudah disimpan."), code="already_confirmed")
+    figure_cache.figures_changed(membership.office_id)  # bulk writes send no model signals
+    return written
+
+
+def _figures_write(batch: FiguresImport) -> int:
+    """Write the batch's rows (inside `import_confirm`'s transaction); refused with errors."""
     if batch.errors:
         raise AnalyticsError(
             _(
@@ -169,7 +171,7 @@ def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
             ),
             code="has_errors",
         )
-    office_id = membership.office_id
+    office_id = batch.office_id
     if batch.kind == ImportKind.VOTERS:
         assert batch.election_id is not None
         VoterCount.objects.filter(office_id=office_id, election_id=batch.election_id).delete()
@@ -191,9 +193,6 @@ def figures_import_confirm(*, membership: Membership, batch_id: int) -> int:
         )
     else:
         _results_write(batch)
-    batch.confirmed_at = timezone.now()
-    batch.save(update_fields=["confirmed_at"])
-    figure_cache.figures_changed(office_id)  # bulk writes send no model signals
     return len(batch.rows)
 
 

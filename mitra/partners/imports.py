@@ -30,13 +30,14 @@ from django.utils.translation import ngettext
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
+from mitra.core.imports import ImportStatus, import_cancel, import_confirm
 from mitra.core.inputs import is_web_url
 from mitra.core.signals import bulk_written
 from mitra.elections.models import Segment
 from mitra.offices.models import Office
 from mitra.regions.matching import RegionMatcher
 
-from .models import ImportBatch, ImportStatus, Partner, PartnerCategory, PartnerStatus
+from .models import ImportBatch, Partner, PartnerCategory, PartnerStatus
 from .phones import whatsapp_normalize
 from .selectors import not_found
 from .services import PartnerError, partner_code_for
@@ -553,15 +554,21 @@ def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
     require(membership, Right.MANAGE_PARTNERS)
     # One import at a time per office: the next one plans against what this one wrote.
     Office.objects.select_for_update().filter(pk=membership.office_id).values_list("pk").first()
-    batch = (
-        ImportBatch.objects.select_for_update()
-        .filter(pk=batch_id, office_id=membership.office_id, created_by_id=membership.user_id)
-        .first()
+    return import_confirm(
+        batches=ImportBatch.objects.filter(
+            pk=batch_id, office_id=membership.office_id, created_by_id=membership.user_id
+        ),
+        apply=lambda batch, now: _import_write(membership=membership, batch=batch, now=now),
+        not_found=not_found(),
+        already=PartnerError(_("Impor ini sudah diproses."), code="already_confirmed"),
+        fields=["result", "rows"],
     )
-    if batch is None:
-        raise not_found()
-    if batch.status != ImportStatus.PREVIEW:
-        raise PartnerError(_("Impor ini sudah diproses."), code="already_confirmed")
+
+
+def _import_write(
+    *, membership: Membership, batch: ImportBatch, now: datetime.datetime
+) -> dict[str, int]:
+    """Write the batch's rows (inside `import_confirm`'s transaction), judged again here."""
     office_id = membership.office_id
     plans = import_plan(
         office_id=office_id, region_code=membership.office.region_id, rows=batch.rows
@@ -581,7 +588,6 @@ def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
             % {"n": bad},
             code="rows_have_errors",
         )
-    now = timezone.now()
     reason = _("Impor: %(file)s") % {"file": batch.filename}
     user = membership.user
 
@@ -670,11 +676,8 @@ def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
     _history_m2m([*created_history, *updated_history])
 
     counts = _counts(plans)
-    batch.status = ImportStatus.CONFIRMED
-    batch.confirmed_at = now
     batch.result = counts
     batch.rows = []  # the personal data in the sheet is not kept once written
-    batch.save(update_fields=["status", "confirmed_at", "result", "rows"])
     bulk_written.send(sender=None, office_id=office_id)  # bulk writes send no model signals
     return counts
 
@@ -682,9 +685,8 @@ def _import_confirm(*, membership: Membership, batch_id: int) -> dict[str, int]:
 @transaction.atomic
 def partner_import_cancel(*, membership: Membership, batch_id: int) -> None:
     require(membership, Right.MANAGE_PARTNERS)
-    ImportBatch.objects.filter(
-        pk=batch_id,
-        office_id=membership.office_id,
-        created_by_id=membership.user_id,
-        status=ImportStatus.PREVIEW,
-    ).delete()
+    import_cancel(
+        batches=ImportBatch.objects.filter(
+            pk=batch_id, office_id=membership.office_id, created_by_id=membership.user_id
+        )
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mitra.core.imports import ImportBase
 from mitra.elections.models import ThemeSegmentTarget
 from mitra.offices.models import OfficeScoped
 
@@ -260,34 +261,18 @@ class PartnerInvitation(OfficeScoped):
 # --- Imports ------------------------------------------------------------------------------
 
 
-class ImportStatus(models.TextChoices):
-    PREVIEW = "preview", _("Pratinjau")
-    CONFIRMED = "confirmed", _("Tersimpan")
-    CANCELLED = "cancelled", _("Dibatalkan")
+class ImportBatch(OfficeScoped, ImportBase):
+    """A parsed partner spreadsheet waiting for confirmation; nothing is written before that.
 
+    `rows` are the raw rows as read from the file (list of dicts), emptied once written;
+    `preview` the verdict per row.
+    """
 
-class ImportBatch(OfficeScoped):
-    """A parsed spreadsheet waiting for confirmation; nothing is written before that."""
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    filename = models.CharField(max_length=200)
-    status = models.CharField(
-        max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
-    )
-    # The raw rows as read from the file (list of dicts) and the preview's verdict per row.
-    rows = models.JSONField(default=list)
     preview = models.JSONField(default=list)
     counts = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("impor mitra")
         verbose_name_plural = _("impor mitra")
-
-    def __str__(self) -> str:
-        return self.filename
