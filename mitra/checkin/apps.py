@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CheckinConfig(AppConfig):
     name = "mitra.checkin"
     label = "checkin"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()  # an activity reaching approved gets its check-in point
