@@ -282,7 +282,8 @@ def _settings_of(point: CheckinPoint | None) -> dict[str, Any]:
     """The settings form's values: the point's, or the model's defaults without one."""
     names = list(PointSettingsForm.base_fields)
     if point is None:
-        return {n: CheckinPoint._meta.get_field(n).get_default() for n in names}
+        fields = {f.name: f for f in CheckinPoint._meta.concrete_fields}
+        return {n: fields[n].get_default() for n in names}
     return {n: getattr(point, n) for n in names}
 
 

@@ -20,9 +20,7 @@ fill = importlib.import_module(
 ).points_fill
 
 
-def test_reading_the_attendance_page_and_poster_creates_no_point(
-    client, staff_member, programme
-):
+def test_reading_the_attendance_page_and_poster_creates_no_point(client, staff_member, programme):
     activity = ActivityFactory(programme=programme, status="submitted")
     client.force_login(staff_member.user)
     before = CheckinPoint.objects.count()
@@ -32,6 +30,7 @@ def test_reading_the_attendance_page_and_poster_creates_no_point(
     assert page.status_code == 200
     body = page.content.decode()
     assert reverse("checkin:poster", args=[activity.pk]) not in body  # no poster yet
+    assert "muncul setelah kegiatan disetujui" in body
     assert 'name="opens_before_minutes"' in body  # the settings form, with the defaults
     assert poster.status_code == 404
 
