@@ -73,7 +73,7 @@ run: setup .env
 	DEBUG=$${DEBUG:-true} $(PY) manage.py import_boundaries mitra/regions/data/bandung-kelurahan.geojson
 	DEBUG=$${DEBUG:-true} $(PY) manage.py demo
 	@echo "Serving Mitra Pemilu at http://127.0.0.1:$(PORT)/"
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 browser:
 	@command -v chromium >/dev/null || { \

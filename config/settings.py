@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mitra.evaluation",
     "mitra.notifications",
     "mitra.reports",
+    "mitra.privacy",
     "mitra.demo",
 ]
 
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mitra.accounts.context_processors.site",
+                "mitra.notifications.context_processors.inbox",
             ],
         },
     },
@@ -285,6 +287,9 @@ CONTENT_SECURITY_POLICY = {
 # Which office the public site speaks for when one installation serves one office.
 MITRA_PUBLIC_OFFICE = env.str("MITRA_PUBLIC_OFFICE", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links built from the request's host (development: any port works) instead of
+# SITE_URL (production: the Host header is never trusted for links); see mitra/core/links.py.
+ABSOLUTE_URLS_FROM_REQUEST = env.bool("ABSOLUTE_URLS_FROM_REQUEST", default=DEBUG)
 
 # --- Background work (Celery) -----------------------------------------------------------
 # The broker is the deployment's Redis unless one is named; with neither, tasks run
@@ -318,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("purge_personal_data",),
     },
 }
+
+# --- Personal data (mitra.privacy) -------------------------------------------------------
+# Hours the office has to answer a request of the person concerned once their identity is
+# confirmed: UU 27/2022 sets 3 x 24 hours for access (Pasal 32), correction (Pasal 30) and
+# stopping after a withdrawn consent (Pasal 40); erasure gets the same (docs/privacy.md).
+PRIVACY_REQUEST_DEADLINE_HOURS = env.int("PRIVACY_REQUEST_DEADLINE_HOURS", default=72)
 
 # --- Messages (mitra.notifications) ------------------------------------------------------
 # WhatsApp Business Cloud API: without a token the channel is off (the staff page says so).

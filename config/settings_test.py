@@ -31,3 +31,5 @@ API_TOKEN_CACHE_SECONDS = 60
 # Likewise the dashboard's figure cache: every test that writes after a read checks that
 # the write reaches the next page.
 ANALYTICS_CACHE_SECONDS = 600
+# Links as in production (SITE_URL) unless a test turns this on, whatever DEBUG says.
+ABSOLUTE_URLS_FROM_REQUEST = False

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -10,6 +11,15 @@ handler500 = "mitra.core.views.server_error"
 
 admin.site.site_header = "Mitra Pemilu"
 admin.site.site_title = "Mitra Pemilu"
+
+
+def _superuser_only(request: HttpRequest) -> bool:
+    """Django's back office is a tool for the operators (superusers) only; staff set the
+    programme up in the product's own pages, in Indonesian, with its rights and history."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -26,5 +36,6 @@ urlpatterns = [
     path("evaluasi/", include("mitra.evaluation.urls")),
     path("notifikasi/", include("mitra.notifications.urls")),
     path("laporan/", include("mitra.reports.urls")),
+    path("privasi/", include("mitra.privacy.urls")),
     path("", include("mitra.portal.urls")),
 ]

@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
         from . import tokens
 
         tokens.connect()
+        from . import personal_data  # noqa: F401  (declares its personal data)

@@ -21,18 +21,20 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 def build(ctx: DemoContext) -> None:
+    from django.contrib.auth.hashers import make_password
+
     from mitra.accounts.models import User
 
     office = ctx.objects["office"]
     partners = ctx.objects["partners"]
+    # One password for every demo login: hashed once (a hash takes most of a second).
+    hashed = make_password(DEMO_PASSWORD)
     for email, name, role, partner_index in DEMO_USERS:
         User.objects.filter(email=email).delete()
-        user = user_create(
-            email=email, password=DEMO_PASSWORD, full_name=name, is_staff=role == Role.ADMIN
-        )
-        if role == Role.ADMIN:
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
+        user = user_create(email=email, password=None, full_name=name, is_staff=role == Role.ADMIN)
+        user.password = hashed
+        user.is_superuser = role == Role.ADMIN
+        user.save(update_fields=["password", "is_superuser"])
         membership_grant(
             user=user,
             office=office,

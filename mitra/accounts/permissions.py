@@ -27,11 +27,16 @@ class Right(StrEnum):
     EXPORT = "export"
     VIEW_PERSONAL_DATA = "view_personal_data"
     SCAN_TICKETS = "scan_tickets"
+    # The people's requests about their data (see, correct, export, erase): mitra.privacy.
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
+    # Individual answers of a specific category (disability; age band under 17): everyone
+    # else sees them only inside counts (UU 27/2022 Pasal 4 ayat (2)).
+    VIEW_SENSITIVE_DATA = "view_sensitive_data"
 
 
 _RIGHTS: dict[str, frozenset[Right]] = {
     Role.ADMIN: frozenset(Right),
-    Role.STAFF: frozenset(Right) - {Right.MANAGE_USERS},
+    Role.STAFF: frozenset(Right) - {Right.MANAGE_USERS, Right.VIEW_SENSITIVE_DATA},
     Role.OBSERVER: frozenset({Right.VIEW_DASHBOARD, Right.VIEW_ALL_PARTNERS, Right.EXPORT}),
     Role.COORDINATOR: frozenset({Right.PROPOSE_ACTIVITIES, Right.SCAN_TICKETS}),
 }

@@ -3,7 +3,6 @@ from __future__ import annotations
 import base64
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
+from mitra.core.links import site_root
 from mitra.core.network import client_ip
 from mitra.core.ratelimit import rate_limit_hit
 
@@ -43,8 +43,9 @@ RESET_REQUESTS_PER_ADDRESS = 10
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """The link in the mail is built on SITE_URL, never on the request's Host header (which
-    a client chooses), and the mails are throttled per address and per email."""
+    """The link in the mail is built on SITE_URL in production, never on the request's Host
+    header (which a client chooses; see mitra/core/links.py), and the mails are throttled
+    per address and per email."""
 
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -67,7 +68,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not rate_limit_hit(key=f"reset:email:{email}", limit=RESET_MAILS_PER_EMAIL, period=3600):
             # The same answer as a sent mail: whether an account exists stays unknown.
             return HttpResponseRedirect(self.get_success_url())
-        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        self.extra_email_context = {"site_url": site_root(self.request)}
         return super().form_valid(form)
 
 

@@ -22,6 +22,8 @@ class ActivitiesConfig(AppConfig):
         # elections sits below activities: this app registers itself (docs/architecture.md).
         from django.db.models.signals import post_save
 
+        from . import personal_data  # noqa: F401  (declares its personal data)
+
         post_save.connect(
             _programme_created, sender="elections.Programme", dispatch_uid="programme-approaches"
         )

@@ -143,10 +143,9 @@ def _report_figures(rng: random.Random, expected: int) -> dict[str, int]:
     }
 
 
-def _method_picker(ctx: DemoContext, methods: list[Method]) -> Any:
+def _method_picker(ctx: DemoContext, methods: list[Method], programme: Any) -> Any:
     """Each activity's method: every method once first, then one of the approaches its
     organiser's kind carries (the office's own activities go over all four), in turn."""
-    programme = ctx.objects["programme"]
     kind_of = {c.pk: c.code for c in ctx.objects.get("categories", [])}
     in_approach = {
         a.code: list(a.methods.all()) for a in approaches_with_methods(programme=programme)
@@ -164,15 +163,51 @@ def _method_picker(ctx: DemoContext, methods: list[Method]) -> Any:
     return pick
 
 
+def _plan_2024(number: int, rng: random.Random) -> tuple[str, datetime.datetime]:
+    """The finished programme: the first activities take each state once, the rest are drawn
+    (mostly verified), all between June and voting day 2024."""
+    status = _pick_status(rng) if number >= len(PATHS) else list(PATHS)[number]
+    return status, _random_start(rng)
+
+
 def build(ctx: DemoContext) -> None:
-    rng = ctx.rng
+    methods = methods_seed(office=ctx.objects["office"])
+    activities, counts = _write(
+        ctx,
+        rng=ctx.rng,
+        programme=ctx.objects["programme"],
+        elections=ctx.objects["elections"],
+        themes=ctx.objects["themes"],
+        methods=methods,
+        total=CITY_ACTIVITIES,
+        plan=_plan_2024,
+    )
+    photos = _photos(ctx, [a for a in activities if a.status in (S.REPORTED, S.VERIFIED)])
+    ctx.objects["activities"] = activities
+    ctx.objects["methods"] = methods
+    ctx.say(f"  {counts}, {photos} photos")
+    _build_live(ctx, methods)
+
+
+def _write(
+    ctx: DemoContext,
+    *,
+    rng: random.Random,
+    programme: Any,
+    elections: list[Any],
+    themes: list[Any],
+    methods: list[Method],
+    total: int,
+    plan: Any,
+    until: datetime.datetime | None = None,
+    titles: dict[str, str] = TITLES,
+) -> tuple[list[Activity], str]:
+    """Write `total` activities of `programme`; `plan(number, rng)` gives each its final
+    state and start. `until`: no step of a life cycle is dated after it (the live
+    programme's "now"), so nothing has happened in the future."""
     office = ctx.objects["office"]
-    programme = ctx.objects["programme"]
-    elections = ctx.objects["elections"]
-    themes = ctx.objects["themes"]
     segments = ctx.objects["segments"]
     partners = ctx.objects["partners"]
-    methods = methods_seed(office=office)
     kelurahan = list(Region.objects.within(office.region_id).kelurahan().order_by("code"))
     staff = (
         Membership.objects.filter(office=office, role__in=[Role.STAFF, Role.ADMIN])
@@ -186,15 +221,14 @@ def build(ctx: DemoContext) -> None:
         )
     }
     reviewer = staff.user if staff else None
-    method_for = _method_picker(ctx, methods)
+    method_for = _method_picker(ctx, methods, programme)
 
     activities: list[Activity] = []
-    for number in range(CITY_ACTIVITIES):
+    for number in range(total):
         # About one in eight is organised by the office itself.
         partner = None if number % 8 == 0 else partners[number % len(partners)]
         method = method_for(number, partner)
-        status = _pick_status(rng) if number >= len(PATHS) else list(PATHS)[number]
-        starts = _random_start(rng)
+        status, starts = plan(number, rng)
         online = method.mode == MethodMode.INDIRECT and method.code in (
             "media-sosial",
             "media-daring",
@@ -218,7 +252,9 @@ def build(ctx: DemoContext) -> None:
             office=office,
             programme=programme,
             partner=partner,
-            title=f"{TITLES.get(method.code, method.name)} — {partner.name if partner else 'KPU'}",
+            title=(
+                f"{titles.get(method.code, method.name)} — {partner.name if partner else 'KPU'}"
+            ),
             description="Kegiatan fiktif untuk data demo.",
             method=method,
             kelurahan=kel,
@@ -233,7 +269,7 @@ def build(ctx: DemoContext) -> None:
             is_public=number % 10 != 0,
             status=status,
             created_by=coordinators.get(partner.pk) if partner else reviewer,
-            created_at=starts - datetime.timedelta(days=rng.randint(7, 30)),
+            created_at=_capped(starts - datetime.timedelta(days=rng.randint(7, 30)), until),
         )
         activities.append(activity)
     Activity.objects.bulk_create(activities)
@@ -260,9 +296,12 @@ def build(ctx: DemoContext) -> None:
             # Each step after the one before: the review before the event, the report and
             # its verification after it (a step never predates the previous one).
             if to in BEFORE_EVENT:
-                at = min(at + datetime.timedelta(days=rng.randint(1, 4)), a.ends_at)
+                at = _capped(min(at + datetime.timedelta(days=rng.randint(1, 4)), a.ends_at), until)
             else:
-                at = max(at, a.ends_at) + datetime.timedelta(days=rng.randint(0, 4), hours=1)
+                at = _capped(
+                    max(at, a.ends_at) + datetime.timedelta(days=rng.randint(0, 4), hours=1),
+                    until,
+                )
             moved[to] = at
             review = to in (S.APPROVED, S.RETURNED, S.VERIFIED, S.REPORT_RETURNED)
             comment = ""
@@ -324,13 +363,82 @@ def build(ctx: DemoContext) -> None:
     Transition.objects.bulk_create(transitions)
     Report.objects.bulk_create(reports)
     OnlinePost.objects.bulk_create(posts)
-    photos = _photos(ctx, [a for a in activities if a.status in (S.REPORTED, S.VERIFIED)])
-    ctx.objects["activities"] = activities
-    ctx.objects["methods"] = methods
-    ctx.say(
-        f"  {len(activities)} activities, {len(reports)} reports, {len(posts)} posts, "
-        f"{photos} photos"
+    return activities, f"{len(activities)} activities, {len(reports)} reports, {len(posts)} posts"
+
+
+def _capped(at: datetime.datetime, until: datetime.datetime | None) -> datetime.datetime:
+    return at if until is None else min(at, until)
+
+
+# --- The live (simulated) programme ----------------------------------------------------------
+
+LIVE_ACTIVITIES = 160
+LIVE_FIRST_DAY = -56  # the programme's activities began eight weeks before the demo's today
+LIVE_TITLES = {**TITLES, "gelar-wicara": "Gelar wicara menuju hari pemungutan suara"}
+# Fixed events so the check-in and the reminders always have something today and tomorrow:
+# (activity number, days from today, hour).
+LIVE_FIXED = [(1, 0, 9), (2, 0, 14), (3, 0, 19), (4, 1, 9), (5, 1, 14), (6, 1, 19)]
+# Final states by when the activity took place (days from today): long past ones are
+# mostly verified, some still unreported (overdue); recent ones are held or just reported;
+# coming ones are waiting for review, approved, returned, drafts or cancelled.
+LIVE_WEIGHTS = {
+    "long_past": [
+        (S.VERIFIED, 50),
+        (S.REPORTED, 12),
+        (S.REPORT_RETURNED, 6),
+        (S.HELD, 18),
+        (S.CANCELLED, 5),
+    ],
+    "recent": [(S.HELD, 60), (S.REPORTED, 25), (S.CANCELLED, 15)],
+    "coming": [
+        (S.APPROVED, 45),
+        (S.SUBMITTED, 22),
+        (S.DRAFT, 12),
+        (S.RETURNED, 12),
+        (S.CANCELLED, 9),
+    ],
+}
+
+
+def _live_plan(ctx: DemoContext) -> Any:
+    fixed = {number: (days, hour) for number, days, hour in LIVE_FIXED}
+    last = (ctx.live_voting_day - ctx.today).days - 1
+
+    def plan(number: int, rng: random.Random) -> tuple[str, datetime.datetime]:
+        if number in fixed:
+            days, hour = fixed[number]
+            return S.APPROVED, ctx.at(ctx.today + datetime.timedelta(days=days), hour)
+        days = rng.randint(LIVE_FIRST_DAY, last)
+        hour = rng.choice([8, 9, 10, 13, 14, 15, 19])
+        # Verified needs a report and a review, each up to four days after the event.
+        when = "long_past" if days <= -9 else "recent" if days < 0 else "coming"
+        statuses, weights = zip(*LIVE_WEIGHTS[when], strict=True)
+        status = str(rng.choices(statuses, weights=weights)[0])
+        return status, ctx.at(ctx.today + datetime.timedelta(days=days), hour)
+
+    return plan
+
+
+def _build_live(ctx: DemoContext, methods: list[Method]) -> None:
+    """The live programme's activities, around `ctx.today`: nothing in them happened after
+    the start of that day."""
+    live = ctx.objects.get("live")
+    if not live:
+        return
+    activities, counts = _write(
+        ctx,
+        rng=ctx.live_rng,
+        programme=live["programme"],
+        elections=live["elections"],
+        themes=live["themes"],
+        methods=methods,
+        total=LIVE_ACTIVITIES,
+        plan=_live_plan(ctx),
+        until=ctx.at(ctx.today, 0),
+        titles=LIVE_TITLES,
     )
+    live["activities"] = activities
+    ctx.say(f"  live programme: {counts}")
 
 
 def _photos(ctx: DemoContext, candidates: list[Activity]) -> int:

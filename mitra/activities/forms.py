@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,9 @@ from .models import ActivityStatus, Method, MethodMode, Platform
 from .selectors import (
     OTHER_APPROACH,
     ActivityFilters,
+    ProposalDefaults,
     activity_filter_options,
+    kelurahan_of_kecamatan,
     office_methods,
 )
 from .services import ActivityInput, PostInput
@@ -32,20 +35,30 @@ POST_ROWS = 3
 
 class KelurahanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
-        parent = obj.parent.name if obj.parent else ""
-        return f"{obj.name} — {parent}" if parent else obj.name
+        return obj.name
 
 
-def _kelurahan_qs(membership: Membership) -> Any:
-    return (
-        Region.objects.within(membership.office.region_id)
-        .kelurahan()
-        .select_related("parent")
-        .order_by("name")
-    )
+# A domain refusal's code → the field it is about, so the message stands next to that field.
+FIELD_OF_CODE = {
+    "title_required": "title",
+    "ends_before_start": "ends_at",
+    "election": "elections",
+    "theme": "themes",
+    "segment": "segments",
+    "online_url": "online_url",
+    "online_url_required": "online_url",
+    "place_required": "kelurahan",
+    "kelurahan": "kelurahan",
+    "method": "method",
+}
+# Shown behind "more" (a <details>): what most proposals leave as it is.
+MORE_FIELDS = ("elections", "expected_attendance", "description", "is_public")
 
 
 class ActivityForm(CleanTextFormMixin, forms.Form):
+    """The proposal: what, when, where; the place is chosen as kecamatan then kelurahan
+    (the second list follows the first), never typed as coordinates."""
+
     title = forms.CharField(label=_("Judul kegiatan"), max_length=200)
     partner = forms.ModelChoiceField(
         label=_("Penyelenggara"),
@@ -53,13 +66,8 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
         required=False,
         empty_label=_("KPU (diselenggarakan kantor)"),
     )
-    method = forms.ModelChoiceField(label=_("Metode"), queryset=Method.objects.none())
-    elections = forms.ModelMultipleChoiceField(
-        label=_("Pemilihan"),
-        queryset=Election.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Kosongkan bila untuk semua pemilihan dalam program."),
+    method = forms.ModelChoiceField(
+        label=_("Metode"), queryset=Method.objects.none(), empty_label=_("Pilih metode…")
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Tema"), queryset=Theme.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -73,16 +81,41 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
     ends_at = forms.DateTimeField(label=_("Selesai"), widget=DATETIME_WIDGET)
     is_online = forms.BooleanField(label=_("Kegiatan daring"), required=False)
     online_url = forms.URLField(
-        label=_("Tautan siaran/unggahan"), required=False, assume_scheme="https"
+        label=_("Tautan siaran/unggahan"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Pilih kecamatan…"),
     )
     kelurahan = KelurahanChoiceField(
-        label=_("Kelurahan"), queryset=Region.objects.none(), required=False
+        label=_("Kelurahan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Pilih kelurahan…"),
     )
-    venue = forms.CharField(label=_("Tempat"), max_length=200, required=False)
-    lat = forms.FloatField(label=_("Lintang (opsional)"), required=False)
-    lng = forms.FloatField(label=_("Bujur (opsional)"), required=False)
+    venue = forms.CharField(
+        label=_("Tempat"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("mis. Aula RW 05")}),
+    )
+    elections = forms.ModelMultipleChoiceField(
+        label=_("Pemilihan"),
+        queryset=Election.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan bila untuk semua pemilihan dalam program."),
+    )
     expected_attendance = forms.IntegerField(
-        label=_("Perkiraan peserta"), min_value=0, initial=0, required=False
+        label=_("Perkiraan peserta"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
     )
     description = forms.CharField(
         label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -91,10 +124,18 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
         label=_("Tampilkan di kalender publik setelah disetujui"), required=False, initial=True
     )
 
-    def __init__(self, *args: Any, membership: Membership, programme: Programme, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        membership: Membership,
+        programme: Programme,
+        activity: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.membership = membership
         self.programme = programme
+        self.activity = activity
         office = membership.office
         fields: Any = self.fields
         if membership.role == Role.COORDINATOR:
@@ -105,9 +146,64 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
         fields["elections"].queryset = programme.elections.all()
         fields["themes"].queryset = programme.themes.all()
         fields["segments"].queryset = Segment.objects.filter(office=office)
-        fields["kelurahan"].queryset = _kelurahan_qs(membership)
+        fields["kecamatan"].queryset = (
+            Region.objects.within(office.region_id).kecamatan().order_by("name")
+        )
+        fields["kelurahan"].queryset = Region.objects.within(office.region_id).kelurahan()
+        fields["kecamatan"].widget.attrs.update(
+            {
+                "hx-get": reverse("activities:kelurahan_options"),
+                "hx-target": "#id_kelurahan",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        # The kelurahan list holds only the chosen kecamatan's (not the city's 151).
+        fields["kelurahan"].widget.choices = kelurahan_options(
+            office=office, kecamatan=self._chosen_kecamatan()
+        )
         for name in ("title", "venue", "online_url"):
             fields[name].widget.attrs["autocomplete"] = "off"
+
+    def _chosen_kecamatan(self) -> str | None:
+        if self.is_bound:
+            value = self.data.get("kecamatan")
+            if not value and self.data.get("kelurahan"):
+                value = str(self.data["kelurahan"]).rsplit(".", 1)[0]
+            return str(value) if value else None
+        value = self.initial.get("kecamatan")
+        return str(getattr(value, "pk", value)) if value else None
+
+    def main_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if f.name not in MORE_FIELDS]
+
+    def more_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if f.name in MORE_FIELDS]
+
+    def more_has_errors(self) -> bool:
+        return any(self.errors.get(name) for name in MORE_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        kecamatan, kelurahan = d.get("kecamatan"), d.get("kelurahan")
+        if kelurahan is not None and kecamatan is not None and kelurahan.parent_id != kecamatan.pk:
+            self.add_error("kelurahan", _("Kelurahan ini tidak berada di kecamatan yang dipilih."))
+        if d.get("is_online"):
+            if not d.get("online_url") and "online_url" not in self.errors:
+                self.add_error(
+                    "online_url", _("Kegiatan daring perlu tautan siaran atau unggahan.")
+                )
+        elif kelurahan is None and "kelurahan" not in self.errors:
+            self.add_error(
+                "kelurahan",
+                _("Pilih kecamatan lalu kelurahan, atau tandai sebagai kegiatan daring."),
+            )
+        return d
+
+    def add_domain_error(self, exc: Any) -> None:
+        """A service's refusal, next to the field it is about when the code names one."""
+        field = FIELD_OF_CODE.get(getattr(exc, "code", ""))
+        self.add_error(field if field in self.fields else None, exc.message)
 
     @staticmethod
     def initial_from(activity: Any) -> dict[str, Any]:
@@ -122,17 +218,31 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
             "ends_at": timezone.localtime(activity.ends_at),
             "is_online": activity.is_online,
             "online_url": activity.online_url,
+            "kecamatan": activity.kelurahan.parent_id if activity.kelurahan else None,
             "kelurahan": activity.kelurahan_id,
             "venue": activity.venue,
-            "lat": activity.lat,
-            "lng": activity.lng,
             "expected_attendance": activity.expected_attendance,
             "description": activity.description,
             "is_public": activity.is_public,
         }
 
+    @staticmethod
+    def initial_for_partner(defaults: ProposalDefaults) -> dict[str, Any]:
+        """A new proposal's starting values from the partner's usual work."""
+        initial: dict[str, Any] = {}
+        if defaults.kecamatan:
+            initial["kecamatan"] = defaults.kecamatan
+        if defaults.kelurahan:
+            initial["kelurahan"] = defaults.kelurahan
+        if defaults.segment_ids:
+            initial["segments"] = list(defaults.segment_ids)
+        if defaults.theme_ids:
+            initial["themes"] = list(defaults.theme_ids)
+        return initial
+
     def to_input(self) -> ActivityInput:
         d = self.cleaned_data
+        online = bool(d.get("is_online"))
         return ActivityInput(
             programme=self.programme,
             partner=d.get("partner"),
@@ -142,17 +252,27 @@ class ActivityForm(CleanTextFormMixin, forms.Form):
             elections=list(d.get("elections") or []),
             themes=list(d.get("themes") or []),
             segments=list(d.get("segments") or []),
-            kelurahan=d.get("kelurahan"),
+            kelurahan=None if online else d.get("kelurahan"),
             venue=d.get("venue") or "",
-            lat=d.get("lat"),
-            lng=d.get("lng"),
-            is_online=bool(d.get("is_online")),
-            online_url=d.get("online_url") or "",
+            # A pin set elsewhere (the API, an import) is kept; the form sets none.
+            lat=getattr(self.activity, "lat", None),
+            lng=getattr(self.activity, "lng", None),
+            is_online=online,
+            online_url=(d.get("online_url") or "") if online else "",
             starts_at=d["starts_at"],
             ends_at=d["ends_at"],
             expected_attendance=d.get("expected_attendance") or 0,
             is_public=bool(d.get("is_public")),
         )
+
+
+def kelurahan_options(*, office: Any, kecamatan: str | None) -> list[tuple[str, str]]:
+    """The kelurahan list's options: a prompt, then the kecamatan's kelurahan."""
+    if not kecamatan:
+        return [("", str(_("Pilih kecamatan dulu")))]
+    return [("", str(_("Pilih kelurahan…")))] + [
+        (r.code, r.name) for r in kelurahan_of_kecamatan(office=office, kecamatan=kecamatan)
+    ]
 
 
 def _count(label: Any) -> forms.IntegerField:
@@ -272,6 +392,8 @@ class ReportForm(CleanTextFormMixin, forms.Form):
 
 class PhotoForm(forms.Form):
     photo = CheckedFileField(label=_("Foto kegiatan"), kinds={"jpeg", "png", "webp"})
+    shows_children = forms.BooleanField(required=False)
+    guardian_consent = forms.BooleanField(required=False)
 
 
 class CommentForm(CleanTextFormMixin, forms.Form):

@@ -3,24 +3,20 @@ one VCALENDAR with a VEVENT per activity (the agenda's feed, or one activity's e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from mitra.core.links import absolute_url
 from mitra.offices.models import Office
 
 from .models import Activity
 
 if TYPE_CHECKING:
     import icalendar
-
-
-def site_url(path: str) -> str:
-    """The default way to make a path absolute (callers may pass the site's own helper)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _place(activity: Activity) -> str:
@@ -32,7 +28,7 @@ def _place(activity: Activity) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _event(activity: Activity, *, host: str, absolute: Callable[[str], str]) -> icalendar.Event:
+def _event(activity: Activity, *, host: str, root: str) -> icalendar.Event:
     import icalendar
 
     event = icalendar.Event()
@@ -46,7 +42,7 @@ def _event(activity: Activity, *, host: str, absolute: Callable[[str], str]) -> 
     if activity.description:
         description = f"{description}. {activity.description}"
     event.add("description", description)
-    event.add("url", absolute(reverse("portal:activity", args=[activity.pk])))
+    event.add("url", absolute_url(reverse("portal:activity", args=[activity.pk]), root=root))
     place = _place(activity)
     if place:
         event.add("location", place)
@@ -61,15 +57,16 @@ def ical_feed(
     office: Office,
     activities: Iterable[Activity],
     name: str = "",
-    absolute: Callable[[str], str] = site_url,
+    root: str = "",
 ) -> str:
     """The calendar of `activities`; each event's URL is the activity's public page.
+    `root`: the view's `site_root(request)` (else SITE_URL).
 
     The library is imported here, not with the module: it costs every worker's start
     (the URL configuration imports this module) for a file few people fetch."""
     import icalendar
 
-    host = absolute("/").split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
+    host = absolute_url("/", root=root).split("://", 1)[-1].split("/", 1)[0] or "mitra-pemilu"
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Mitra Pemilu//Kegiatan//ID")
     calendar.add("version", "2.0")
@@ -78,5 +75,5 @@ def ical_feed(
     calendar.add("x-wr-calname", name or f"Kegiatan {office.display_name}")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for activity in activities:
-        calendar.add_component(_event(activity, host=host, absolute=absolute))
+        calendar.add_component(_event(activity, host=host, root=root))
     return calendar.to_ical().decode()

@@ -345,6 +345,13 @@ class Report(models.Model):
         return f"{self.activity}: {self.attendance_total}"
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def publishable(self) -> EvidenceQuerySet:
+        """Photos that may be shown beyond the office and the partner: none that shows
+        children without their guardians' consent (UU 27/2022 Pasal 25)."""
+        return self.filter(models.Q(shows_children=False) | models.Q(guardian_consent=True))
+
+
 class Evidence(models.Model):
     """A photo of the activity: resized, with the EXIF date and place it claims."""
 
@@ -363,6 +370,11 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Flagged at upload: a photo of children is published only with their guardians' consent.
+    shows_children = models.BooleanField(_("menampilkan anak (di bawah 17 tahun)"), default=False)
+    guardian_consent = models.BooleanField(_("orang tua/wali setuju diterbitkan"), default=False)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["activity", "uploaded_at", "pk"]
@@ -375,6 +387,10 @@ class Evidence(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.date_mismatch or self.place_mismatch
+
+    @property
+    def publishable(self) -> bool:
+        return not self.shows_children or self.guardian_consent
 
 
 class Platform(models.TextChoices):

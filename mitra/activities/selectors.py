@@ -29,7 +29,7 @@ from mitra.elections.models import Programme, Segment, Theme
 from mitra.elections.selectors import current_programme
 from mitra.offices.models import Office
 from mitra.partners.models import Agreement, DeliverableMetric, Partner
-from mitra.regions.models import Region
+from mitra.regions.models import Region, RegionLevel
 
 from . import lifecycle
 from .models import (
@@ -753,3 +753,138 @@ def partner_section(*, membership: Membership | None, partner: Partner) -> dict[
             if a.deliverables.all()
         ],
     }
+
+
+# --- Proposal form ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalDefaults:
+    """What a new proposal starts with for a partner: its usual place and segments, and the
+    themes and segments its running agreements promise (three queries)."""
+
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    segment_ids: tuple[int, ...] = ()
+    theme_ids: tuple[int, ...] = ()
+
+
+def proposal_defaults(
+    *, partner: Partner | None, programme: Programme, today: datetime.date | None = None
+) -> ProposalDefaults:
+    if partner is None:
+        return ProposalDefaults()
+    today = today or timezone.localdate()
+    areas = list(partner.areas.order_by("level", "code").values_list("code", "level", "parent"))
+    kecamatan = kelurahan = None
+    if len(areas) == 1 and areas[0][1] == RegionLevel.KELURAHAN:
+        kelurahan, kecamatan = areas[0][0], areas[0][2]
+    elif areas:  # several places: the first kecamatan (or the first place's kecamatan)
+        code, level, parent = areas[0]
+        kecamatan = code if level == RegionLevel.KECAMATAN else parent
+    deliverables = list(
+        Agreement.objects.filter(
+            partner=partner, valid_from__lte=today, valid_until__gte=today
+        ).values_list("deliverables__theme_id", "deliverables__segment_id")
+    )
+    segments = set(partner.segments.values_list("pk", flat=True))
+    segments |= {seg for _theme, seg in deliverables if seg}
+    themes = {theme for theme, _seg in deliverables if theme}
+    themes &= set(programme.themes.values_list("pk", flat=True))
+    return ProposalDefaults(
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        segment_ids=tuple(sorted(segments)),
+        theme_ids=tuple(sorted(themes)),
+    )
+
+
+def kelurahan_of_kecamatan(*, office: Office, kecamatan: str) -> QuerySet[Region]:
+    """The kelurahan of one kecamatan of the office's area (none for a code outside it)."""
+    return (
+        Region.objects.within(office.region_id)
+        .kelurahan()
+        .filter(parent_id=kecamatan)
+        .order_by("name")
+    )
+
+
+# --- Approval queue: what staff need to decide ---------------------------------------------
+
+
+@dataclass
+class ProposalNotes:
+    """Beside a proposal in the queue: is its date past, the partner's record of reports on
+    time, other activities that day in the same kelurahan, and hints added by higher apps
+    (the gaps of the recommendations, registered by analytics)."""
+
+    is_past: bool = False
+    reports_due: int = 0
+    reports_on_time: int = 0
+    overlaps: list[Activity] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+
+
+# Functions (membership, proposals) → {activity id: [hint, …]}; higher apps append theirs in
+# their AppConfig.ready, so this app never imports them.
+PROPOSAL_HINTS: list[Any] = []
+
+_ACTIVE = (S.SUBMITTED, S.APPROVED, S.HELD, S.REPORTED, S.VERIFIED, S.REPORT_RETURNED)
+
+
+def proposal_notes(
+    *, membership: Membership, proposals: Sequence[Activity], now: datetime.datetime | None = None
+) -> dict[int, ProposalNotes]:
+    now = now or timezone.now()
+    notes = {a.pk: ProposalNotes(is_past=a.starts_at < now) for a in proposals}
+    if not proposals:
+        return notes
+    # The partners' record: reports due by now, and how many came by their due day.
+    partner_ids = {a.partner_id for a in proposals if a.partner_id}
+    today = timezone.localdate(now)
+    record: dict[int, list[int]] = {}
+    past = Activity.objects.filter(
+        partner_id__in=partner_ids,
+        status__in=[S.APPROVED, S.HELD, S.REPORTED, S.VERIFIED, S.REPORT_RETURNED],
+        ends_at__lt=now,
+    ).values_list("partner_id", "ends_at", "report__submitted_at")
+    for partner_id, ends_at, submitted_at in past:
+        due = timezone.localdate(ends_at) + datetime.timedelta(days=REPORT_DUE_DAYS)
+        if due >= today and submitted_at is None:
+            continue  # not due yet
+        counts = record.setdefault(partner_id, [0, 0])
+        counts[0] += 1
+        if submitted_at is not None and timezone.localdate(submitted_at) <= due:
+            counts[1] += 1
+    # Other activities the same (local) day in the same kelurahan.
+    days = {(a.kelurahan_id, timezone.localdate(a.starts_at)) for a in proposals if a.kelurahan_id}
+    same_place: dict[tuple[str | None, datetime.date], list[Activity]] = {}
+    if days:
+        start = day_start(min(d for _k, d in days))
+        end = day_start(max(d for _k, d in days) + datetime.timedelta(days=1))
+        others = (
+            Activity.objects.filter(
+                office_id=membership.office_id,
+                kelurahan_id__in={k for k, _d in days},
+                status__in=_ACTIVE,
+                starts_at__gte=start,
+                starts_at__lt=end,
+            )
+            .select_related("partner")
+            .order_by("starts_at")
+        )
+        for other in others:
+            key = (other.kelurahan_id, timezone.localdate(other.starts_at))
+            same_place.setdefault(key, []).append(other)
+    for a in proposals:
+        note = notes[a.pk]
+        if a.partner_id in record:
+            note.reports_due, note.reports_on_time = record[a.partner_id]
+        if a.kelurahan_id:
+            key = (a.kelurahan_id, timezone.localdate(a.starts_at))
+            note.overlaps = [o for o in same_place.get(key, []) if o.pk != a.pk]
+    for hint in PROPOSAL_HINTS:
+        for pk, texts in hint(membership, list(proposals)).items():
+            if pk in notes:
+                notes[pk].hints.extend(texts)
+    return notes

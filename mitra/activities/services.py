@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -31,6 +30,7 @@ from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
+from mitra.core.links import absolute_url
 from mitra.core.uploads import check_image_pixels, store_upload
 from mitra.elections.models import Election, Programme, Segment, Theme
 from mitra.offices.models import Office
@@ -781,8 +781,17 @@ def evidence_flags(
 
 
 @transaction.atomic
-def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFile) -> Evidence:
-    """Add a (content-checked) photo: resized, EXIF read, mismatches flagged, not refused."""
+def evidence_add(
+    *,
+    membership: Membership,
+    activity_id: int,
+    photo: UploadedFile,
+    shows_children: bool = False,
+    guardian_consent: bool = False,
+) -> Evidence:
+    """Add a (content-checked) photo: resized, EXIF read, mismatches flagged, not refused.
+    The uploader says whether it shows children and, if so, whether their guardians agreed
+    to its publication; without that it is never published."""
     require(membership, Right.PROPOSE_ACTIVITIES)
     activity = activity_access(membership=membership, activity_id=activity_id, lock=True)
     if activity.status not in PHOTO_STATUSES:
@@ -823,6 +832,8 @@ def evidence_add(*, membership: Membership, activity_id: int, photo: UploadedFil
         date_mismatch=date_mismatch,
         place_mismatch=place_mismatch,
         uploaded_by=membership.user,
+        shows_children=shows_children,
+        guardian_consent=shows_children and guardian_consent,
     )
 
 
@@ -851,7 +862,7 @@ def reminder_text(activity: Activity, days_overdue: int) -> str:
         "title": activity.title,
         "date": timezone.localdate(activity.starts_at).strftime("%d-%m-%Y"),
         "days": days_overdue,
-        "url": settings.SITE_URL.rstrip("/") + reverse("activities:report", args=[activity.pk]),
+        "url": absolute_url(reverse("activities:report", args=[activity.pk])),
     }
 
 

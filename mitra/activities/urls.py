@@ -11,6 +11,7 @@ urlpatterns = [
     path("antrean/", views.review_queue, name="queue"),
     path("terlambat/", views.overdue_list, name="overdue"),
     path("baru/", views.activity_new, name="new"),
+    path("baru/kelurahan/", views.kelurahan_options, name="kelurahan_options"),
     path("metode/", views.method_list, name="methods"),
     path("metode/<int:pk>/ubah/", views.method_edit, name="method_edit"),
     path("pendekatan/", views.approach_list, name="approaches"),

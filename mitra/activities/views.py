@@ -35,6 +35,7 @@ from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.links import site_root
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
@@ -54,6 +55,7 @@ from .forms import (
     ThemeForm,
     parse_day,
 )
+from .forms import kelurahan_options as kelurahan_options_for
 from .ical import ical_feed
 from .models import (
     APPROVED_OR_LATER,
@@ -85,10 +87,14 @@ def _domain_response(request: HttpRequest, exc: DomainError, fallback: str) -> H
 
 
 def _form_error(form: forms.Form, exc: DomainError) -> None:
-    """A refusal shown on the form; not-found and not-allowed go on to DomainErrorMiddleware."""
+    """A refusal shown on the form (next to its field where the form knows which);
+    not-found and not-allowed go on to DomainErrorMiddleware."""
     if isinstance(exc, NotFoundError | PermissionDeniedError):
         raise exc
-    form.add_error(None, exc.message)
+    if isinstance(form, ActivityForm):
+        form.add_domain_error(exc)
+    else:
+        form.add_error(None, exc.message)
 
 
 @login_required
@@ -174,7 +180,9 @@ def review_queue(request: MemberRequest) -> HttpResponse:
     if not has_right(membership, Right.REVIEW_ACTIVITIES):
         raise PermissionDenied(_("Antrean ini untuk staf KPU."))
     queue = selectors.review_queue(membership=membership)
-    return render(request, "activities/queue.html", {"queue": queue})
+    notes = selectors.proposal_notes(membership=membership, proposals=queue.proposals)
+    rows = [(a, notes[a.pk]) for a in queue.proposals]
+    return render(request, "activities/queue.html", {"queue": queue, "proposals": rows})
 
 
 @login_required
@@ -207,14 +215,20 @@ def activity_new(request: MemberRequest) -> HttpResponse:
     if programme is None:
         messages.error(request, _("Belum ada program berjalan."))
         return redirect("activities:list")
-    form = ActivityForm(request.POST or None, membership=membership, programme=programme)
+    defaults = selectors.proposal_defaults(partner=membership.partner, programme=programme)
+    form = ActivityForm(
+        request.POST or None,
+        membership=membership,
+        programme=programme,
+        initial=ActivityForm.initial_for_partner(defaults),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_create(membership=membership, data=form.to_input())
             if request.POST.get("submit_now"):
                 services.activity_submit(membership=membership, activity_id=activity.pk)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Kegiatan disimpan."))
             return redirect("activities:detail", activity.pk)
@@ -234,6 +248,7 @@ def activity_edit(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         membership=membership,
         programme=activity.programme,
+        activity=activity,
         initial=ActivityForm.initial_from(activity),
     )
     if request.method == "POST" and form.is_valid():
@@ -242,11 +257,25 @@ def activity_edit(request: MemberRequest, pk: int) -> HttpResponse:
             if request.POST.get("submit_now"):
                 services.activity_submit(membership=membership, activity_id=pk)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Perubahan disimpan."))
             return redirect("activities:detail", pk)
     return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_GET
+@member_required()
+def kelurahan_options(request: MemberRequest) -> HttpResponse:
+    """The kelurahan list of the proposal form for one kecamatan (an HTMX partial)."""
+    membership = request.membership
+    if not has_right(membership, Right.PROPOSE_ACTIVITIES):
+        raise PermissionDenied(_("Anda tidak dapat mengajukan kegiatan."))
+    options = kelurahan_options_for(
+        office=membership.office, kecamatan=request.GET.get("kecamatan") or None
+    )
+    return render(request, "activities/_kelurahan_options.html", {"options": options})
 
 
 def _actions(membership: Membership, activity: Any) -> list[tuple[str, str, bool]]:
@@ -274,6 +303,7 @@ def activity_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "transitions": selectors.activity_transitions(activity=activity),
             "actions": _actions(membership, activity),
             "can_edit": services.can_edit(membership, activity),
+            "is_past": activity.starts_at < timezone.now(),
             "can_report": services.can_report(membership, activity),
             "takes_attendance": activity.status in APPROVED_OR_LATER,
             "comment_form": CommentForm(),
@@ -291,6 +321,23 @@ def activity_action(request: MemberRequest, pk: int, action: str) -> HttpRespons
         raise Http404
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    back = "activities:queue" if request.POST.get("next") == "queue" else "activities:detail"
+    confirming = action == "approve" and has_right(membership, Right.REVIEW_ACTIVITIES)
+    if confirming and not request.POST.get("confirm_past"):
+        activity = _detail_or_404(membership, pk)
+        if activity.status == S.SUBMITTED and activity.starts_at < timezone.now():
+            messages.warning(
+                request,
+                _(
+                    "“%(title)s” bertanggal lampau (%(date)s). Centang “tanggal sudah lewat” "
+                    "bila tetap ingin menyetujuinya."
+                )
+                % {
+                    "title": activity.title,
+                    "date": timezone.localtime(activity.starts_at).strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect(back, *([] if back == "activities:queue" else [pk]))
     try:
         services.activity_act(membership=membership, activity_id=pk, action=action, comment=comment)
     except DomainError as exc:
@@ -365,7 +412,11 @@ def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect("activities:report", pk)
     try:
         evidence = services.evidence_add(
-            membership=membership, activity_id=pk, photo=form.cleaned_data["photo"]
+            membership=membership,
+            activity_id=pk,
+            photo=form.cleaned_data["photo"],
+            shows_children=form.cleaned_data["shows_children"],
+            guardian_consent=form.cleaned_data["guardian_consent"],
         )
     except DomainError as exc:
         if isinstance(exc, NotFoundError):
@@ -381,6 +432,7 @@ def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
                 "url": reverse("activities:photo", args=[pk, evidence.pk]),
                 "date_mismatch": evidence.date_mismatch,
                 "place_mismatch": evidence.place_mismatch,
+                "publishable": evidence.publishable,
             },
             status=201,
         )
@@ -393,10 +445,15 @@ def photo_upload(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required()
 def photo_delete(request: MemberRequest, pk: int, evidence_id: int) -> HttpResponse:
     membership = request.membership
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
         services.evidence_delete(membership=membership, activity_id=pk, evidence_id=evidence_id)
     except DomainError as exc:
+        if wants_json and not isinstance(exc, NotFoundError | PermissionDeniedError):
+            return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status_code)
         return _domain_response(request, exc, reverse("activities:report", args=[pk]))
+    if wants_json:
+        return JsonResponse({"deleted": evidence_id})
     return redirect("activities:report", pk)
 
 
@@ -432,7 +489,11 @@ def ical(request: HttpRequest) -> HttpResponse:
     office = public_office()
     if office is None:
         raise Http404
-    body = ical_feed(office=office, activities=selectors.public_calendar(office=office)[:2000])
+    body = ical_feed(
+        office=office,
+        activities=selectors.public_calendar(office=office)[:2000],
+        root=site_root(request),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kegiatan.ics"'
     response["Cache-Control"] = "public, max-age=900"

@@ -5,6 +5,10 @@ activities, because the 2024 results carry the planted effect of the outreach.""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
+from typing import Any
+
 from mitra.activities.selectors import programme_approaches
 from mitra.demo.context import DemoContext, kelurahan_by_city
 from mitra.regions.models import Region
@@ -25,6 +29,30 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
+def _voter_counts(
+    office: Any,
+    election: Any,
+    rows: Iterable[tuple[Region, int, int]],
+    rng: random.Random,
+    first_time: tuple[float, float] = (0.05, 0.09),
+) -> None:
+    """One election's voter counts: (kelurahan, voters, polling stations) per row, men and
+    women by the city's shares, first-time voters a drawn share of each."""
+    VoterCount.objects.bulk_create(
+        VoterCount(
+            office=office,
+            election=election,
+            region=kel,
+            voters_total=total,
+            voters_men=round(total * MEN_SHARE),
+            voters_women=total - round(total * MEN_SHARE),
+            first_time_voters=round(total * rng.uniform(*first_time)),
+            polling_stations=tps,
+        )
+        for kel, total, tps in rows
+    )
+
+
 def build(ctx: DemoContext) -> None:
     office = ctx.objects["office"]
     rng = ctx.rng
@@ -33,63 +61,94 @@ def build(ctx: DemoContext) -> None:
     voters = _split(DPT_TOTAL, weights)
     stations = _split(POLLING_STATIONS, weights)
     for election in ctx.objects["elections"]:
-        VoterCount.objects.bulk_create(
-            VoterCount(
-                office=office,
-                election=election,
-                region=kel,
-                voters_total=total,
-                voters_men=round(total * MEN_SHARE),
-                voters_women=total - round(total * MEN_SHARE),
-                first_time_voters=round(total * rng.uniform(0.05, 0.09)),
-                polling_stations=tps,
-            )
-            for kel, total, tps in zip(kelurahan, voters, stations, strict=True)
-        )
+        _voter_counts(office, election, zip(kelurahan, voters, stations, strict=True), rng)
     ctx.say(f"  voter counts for {len(kelurahan)} kelurahan, {sum(voters):,} voters")
     _targets(ctx)
+    _build_live(ctx, kelurahan=kelurahan, voters=voters, stations=stations)
+
+
+# The simulated programme's voter list: 2024's, grown a little in every kelurahan.
+LIVE_GROWTH = (1.01, 1.04)
+
+
+def _build_live(
+    ctx: DemoContext, *, kelurahan: list[Region], voters: list[int], stations: list[int]
+) -> None:
+    """Voter counts and targets of the live programme (its own generator: the 2024 figures
+    stay as they are)."""
+    live = ctx.objects.get("live")
+    if not live:
+        return
+    office, rng = ctx.objects["office"], ctx.live_rng
+    grown = [round(total * rng.uniform(*LIVE_GROWTH)) for total in voters]
+    for election in live["elections"]:
+        places = zip(kelurahan, grown, stations, strict=True)
+        _voter_counts(office, election, places, rng, first_time=(0.06, 0.1))
+    # The simulation aims lower than 2024: 200 activities (four fifths per approach).
+    rows = _programme_targets(
+        ctx,
+        programme=live["programme"],
+        themes=live["themes"],
+        totals=(200, 80, 15_000),
+        per_segment=(("pemula", 3_000), ("muda", 4_000), ("disabilitas", 500)),
+        per_theme=60,
+        approach_share=0.8,
+    )
+    Target.objects.bulk_create(rows)
+    ctx.say(f"  live programme: voter counts for {len(kelurahan)} kelurahan, {len(rows)} targets")
 
 
 def _targets(ctx: DemoContext) -> None:
     """Programme targets as Bandung set them: every kelurahan, 90 % turnout, reach by segment."""
-    office, programme = ctx.objects["office"], ctx.objects["programme"]
+    rows = _programme_targets(
+        ctx,
+        programme=ctx.objects["programme"],
+        themes=ctx.objects["themes"],
+        totals=(250, 90, 25_000),
+        per_segment=(("pemula", 6_000), ("muda", 6_000), ("perempuan", 4_000)),
+        per_theme=80,
+    )
+    Target.objects.bulk_create(rows)
+    ctx.say(f"  {len(rows)} programme targets")
+
+
+def _programme_targets(
+    ctx: DemoContext,
+    *,
+    programme: Any,
+    themes: list[Any],
+    totals: tuple[int, int, int],
+    per_segment: tuple[tuple[str, int], ...],
+    per_theme: int,
+    approach_share: float = 1.0,
+) -> list[Target]:
+    """A programme's targets: `totals` (activities, turnout %, people reached), at least one
+    activity in every kelurahan, reach per segment, activities per theme and per approach."""
+    office = ctx.objects["office"]
     segments = {s.code: s for s in ctx.objects["segments"]}
-    rows = [
-        Target(office=office, programme=programme, metric=TargetMetric.ACTIVITIES, value=250),
+    activities, turnout, reach = totals
+    common = {"office": office, "programme": programme}
+    return [
+        Target(**common, metric=TargetMetric.ACTIVITIES, value=activities),
         Target(
-            office=office,
-            programme=programme,
+            **common,
             metric=TargetMetric.ACTIVITIES_PER_KELURAHAN,
             value=1,
             note="Setiap kelurahan (151) minimal satu kegiatan",
         ),
-        Target(office=office, programme=programme, metric=TargetMetric.TURNOUT, value=90),
-        Target(office=office, programme=programme, metric=TargetMetric.REACH, value=25_000),
+        Target(**common, metric=TargetMetric.TURNOUT, value=turnout),
+        Target(**common, metric=TargetMetric.REACH, value=reach),
+        *(
+            Target(**common, metric=TargetMetric.REACH, segment=segments[code], value=value)
+            for code, value in per_segment
+            if code in segments
+        ),
+        *(
+            Target(**common, metric=TargetMetric.ACTIVITIES, theme=theme, value=per_theme)
+            for theme in themes
+        ),
+        *_approach_targets(ctx, programme=programme, share=approach_share),
     ]
-    for code, value in (("pemula", 6_000), ("muda", 6_000), ("perempuan", 4_000)):
-        if code in segments:
-            rows.append(
-                Target(
-                    office=office,
-                    programme=programme,
-                    metric=TargetMetric.REACH,
-                    segment=segments[code],
-                    value=value,
-                )
-            )
-    for theme in ctx.objects["themes"]:
-        rows.append(
-            Target(
-                office=office,
-                programme=programme,
-                metric=TargetMetric.ACTIVITIES,
-                theme=theme,
-                value=80,
-            )
-        )
-    rows += _approach_targets(ctx)
-    Target.objects.bulk_create(rows)
-    ctx.say(f"  {len(rows)} programme targets")
 
 
 # Verified activities per approach (code of activities.services.DEFAULT_APPROACHES); they
@@ -102,15 +161,15 @@ APPROACH_TARGETS = {
 }
 
 
-def _approach_targets(ctx: DemoContext) -> list[Target]:
-    office, programme = ctx.objects["office"], ctx.objects["programme"]
+def _approach_targets(ctx: DemoContext, *, programme: Any, share: float = 1.0) -> list[Target]:
+    office = ctx.objects["office"]
     return [
         Target(
             office=office,
             programme=programme,
             metric=TargetMetric.ACTIVITIES,
             approach=approach,
-            value=APPROACH_TARGETS[approach.code],
+            value=round(APPROACH_TARGETS[approach.code] * share),
         )
         for approach in programme_approaches(programme=programme)
         if approach.code in APPROACH_TARGETS

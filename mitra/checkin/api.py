@@ -25,6 +25,7 @@ from mitra.accounts.selectors import request_membership
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, id_field
 from mitra.core.network import client_ip
+from mitra.core.personal_data import CHANNEL_API
 from mitra.elections.models import Programme
 
 from . import selectors, services
@@ -201,16 +202,25 @@ class SelfCheckinIn(InputSchema):
         ),
     )
     nonce: str = Field(..., min_length=8, max_length=64, description="unique per submission")
-    age_band: str = Field(..., max_length=20, description=" | ".join(AgeBand.values))
+    age_band: str = Field(
+        "",
+        max_length=20,
+        description=" | ".join(AgeBand.values) + "; optional, needs `sensitive_consent`",
+    )
     gender: str = Field(..., max_length=20, description=" | ".join(Gender.values))
     kelurahan: str = Field(
         ..., max_length=20, description=f"kelurahan code, or '{OUTSIDE}' (outside the city)"
     )
     first_time_voter: bool
-    disability: bool | None = None
+    disability: bool | None = Field(None, description="optional; needs `sensitive_consent`")
     name: str = Field("", max_length=120, description="optional; needs consent")
     pledge: bool = False
     consent: bool = False
+    sensitive_consent: bool = Field(
+        False,
+        description="the specific consent to keep age band and disability (counted only in "
+        "aggregate); without it they are not accepted",
+    )
 
 
 class SelfCheckinOut(Schema):
@@ -240,6 +250,8 @@ def _form_data(payload: SelfCheckinIn) -> dict[str, str]:
         data["pledge"] = "on"
     if payload.consent:
         data["consent"] = "on"
+    if payload.sensitive_consent:
+        data["sensitive_consent"] = "on"
     return data
 
 
@@ -280,6 +292,7 @@ def self_checkin(
         answers=services.SelfAnswers(**form.answers()),
         device_id=device_id,
         nonce=payload.nonce,
+        channel=CHANNEL_API,
     )
     remember_device(response, device_id)  # ninja copies the cookie onto the answer
     return {

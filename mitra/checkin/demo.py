@@ -8,6 +8,7 @@ with a full list and a waiting list.
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.utils import timezone
 
@@ -21,8 +22,14 @@ from .services import CHECKIN_STATUSES
 MAX_PER_ACTIVITY = 120
 
 
-def _nonce(ctx: DemoContext) -> str:
-    return f"{ctx.rng.getrandbits(128):032x}"
+def _nonce(rng: random.Random) -> str:
+    return f"{rng.getrandbits(128):032x}"
+
+
+# The live programme's events that take registrations: today's, tomorrow's and the next few;
+# its held events get fewer measured check-ins (enough to show, quicker to build).
+LIVE_REGISTERING = 10
+LIVE_MAX_PER_ACTIVITY = 60
 
 
 def build(ctx: DemoContext) -> None:
@@ -30,22 +37,46 @@ def build(ctx: DemoContext) -> None:
     activities = ctx.objects.get("activities")
     if activities is None:
         activities = list(Activity.objects.filter(office=office))
+    _build(ctx, activities=activities, rng=ctx.rng, now=timezone.now(), upcoming_count=3)
+    live = ctx.objects.get("live")
+    if live and live.get("activities"):
+        _build(
+            ctx,
+            activities=live["activities"],
+            rng=ctx.live_rng,
+            now=ctx.at(ctx.today, 0),
+            upcoming_count=LIVE_REGISTERING,
+            max_per_activity=LIVE_MAX_PER_ACTIVITY,
+        )
+
+
+def _build(
+    ctx: DemoContext,
+    *,
+    activities: list[Activity],
+    rng: random.Random,
+    now: datetime.datetime,
+    upcoming_count: int,
+    max_per_activity: int = MAX_PER_ACTIVITY,
+) -> None:
+    """Posters for the approved activities; registrations for the next `upcoming_count`
+    (or, when every date has passed, the last ones); check-ins for those held before `now`."""
+    office = ctx.objects["office"]
     eligible = [
         a for a in activities if a.status in CHECKIN_STATUSES and not getattr(a, "is_online", False)
     ]
     if not eligible:
         ctx.say("    checkin: no approved activities to attach posters to")
         return
-    now = timezone.now()
     kelurahan = list(
         Region.objects.kelurahan()
         .filter(code__startswith=f"{office.region_id}.")
         .values_list("code", flat=True)
     )
-    rng = ctx.rng
-    # Tickets: the next three activities (or, when the demo's dates have passed, the last three).
     future = sorted((a for a in eligible if a.starts_at > now), key=lambda a: a.starts_at)
-    upcoming = future[:3] or sorted(eligible, key=lambda a: a.starts_at)[-3:]
+    upcoming = (
+        future[:upcoming_count] or sorted(eligible, key=lambda a: a.starts_at)[-upcoming_count:]
+    )
     registering = {a.pk for a in upcoming}
     # The first of them asks registrants to confirm by email/WhatsApp before a seat is held.
     confirming = upcoming[0].pk
@@ -111,7 +142,7 @@ def build(ctx: DemoContext) -> None:
                     registration=reg,
                     scanned_at=at,
                     received_at=at,
-                    nonce=_nonce(ctx),
+                    nonce=_nonce(rng),
                 )
             )
 
@@ -122,7 +153,7 @@ def build(ctx: DemoContext) -> None:
             continue
         report = getattr(a, "report", None)  # None while no report was written
         expected = report.attendance_total if report is not None else a.expected_attendance
-        target = min(MAX_PER_ACTIVITY, int((expected or 40) * rng.uniform(0.5, 0.95)))
+        target = min(max_per_activity, int((expected or 40) * rng.uniform(0.5, 0.95)))
         home = a.kelurahan_id
         for _i in range(target):
             how = How.SELF if rng.random() < 0.8 else How.TALLY
@@ -144,7 +175,7 @@ def build(ctx: DemoContext) -> None:
                     pledge=how == How.SELF and rng.random() < 0.85,
                     scanned_at=at,
                     received_at=at,
-                    nonce=_nonce(ctx),
+                    nonce=_nonce(rng),
                 )
             )
     CheckIn.objects.bulk_create(checkins, batch_size=1000)

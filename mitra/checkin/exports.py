@@ -17,13 +17,16 @@ from .models import CheckIn
 
 
 class AttendanceExporter(Exporter):
-    """Check-ins of activities; names and contacts only for holders of VIEW_PERSONAL_DATA."""
+    """Check-ins of activities; names and contacts only for holders of VIEW_PERSONAL_DATA;
+    age band and disability (a specific category: children's and health data) only for
+    holders of VIEW_SENSITIVE_DATA, everyone else sees them as counts only."""
 
     sheet_title = "Kehadiran"
 
     def __init__(self, *, activities: QuerySet[Activity], membership: Membership | None) -> None:
         self.activities = activities
         self.personal = has_right(membership, Right.VIEW_PERSONAL_DATA)
+        self.sensitive = has_right(membership, Right.VIEW_SENSITIVE_DATA)
 
     def columns(self) -> Sequence[str]:
         columns = [
@@ -31,14 +34,14 @@ class AttendanceExporter(Exporter):
             _("Cara"),
             _("Waktu pindai"),
             _("Waktu diterima"),
-            _("Kelompok usia"),
             _("Jenis kelamin"),
             _("Kelurahan"),
             _("Luar kota"),
             _("Pemilih pemula"),
-            _("Disabilitas"),
             _("Ikrar memilih"),
         ]
+        if self.sensitive:
+            columns += [_("Kelompok usia"), _("Disabilitas")]
         if self.personal:
             columns += [_("Nama"), _("Email"), _("Telepon")]
         return columns
@@ -60,14 +63,14 @@ class AttendanceExporter(Exporter):
                 c.get_how_display(),
                 c.scanned_at,
                 c.received_at,
-                c.get_age_band_display() if c.age_band else "",
                 c.get_gender_display() if c.gender else "",
                 c.kelurahan.name if c.kelurahan else "",
                 flag(c.outside_city),
                 flag(c.first_time_voter),
-                flag(c.disability),
                 flag(c.pledge),
             ]
+            if self.sensitive:
+                row += [c.get_age_band_display() if c.age_band else "", flag(c.disability)]
             if self.personal:
                 reg = c.registration
                 row += [

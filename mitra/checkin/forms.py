@@ -11,6 +11,7 @@ from mitra.core.inputs import CleanTextFormMixin
 from mitra.regions.models import Region
 
 from .models import AgeBand, Gender
+from .personal_data import CHECKIN_NAME, CHECKIN_SENSITIVE, REGISTRATION
 from .services import CheckinError, consent_check
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
@@ -28,7 +29,12 @@ def _city_label(city: Region) -> str:
 
 
 class SelfCheckinForm(CleanTextFormMixin, forms.Form):
-    age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, widget=forms.RadioSelect)
+    age_band = forms.ChoiceField(
+        label=_("Usia (boleh tidak diisi)"),
+        choices=AgeBand.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     gender = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=Gender.choices, widget=forms.RadioSelect
     )
@@ -44,7 +50,10 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
     )
     name = forms.CharField(label=_("Nama (boleh tidak diisi)"), max_length=120, required=False)
     pledge = forms.BooleanField(required=False)
-    consent = forms.BooleanField(required=False)
+    consent = forms.BooleanField(required=False, label=CHECKIN_NAME.text)
+    # Age and disability are a specific category (children's and health data): asked for
+    # with a consent of their own, and dropped without it.
+    sensitive_consent = forms.BooleanField(required=False, label=CHECKIN_SENSITIVE.text)
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, city: Region, voting_day: str, **kwargs: Any) -> None:
@@ -59,14 +68,15 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
             (OUTSIDE, _("Luar %(city)s / luar kota") % {"city": _city_label(city)}),
         ]
         self.fields["pledge"].label = _("Saya akan memilih pada %(day)s.") % {"day": voting_day}
-        self.fields["consent"].label = _(
-            "Saya setuju jawaban ini disimpan untuk menghitung peserta kegiatan. Nama (bila "
-            "diisi) tidak ditampilkan kepada publik dan dihapus setelah masa simpan data."
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         _consent_error(self, data, asks_contact=False)
+        if (data.get("age_band") or data.get("disability")) and not data.get("sensitive_consent"):
+            self.add_error(
+                "sensitive_consent",
+                _("Centang persetujuan data usia dan disabilitas bila Anda mengisinya."),
+            )
         return data
 
     def answers(self) -> dict[str, Any]:
@@ -81,6 +91,8 @@ class SelfCheckinForm(CleanTextFormMixin, forms.Form):
             "disability": _yes_no(d.get("disability") or ""),
             "pledge": bool(d.get("pledge")),
             "name": d.get("name") or "",
+            "consent": bool(d.get("consent")),
+            "sensitive_consent": bool(d.get("sensitive_consent")),
         }
 
 
@@ -103,13 +115,7 @@ class RegistrationForm(CleanTextFormMixin, forms.Form):
         label=_("Email (untuk menerima tiket; boleh tidak diisi)"), required=False
     )
     phone = forms.CharField(label=_("Telepon (boleh tidak diisi)"), max_length=32, required=False)
-    consent = forms.BooleanField(
-        label=_(
-            "Saya setuju nama dan kontak ini disimpan oleh KPU hanya untuk kegiatan ini; "
-            "data tidak ditampilkan kepada publik dan dihapus setelah masa simpan data."
-        ),
-        required=False,
-    )
+    consent = forms.BooleanField(label=REGISTRATION.text, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -35,8 +34,9 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.activities.models import APPROVED_OR_LATER, Activity
 from mitra.activities.selectors import activities_visible
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
+from mitra.core.personal_data import CHANNEL_FORM, consent_given
 from mitra.core.ratelimit import rate_limit_hit
-from mitra.offices.models import Office
 from mitra.partners.phones import whatsapp_normalize
 from mitra.regions.models import Region
 
@@ -187,6 +187,8 @@ class SelfAnswers:
     disability: bool | None
     pledge: bool
     name: str = ""
+    consent: bool = False
+    sensitive_consent: bool = False
 
 
 def consent_check(
@@ -234,8 +236,12 @@ def self_checkin(
     device_id: str,
     nonce: str,
     now: datetime.datetime | None = None,
+    channel: str = CHANNEL_FORM,
 ) -> tuple[CheckIn, bool]:
-    """Record a self check-in; one per device per activity. Returns (check-in, created)."""
+    """Record a self check-in; one per device per activity. Returns (check-in, created).
+
+    A name is kept only with its consent, age band and disability only with their own
+    (specific) consent; each consent is announced for `mitra.privacy` to record."""
     now = now or timezone.now()
     if not point.self_checkin:
         raise CheckinError(_("Daftar hadir mandiri tidak dibuka."), code="closed")
@@ -253,19 +259,31 @@ def self_checkin(
                 office_id=point.office_id,
                 activity_id=point.activity_id,
                 how=How.SELF,
-                age_band=answers.age_band,
+                age_band=answers.age_band if answers.sensitive_consent else "",
                 gender=answers.gender,
                 kelurahan=None if answers.outside_city else answers.kelurahan,
                 outside_city=answers.outside_city,
                 first_time_voter=answers.first_time_voter,
-                disability=answers.disability,
+                disability=answers.disability if answers.sensitive_consent else None,
                 pledge=answers.pledge,
-                name=answers.name.strip()[:120],
+                name=answers.name.strip()[:120] if answers.consent else "",
                 scanned_at=now,
                 received_at=now,
                 nonce=nonce[:64],
                 device_hash=dev,
             )
+            for purpose, given in (
+                ("checkin_name", answers.consent and bool(checkin.name)),
+                ("checkin_sensitive", answers.sensitive_consent),
+            ):
+                if given:
+                    consent_given.send(
+                        sender=CheckIn,
+                        office_id=point.office_id,
+                        purpose=purpose,
+                        channel=channel,
+                        subject=checkin,
+                    )
     except IntegrityError:
         previous = CheckIn.objects.filter(
             Q(how=How.SELF, device_hash=dev) | Q(nonce=nonce), activity_id=point.activity_id
@@ -279,8 +297,9 @@ def self_checkin(
 # --- Registration and waiting list ----------------------------------------------------------
 
 
-def ticket_url(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("checkin:ticket", args=[registration.secret])
+def ticket_url(registration: Registration, *, root: str = "") -> str:
+    """The ticket's link; `root`: the view's `site_root(request)` (else SITE_URL)."""
+    return absolute_url(reverse("checkin:ticket", args=[registration.secret]), root=root)
 
 
 def confirmed_count(activity_id: int) -> int:
@@ -298,6 +317,7 @@ def registration_create(
     phone: str = "",
     consent: bool = False,
     now: datetime.datetime | None = None,
+    channel: str = CHANNEL_FORM,
 ) -> Registration:
     """Register for an activity: confirmed while there is room, else on the waiting list.
 
@@ -328,6 +348,14 @@ def registration_create(
             position=position,
             created_at=now,
         )
+        if consent:  # recorded by mitra.privacy (purpose, text version, channel, time)
+            consent_given.send(
+                sender=Registration,
+                office_id=activity.office_id,
+                purpose="registration",
+                channel=channel,
+                subject=registration,
+            )
     # The ticket message, the confirmation link (and the later reminders) are sent by
     # mitra.notifications, which hears the new registration.
     return registration
@@ -378,9 +406,8 @@ def registration_confirm_token(registration: Registration) -> str:
 
 
 def registration_confirm_url(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "checkin:confirm", args=[registration_confirm_token(registration)]
-    )
+    # Sent from the background (no request): SITE_URL, through the one link helper.
+    return absolute_url(reverse("checkin:confirm", args=[registration_confirm_token(registration)]))
 
 
 def _pending_cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -825,28 +852,35 @@ def tally_record(
 # --- Retention ------------------------------------------------------------------------------
 
 
-def personal_data_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Blank names, contacts and device hashes of activities that ended longer ago than the
-    office's retention period. The rows (and so every count) stay. Pending registrations
-    past their confirmation limit expire here too."""
-    now = now or timezone.now()
-    totals = {"registrations": 0, "checkins": 0, "refused": 0}
-    totals["pending_expired"] = registrations_pending_expire(now=now)
-    for office in Office.objects.only("pk", "data_retention_days"):
-        cutoff = now - datetime.timedelta(days=office.data_retention_days)
-        ended = Activity.objects.filter(office_id=office.pk, ends_at__lt=cutoff).values("pk")
-        with transaction.atomic():
-            totals["registrations"] += Registration.objects.filter(
-                activity_id__in=ended, anonymised_at__isnull=True
-            ).update(name="", email="", phone="", anonymised_at=now)
-            totals["checkins"] += (
-                CheckIn.objects.filter(activity_id__in=ended)
-                .exclude(name="", device_hash="")
-                .update(name="", device_hash="")
-            )
-            totals["refused"] += (
-                RefusedScan.objects.filter(activity_id__in=ended)
-                .exclude(device_hash="", secret_prefix="")
-                .update(device_hash="", secret_prefix="")
-            )
-    return totals
+def _ended_before(office_id: int, before: datetime.datetime) -> Any:
+    return Activity.objects.filter(office_id=office_id, ends_at__lt=before).values("pk")
+
+
+def attendee_contacts_purge(*, office_id: int, before: datetime.datetime) -> int:
+    """Blank names and contacts of activities that ended before `before` (the rows, and so
+    every count, stay). Called by the scheduled purge of `mitra.privacy`."""
+    ended = _ended_before(office_id, before)
+    now = timezone.now()
+    with transaction.atomic():
+        count = Registration.objects.filter(
+            activity_id__in=ended, anonymised_at__isnull=True
+        ).update(name="", email="", phone="", anonymised_at=now)
+        count += CheckIn.objects.filter(activity_id__in=ended).exclude(name="").update(name="")
+    return count
+
+
+def device_hashes_purge(*, office_id: int, before: datetime.datetime) -> int:
+    """Blank the device hashes of check-ins: what is left is an anonymous answer."""
+    ended = _ended_before(office_id, before)
+    return (
+        CheckIn.objects.filter(activity_id__in=ended).exclude(device_hash="").update(device_hash="")
+    )
+
+
+def refused_scans_purge(*, office_id: int, before: datetime.datetime) -> int:
+    ended = _ended_before(office_id, before)
+    return (
+        RefusedScan.objects.filter(activity_id__in=ended)
+        .exclude(device_hash="", secret_prefix="", registration__isnull=True)
+        .update(device_hash="", secret_prefix="", registration=None)
+    )

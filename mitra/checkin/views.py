@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from mitra.accounts.permissions import Right, has_right
 from mitra.accounts.selectors import request_membership_or_none
 from mitra.core.errors import DomainError
+from mitra.core.links import absolute_url, site_root
 from mitra.core.middleware import mark_private
 from mitra.core.network import client_ip
 
@@ -174,7 +174,7 @@ def ticket(request: HttpRequest, secret: str) -> HttpResponse:
         else:
             messages.success(request, _("Pendaftaran dibatalkan."))
         return redirect("checkin:ticket", secret)
-    url = services.ticket_url(registration)
+    url = services.ticket_url(registration, root=site_root(request))
     qr = segno.make(url, error="m")
     response = render(
         request,
@@ -287,8 +287,8 @@ def _settings_of(point: CheckinPoint | None) -> dict[str, Any]:
     return {n: getattr(point, n) for n in names}
 
 
-def _public_url(point: CheckinPoint) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("checkin:self", args=[point.token])
+def _public_url(point: CheckinPoint, request: HttpRequest) -> str:
+    return absolute_url(reverse("checkin:self", args=[point.token]), request=request)
 
 
 @login_required
@@ -324,7 +324,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "can_edit": can_edit,
             "opens": opens,
             "closes": closes,
-            "public_url": _public_url(point) if point is not None else "",
+            "public_url": _public_url(point, request) if point is not None else "",
             "personal": personal,
             "registrations": selectors.registrations_of(activity_id=activity.pk)
             if personal
@@ -340,7 +340,7 @@ def poster(request: HttpRequest, activity_id: int) -> HttpResponse:
     point = selectors.point_of(activity=activity)
     if point is None:
         raise Http404  # no poster before the activity is approved
-    url = _public_url(point)
+    url = _public_url(point, request)
     buffer = io.BytesIO()
     poster_pdf(buffer, point=point, url=url)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")

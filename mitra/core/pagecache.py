@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -20,10 +21,15 @@ NONCE_PLACEHOLDER = "\u2063MITRA-NONCE\u2063"
 def shared_page_allowed(request: HttpRequest) -> bool:
     """Whether this request may get (and fill) the shared copy of a page.
 
-    Signed-in people, query strings and pending flash messages get a page of their own.
+    Signed-in people, query strings and pending flash messages get a page of their own;
+    so does everyone where links follow the request's host (development: the copy would
+    carry the first visitor's host).
     """
     return (
-        not request.user.is_authenticated and not request.GET and not len(get_messages(request))  # type: ignore[arg-type]
+        not settings.ABSOLUTE_URLS_FROM_REQUEST
+        and not request.user.is_authenticated
+        and not request.GET
+        and not len(get_messages(request))  # type: ignore[arg-type]
     )
 
 

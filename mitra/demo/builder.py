@@ -7,6 +7,7 @@ dependencies.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import time
 from collections.abc import Callable
@@ -32,6 +33,18 @@ STEPS = [
 
 def demo_exists() -> bool:
     return Office.objects.filter(slug=DEMO_OFFICE_SLUG).exists()
+
+
+def live_programme_day() -> datetime.date | None:
+    """The voting day of the demo's live programme as it was built (None: no demo)."""
+    from mitra.elections.demo import LIVE_SLUG
+    from mitra.elections.models import Programme
+
+    return (
+        Programme.objects.filter(office__slug=DEMO_OFFICE_SLUG, slug=LIVE_SLUG)
+        .values_list("voting_day", flat=True)
+        .first()
+    )
 
 
 def _run(ctx: DemoContext, function_name: str) -> None:

@@ -12,7 +12,7 @@ from mitra.regions.models import Region
 from mitra.regions.services import regions_load
 
 from . import services
-from .models import ElectionKind
+from .models import Election, ElectionKind, Programme
 
 VOTING_DAY = datetime.date(2024, 11, 27)
 
@@ -107,6 +107,32 @@ def english_names_apply(office: Office) -> None:
         Segment.objects.filter(office=office, name=indonesian).update(name_en=english)
 
 
+def _elections(
+    programme: Programme,
+    elections: list[tuple[str, str, ElectionKind, Region]],
+    stages: list[tuple[str, datetime.date, datetime.date]],
+) -> list[Election]:
+    """The programme's elections (name, short name, kind, region), on its voting day, each
+    with the same stages."""
+    made = [
+        services.election_create(
+            programme=programme,
+            name=name,
+            short_name=short,
+            kind=kind,
+            region=region,
+            voting_day=programme.voting_day,
+        )
+        for name, short, kind, region in elections
+    ]
+    for election in made:
+        for order, (name, start, end) in enumerate(stages, start=1):
+            services.stage_write(
+                election=election, name=name, starts_on=start, ends_on=end, order=order
+            )
+    return made
+
+
 def ensure_bandung_regions() -> Region:
     if not Region.objects.filter(parent_id=BANDUNG).exists():
         regions_load(within=BANDUNG)
@@ -139,33 +165,24 @@ def build(ctx: DemoContext) -> None:
         ),
     )
     west_java = Region.objects.get(code="32")
-    elections = [
-        services.election_create(
-            programme=programme,
-            name="Pemilihan Gubernur dan Wakil Gubernur Jawa Barat 2024",
-            short_name="Pilgub Jabar 2024",
-            kind=ElectionKind.GOVERNOR,
-            region=west_java,
-            voting_day=VOTING_DAY,
-        ),
-        services.election_create(
-            programme=programme,
-            name="Pemilihan Wali Kota dan Wakil Wali Kota Bandung 2024",
-            short_name="Pilwalkot Bandung 2024",
-            kind=ElectionKind.MAYOR,
-            region=bandung,
-            voting_day=VOTING_DAY,
-        ),
-    ]
-    for election in elections:
-        for order, (name, start, end) in enumerate(STAGES, start=1):
-            services.stage_write(
-                election=election,
-                name=name,
-                starts_on=datetime.date(*start),
-                ends_on=datetime.date(*end),
-                order=order,
-            )
+    elections = _elections(
+        programme,
+        [
+            (
+                "Pemilihan Gubernur dan Wakil Gubernur Jawa Barat 2024",
+                "Pilgub Jabar 2024",
+                ElectionKind.GOVERNOR,
+                west_java,
+            ),
+            (
+                "Pemilihan Wali Kota dan Wakil Wali Kota Bandung 2024",
+                "Pilwalkot Bandung 2024",
+                ElectionKind.MAYOR,
+                bandung,
+            ),
+        ],
+        [(name, datetime.date(*start), datetime.date(*end)) for name, start, end in STAGES],
+    )
     themes = [
         services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
         for i, (code, name, desc) in enumerate(THEMES, start=1)
@@ -184,6 +201,76 @@ def build(ctx: DemoContext) -> None:
         bandung=bandung,
     )
     ctx.say(f"  office {office.name}: 2 elections, {len(STAGES)} stages each")
+    _build_live(ctx, office=office, bandung=bandung, west_java=west_java)
+
+
+# The live programme's stages, in days from its voting day (start, end): a simulated
+# Pilkada laid out like 2024's, so that today always falls in the campaign, a debate and
+# the quiet days lie ahead, and the count comes after.
+LIVE_STAGES = [
+    ("Pemutakhiran dan penyusunan daftar pemilih", -180, -65),
+    ("Pendaftaran pasangan calon", -92, -90),
+    ("Penetapan pasangan calon", -66, -66),
+    ("Pengundian nomor urut", -65, -65),
+    ("Kampanye", -63, -4),
+    ("Debat publik pertama", -35, -35),
+    ("Debat publik kedua", -14, -14),
+    ("Masa tenang", -3, -1),
+    ("Pemungutan suara", 0, 0),
+    ("Penghitungan dan rekapitulasi suara", 0, 19),
+]
+LIVE_SLUG = "simulasi-pilkada"
+
+
+def _build_live(ctx: DemoContext, *, office: Office, bandung: Region, west_java: Region) -> None:
+    """The running programme: a simulated Pilkada whose voting day is six weeks after the
+    day the demo is built (`ctx.today`); the 2024 programme becomes the archive."""
+
+    Programme.objects.filter(pk=ctx.objects["programme"].pk).update(is_current=False)
+    ctx.objects["programme"].is_current = False
+    voting_day = ctx.live_voting_day
+    programme = services.programme_create(
+        office=office,
+        name=f"Simulasi Pilkada Kota Bandung {voting_day.year}",
+        slug=LIVE_SLUG,
+        voting_day=voting_day,
+        description=_(
+            "Simulasi: program berjalan yang dibuat ulang setiap kali demo dibangun, dengan hari "
+            "pemungutan suara enam minggu dari hari ini. Semua data sintetis, bukan jadwal resmi."
+        ),
+    )
+    year = voting_day.year
+    elections = _elections(
+        programme,
+        [
+            (
+                f"Simulasi Pemilihan Gubernur dan Wakil Gubernur Jawa Barat {year}",
+                "Simulasi Pilgub Jabar",
+                ElectionKind.GOVERNOR,
+                west_java,
+            ),
+            (
+                f"Simulasi Pemilihan Wali Kota dan Wakil Wali Kota Bandung {year}",
+                "Simulasi Pilwalkot Bandung",
+                ElectionKind.MAYOR,
+                bandung,
+            ),
+        ],
+        [
+            (
+                name,
+                voting_day + datetime.timedelta(days=start),
+                voting_day + datetime.timedelta(days=end),
+            )
+            for name, start, end in LIVE_STAGES
+        ],
+    )
+    themes = [
+        services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
+        for i, (code, name, desc) in enumerate(THEMES, start=1)
+    ]
+    ctx.objects["live"] = {"programme": programme, "elections": elections, "themes": themes}
+    ctx.say(f"  live programme: voting day {voting_day.isoformat()} ({len(LIVE_STAGES)} stages)")
 
 
 NATIONAL_OFFICE_PREFIX = "nasional-"
@@ -196,7 +283,7 @@ def build_national(ctx: DemoContext) -> None:
     """
     from mitra.regions.models import RegionLevel
 
-    from .models import Election, Programme, Segment, Theme
+    from .models import Segment, Theme
 
     if Region.objects.filter(level=RegionLevel.CITY).count() < 500:
         regions_load()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mitra.core.naming import EnglishNamed, english_active, english_name_field
 from mitra.offices.models import OfficeScoped
@@ -24,6 +25,8 @@ class Programme(OfficeScoped):
     voting_day = models.DateField(_("hari pemungutan suara"))
     description = models.TextField(_("deskripsi"), blank=True)
     is_current = models.BooleanField(_("program berjalan"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-voting_day"]
@@ -51,6 +54,8 @@ class Election(EnglishNamed, OfficeScoped):
     )
     voting_day = models.DateField(_("hari pemungutan suara"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["voting_day", "name"]
         verbose_name = _("pemilihan")
@@ -76,6 +81,8 @@ class Stage(EnglishNamed, models.Model):
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("selesai"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["election", "order", "starts_on"]
@@ -104,6 +111,8 @@ class Theme(EnglishNamed, models.Model):
     name_en = english_name_field(160)
     description = models.TextField(_("deskripsi"), blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "order"]
@@ -138,6 +147,8 @@ class Segment(EnglishNamed, OfficeScoped):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     voter_share_source = models.CharField(_("sumber perkiraan"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["office", "order"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,22 @@ from .models import Election, Programme, Segment, Stage, Theme
 def current_programme(*, office: Office) -> Programme | None:
     """The office's running programme (latest voting day among those marked current)."""
     return Programme.objects.filter(office=office, is_current=True).order_by("-voting_day").first()
+
+
+def archived_programmes(*, office: Office) -> QuerySet[Programme]:
+    """The office's programmes other than the running one, latest first (the public
+    archive: their stages, and their evaluation once results are in)."""
+    current = current_programme(office=office)
+    programmes = Programme.objects.filter(office=office).order_by("-voting_day", "-pk")
+    return programmes.exclude(pk=current.pk) if current is not None else programmes
+
+
+def public_programme(*, office: Office, slug: str = "") -> Programme | None:
+    """The programme a public page shows: the one named by `slug` (an archived one), else
+    the running one."""
+    if slug:
+        return Programme.objects.filter(office=office, slug=slug).first()
+    return current_programme(office=office)
 
 
 def programme_elections(*, programme: Programme) -> QuerySet[Election]:
@@ -106,3 +123,74 @@ def programme_of_office(*, office: Office) -> Programme:
     if programme is None:
         raise NotFoundError(_("Kantor ini belum memiliki program."), code="no_programme")
     return programme
+
+
+# --- Staff set-up pages -------------------------------------------------------------------
+
+
+def office_programmes(*, office: Office) -> QuerySet[Programme]:
+    """The office's programmes, newest voting day first, with their elections."""
+    return Programme.objects.filter(office=office).prefetch_related(
+        Prefetch("elections", queryset=Election.objects.select_related("region"))
+    )
+
+
+def managed_programme(*, office: Office, programme_id: int) -> Programme:
+    programme = Programme.objects.filter(office=office, pk=programme_id).first()
+    if programme is None:
+        raise NotFoundError(_("Program tidak ditemukan."), code="not_found")
+    return programme
+
+
+def managed_segment(*, office: Office, segment_id: int) -> Segment:
+    segment = Segment.objects.filter(office=office, pk=segment_id).first()
+    if segment is None:
+        raise NotFoundError(_("Segmen tidak ditemukan."), code="not_found")
+    return segment
+
+
+def managed_stage(*, office: Office, election_id: int, stage_id: int) -> Stage:
+    stage = (
+        Stage.objects.filter(election__office=office, election_id=election_id, pk=stage_id)
+        .select_related("election")
+        .first()
+    )
+    if stage is None:
+        raise NotFoundError(_("Tahapan tidak ditemukan."), code="not_found")
+    return stage
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime.datetime
+    who: str
+    what: str
+    name: str
+    action: str  # "+" created, "~" changed, "-" deleted
+
+
+def programme_history(*, office: Office, limit: int = 30) -> list[Change]:
+    """The latest changes to the office's programmes, elections, stages, themes and
+    segments, newest first (from the history records every change leaves)."""
+    sources: list[tuple[Any, Any, str]] = [
+        (Programme.history.filter(office_id=office.pk), "name", str(_("Program"))),
+        (Election.history.filter(office_id=office.pk), "name", str(_("Pemilihan"))),
+        (Stage.history.filter(election__office_id=office.pk), "name", str(_("Tahapan"))),
+        (Theme.history.filter(programme__office_id=office.pk), "name", str(_("Tema"))),
+        (Segment.history.filter(office_id=office.pk), "name", str(_("Segmen"))),
+    ]
+    changes: list[Change] = []
+    for qs, field, label in sources:
+        for record in qs.select_related("history_user").order_by("-history_date")[:limit]:
+            user = record.history_user
+            changes.append(
+                Change(
+                    when=record.history_date,
+                    who=str(user) if user else "",
+                    what=label,
+                    name=getattr(record, field),
+                    action=record.history_type,
+                )
+            )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

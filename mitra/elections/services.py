@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
@@ -28,6 +30,93 @@ def programme_create(
     return Programme.objects.create(
         office=office, name=name, slug=slug, voting_day=voting_day, description=description
     )
+
+
+def _own(actor: Membership, office_id: int) -> None:
+    require(actor, Right.MANAGE_PROGRAMME)
+    if office_id != actor.office_id:
+        raise NotFoundError(_("Tidak ditemukan."), code="not_found")
+
+
+@transaction.atomic
+def programme_save(
+    *,
+    actor: Membership,
+    name: str,
+    voting_day: datetime.date,
+    description: str = "",
+    is_current: bool = True,
+    programme: Programme | None = None,
+) -> Programme:
+    """Staff create or change a programme. Its elections keep the programme's voting day,
+    so a programme with elections keeps its day."""
+    require(actor, Right.MANAGE_PROGRAMME)
+    if programme is None:
+        base = slugify(name)[:40] or "program"
+        slug, n = base, 1
+        while Programme.objects.filter(office_id=actor.office_id, slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        programme = Programme(office_id=actor.office_id, slug=slug)
+    else:
+        _own(actor, programme.office_id)
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if voting_day != programme.voting_day and programme.elections.exists():
+            raise ElectionError(
+                _("Program ini sudah memiliki pemilihan; hari pemungutan suaranya tetap."),
+                code="voting_day_fixed",
+            )
+    programme.name, programme.voting_day = name, voting_day
+    programme.description, programme.is_current = description, is_current
+    programme.save()
+    return programme
+
+
+def election_regions(*, office: Office) -> list[Region]:
+    """The regions an office's election may cover: its own and those above it (a
+    governor's election covers the province the city belongs to)."""
+    codes, code = [], office.region_id
+    while code:
+        codes.append(code)
+        code = code.rsplit(".", 1)[0] if "." in code else ""
+    return list(Region.objects.filter(code__in=codes).order_by("level"))
+
+
+@transaction.atomic
+def election_save(
+    *,
+    actor: Membership,
+    programme: Programme,
+    name: str,
+    short_name: str,
+    kind: ElectionKind | str,
+    region: Region,
+    election: Election | None = None,
+) -> Election:
+    """Staff add an election to a programme (on its voting day) or change one."""
+    _own(actor, programme.office_id)
+    office = actor.office
+    if region.code not in {r.code for r in election_regions(office=office)}:
+        raise ElectionError(_("Wilayah pemilihan di luar wilayah kantor."), code="region")
+    if election is None:
+        return election_create(
+            programme=programme,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            region=region,
+            voting_day=programme.voting_day,
+        )
+    if election.programme_id != programme.pk:
+        raise NotFoundError(_("Pemilihan tidak ditemukan."), code="not_found")
+    election.name, election.short_name, election.kind, election.region = (
+        name,
+        short_name,
+        kind,
+        region,
+    )
+    election.save()
+    return election
 
 
 @transaction.atomic
@@ -110,6 +199,102 @@ def stage_write(
     stage.full_clean(exclude=["election"])
     stage.save()
     return stage
+
+
+@transaction.atomic
+def stages_create(
+    *,
+    actor: Membership,
+    elections: Sequence[Election],
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    order: int,
+) -> list[Stage]:
+    """One stage for several elections held on the same day: a row per election (so each
+    election's timeline, countdown and figures stay as they are), written together."""
+    if not elections:
+        raise ElectionError(_("Pilih paling sedikit satu pemilihan."), code="no_election")
+    programmes = {e.programme_id for e in elections}
+    if len(programmes) > 1:
+        raise ElectionError(
+            _("Tahapan bersama hanya untuk pemilihan dalam satu program."), code="programmes"
+        )
+    return [
+        stage_save(
+            election=e, name=name, starts_on=starts_on, ends_on=ends_on, order=order, actor=actor
+        )
+        for e in elections
+    ]
+
+
+def stage_siblings(*, stage: Stage) -> list[Stage]:
+    """The same stage in the programme's other elections (same name and dates), which the
+    timeline shows as one."""
+    return list(
+        Stage.objects.filter(
+            election__programme_id=stage.election.programme_id,
+            name=stage.name,
+            starts_on=stage.starts_on,
+            ends_on=stage.ends_on,
+        )
+        .exclude(pk=stage.pk)
+        .select_related("election")
+    )
+
+
+@transaction.atomic
+def stage_change(
+    *,
+    actor: Membership,
+    stage: Stage,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    order: int,
+    name_en: str = "",
+    with_siblings: bool = True,
+) -> list[Stage]:
+    """Change a stage, and (by default) the same stage of the other elections with it."""
+    stage = Stage.objects.select_for_update().select_related("election").get(pk=stage.pk)
+    stages = [stage, *(stage_siblings(stage=stage) if with_siblings else [])]
+    return [
+        stage_save(
+            election=s.election,
+            stage=s,
+            name=name,
+            name_en=name_en,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            order=order,
+            actor=actor,
+        )
+        for s in stages
+    ]
+
+
+@transaction.atomic
+def segment_change(
+    *,
+    actor: Membership,
+    code: str,
+    name: str,
+    order: int,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    segment: Segment | None = None,
+) -> Segment:
+    """Staff add a voter segment or change one (its code stays: imports and filters use it)."""
+    require(actor, Right.MANAGE_PROGRAMME)
+    if segment is None:
+        if Segment.objects.filter(office_id=actor.office_id, code=code).exists():
+            raise ElectionError(_("Kode segmen ini sudah dipakai."), code="segment_code")
+    else:
+        _own(actor, segment.office_id)
+        code = segment.code
+    return segment_save(
+        office=actor.office, code=code, name=name, order=order, min_age=min_age, max_age=max_age
+    )
 
 
 @transaction.atomic

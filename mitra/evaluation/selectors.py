@@ -417,12 +417,24 @@ def _estimate(found: Evaluation, placebo: tuple[ElectionResult, ElectionResult] 
 # --- Entry points -------------------------------------------------------------------------
 
 
+def evaluated_programme(*, office: Office) -> Programme | None:
+    """The programme whose turnout is evaluated: the latest one whose own elections have
+    official results (a finished programme, kept as the archive while the next one runs),
+    else the office's current programme (its page then says results are awaited)."""
+    finished = (
+        Programme.objects.filter(office=office, elections__result__isnull=False)
+        .order_by("-voting_day", "-pk")
+        .first()
+    )
+    return finished or current_programme(office=office)
+
+
 def _for_office(
     *, office: Office, election_id: int | None, baseline_id: int | None, threshold: int
 ) -> Evaluation | None:
-    """The evaluation of the chosen election of the office's current programme (else of the
+    """The evaluation of the chosen election of the evaluated programme (else of the
     first one with results); None when there is no programme or election."""
-    programme = current_programme(office=office)
+    programme = evaluated_programme(office=office)
     if programme is None:
         return None
     election = (

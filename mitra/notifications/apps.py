@@ -7,4 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The lower apps never import this one: it listens to their records instead.
-        from . import receivers  # noqa: F401
+        from . import (
+            personal_data,  # noqa: F401  (declares its personal data)
+            receivers,  # noqa: F401
+        )

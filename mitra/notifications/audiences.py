@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -12,6 +11,7 @@ from django.utils import formats, timezone, translation
 from mitra.accounts.models import COMMISSION_ROLES, Membership, Role, User
 from mitra.activities.models import Activity
 from mitra.checkin.models import Registration
+from mitra.core.links import absolute_url
 from mitra.offices.models import Office
 from mitra.partners.phones import whatsapp_normalize
 
@@ -20,7 +20,8 @@ from .services import Recipient, user_recipients
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """Messages are sent from background tasks: their links start with SITE_URL."""
+    return absolute_url(path)
 
 
 def staff_users(office: Office) -> list[User]:

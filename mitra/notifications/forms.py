@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.partners.phones import whatsapp_normalize
 
 from .models import Channel
+from .personal_data import VOTING_DAY
 
 
 class TemplateForm(forms.Form):
@@ -41,12 +42,7 @@ class SignupForm(forms.Form):
         initial=Channel.EMAIL,
     )
     address = forms.CharField(label=_("Alamat email atau nomor WhatsApp"), max_length=254)
-    consent = forms.BooleanField(
-        label=_(
-            "Saya setuju kontak ini disimpan hanya untuk pengingat hari pemungutan suara "
-            "dan dihapus setelahnya."
-        )
-    )
+    consent = forms.BooleanField(label=VOTING_DAY.text)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

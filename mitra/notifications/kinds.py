@@ -58,6 +58,17 @@ KINDS: dict[str, Kind] = {
             ("title", "date", "reason", "url"),
         ),
         Kind(
+            "activity_held_reminder",
+            _("Pengingat menandai terlaksana"),
+            _COORDINATORS,
+            _("Sudah terlaksana? {title}"),
+            _(
+                "Kegiatan “{title}” ({date}) sudah lewat. Tandai terlaksana lalu kirim "
+                "laporannya paling lambat {due}: {url}"
+            ),
+            ("title", "date", "due", "url"),
+        ),
+        Kind(
             "report_due",
             _("Laporan jatuh tempo"),
             _COORDINATORS,

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Membership, User
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url
+from mitra.core.personal_data import CHANNEL_FORM, consent_given
 from mitra.elections.models import Programme
 from mitra.offices.models import Office
 
@@ -107,7 +109,7 @@ def template_text(*, office: Office, kind: Kind, language: str) -> tuple[str, st
 def optout_url(*, office_id: int, channel: str, address: str) -> str:
     """A signed link that carries the address's hash only (links end up in access logs)."""
     token = signing.dumps([office_id, channel, address_hash(channel, address)], salt=OPTOUT_SALT)
-    return settings.SITE_URL.rstrip("/") + reverse("notifications:optout", args=[token])
+    return absolute_url(reverse("notifications:optout", args=[token]))  # sent in the background
 
 
 class _Batch:
@@ -572,6 +574,7 @@ def optout_undo(*, token: str) -> OptOutTarget:
     return target
 
 
+@transaction.atomic
 def voting_day_signup(
     *, programme: Programme, channel: str, address: str, language: str
 ) -> VotingDaySignup:
@@ -585,6 +588,14 @@ def voting_day_signup(
         address=address,
         defaults={"office_id": programme.office_id, "language": language},
     )
+    if created:  # recorded by mitra.privacy (purpose, text version, channel, time)
+        consent_given.send(
+            sender=VotingDaySignup,
+            office_id=programme.office_id,
+            purpose="voting_day",
+            channel=CHANNEL_FORM,
+            subject=signup,
+        )
     if not created and signup.language != language:
         signup.language = language
         signup.save(update_fields=["language"])

@@ -35,7 +35,7 @@ from .audiences import (
     registration_values,
     staff_users,
 )
-from .models import Delivery, VotingDaySignup
+from .models import VotingDaySignup
 from .services import Recipient
 
 S = ActivityStatus
@@ -150,6 +150,19 @@ def timeline_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
                     key=f"stage_start:{stage.pk}",
                 )
             )
+        counts["activity_held_reminder"] = 0
+        for activity in _still_approved_after(today - datetime.timedelta(days=1)):
+            values = activity_values(activity)
+            values["due"] = local_date(activity.report_due_on, "id")
+            counts["activity_held_reminder"] += len(
+                services.message_queue(
+                    office=activity.office,
+                    kind="activity_held_reminder",
+                    recipients=coordinator_recipients(activity),
+                    values=values,
+                    key=f"held_reminder:{activity.pk}",
+                )
+            )
         counts["report_due"] = 0
         for activity in _report_due_on(today):
             values = activity_values(activity)
@@ -174,6 +187,16 @@ def timeline_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def _still_approved_after(day: datetime.date) -> list[Activity]:
+    """Approved activities that ended on `day` and nobody has marked held yet."""
+    start, end = _day_bounds(day)
+    return list(
+        Activity.objects.filter(
+            status=S.APPROVED, ends_at__gte=start, ends_at__lt=end
+        ).select_related("office", "partner", "created_by")
+    )
+
+
 def _report_due_on(day: datetime.date) -> list[Activity]:
     start, end = _day_bounds(day - datetime.timedelta(days=REPORT_DUE_DAYS))
     return list(
@@ -184,19 +207,15 @@ def _report_due_on(day: datetime.date) -> list[Activity]:
 
 
 def personal_data_forget(*, now: datetime.datetime) -> int:
-    """After the office's retention period, blank the addresses and texts of old deliveries
-    and drop the voting-day sign-ups of past programmes (counts stay in the log)."""
+    """Drop the voting-day sign-ups of programmes whose voting day is past the office's
+    retention period. Addresses and texts of old deliveries are blanked by the retention
+    purge of `mitra.privacy` (kind `delivery_logs`)."""
     total = 0
     for office in Office.objects.only("pk", "data_retention_days"):
         cutoff = now - datetime.timedelta(days=office.data_retention_days)
-        total += (
-            Delivery.objects.filter(office_id=office.pk, created_at__lt=cutoff)
-            .exclude(recipient="", body="")
-            .update(recipient="", body="", subject="")
-        )
-        VotingDaySignup.objects.filter(
+        total += VotingDaySignup.objects.filter(
             office_id=office.pk, programme__voting_day__lt=timezone.localdate(cutoff)
-        ).delete()
+        ).delete()[0]
     return total
 
 

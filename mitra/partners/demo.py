@@ -144,12 +144,14 @@ def _agreement_plan(
 
 
 def _build_agreements(ctx: DemoContext, partners: list[Partner]) -> int:
-    today = timezone.localdate()
-    themes = list(ctx.objects.get("themes", []))
+    themes_2024 = list(ctx.objects.get("themes", []))
+    # The renewed agreements serve the live programme: their deliverables name its themes.
+    live_themes = list(ctx.objects.get("live", {}).get("themes", themes_2024))
     count = 0
     for number, partner in enumerate(partners, start=1):
         segments = list(partner.segments.all())
-        for agreement_number, signed, start, end in _agreement_plan(number, today):
+        for agreement_number, signed, start, end in _agreement_plan(number, ctx.today):
+            themes = themes_2024 if start == VALID_2024[0] else live_themes
             agreement = Agreement.objects.create(
                 office=partner.office,
                 partner=partner,

@@ -26,6 +26,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.services import membership_grant, token_hash, user_create
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.inputs import is_web_url
+from mitra.core.links import absolute_url
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Segment, Theme
 from mitra.regions.models import Region
@@ -315,8 +316,9 @@ def _deliverables_create(*, agreement: Agreement, items: list[DeliverableData]) 
 # --- Coordinator invitations --------------------------------------------------------------
 
 
-def invitation_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("partners:invitation_accept", args=[token])
+def invitation_url(token: str, *, root: str = "") -> str:
+    """The invitation's link; `root`: the view's `site_root(request)` (else SITE_URL)."""
+    return absolute_url(reverse("partners:invitation_accept", args=[token]), root=root)
 
 
 def invitation_message(*, partner: Partner, url: str) -> str:
@@ -328,7 +330,7 @@ def invitation_message(*, partner: Partner, url: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, membership: Membership, partner_id: int, email: str
+    *, membership: Membership, partner_id: int, email: str, root: str = ""
 ) -> tuple[PartnerInvitation, str]:
     """Create a single-use link (returned once; only its hash is kept) and email it."""
     require(membership, Right.MANAGE_PARTNERS)
@@ -349,7 +351,7 @@ def invitation_create(
         created_by=membership.user,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
-    url = invitation_url(token)
+    url = invitation_url(token, root=root)
     subject = _("Undangan koordinator mitra: %(partner)s") % {"partner": partner.name}
     body = invitation_message(partner=partner, url=url)
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))

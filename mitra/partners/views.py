@@ -20,6 +20,7 @@ from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.exporters import FORMATS
+from mitra.core.links import site_root
 from mitra.core.spreadsheets import read_table, template_response
 from mitra.core.uploads import file_response
 
@@ -328,12 +329,15 @@ def invitation_create(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _invitation, token = services.invitation_create(
-                membership=membership, partner_id=partner.pk, email=form.cleaned_data["email"]
+                membership=membership,
+                partner_id=partner.pk,
+                email=form.cleaned_data["email"],
+                root=site_root(request),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            url = services.invitation_url(token)
+            url = services.invitation_url(token, root=site_root(request))
             message = services.invitation_message(partner=partner, url=url)
             context.update(
                 link=url,

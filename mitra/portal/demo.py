@@ -7,39 +7,61 @@ the data are synthetic); the files are generated on the fly and weigh a few kilo
 from __future__ import annotations
 
 import datetime
+import random
 import struct
 import zlib
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from mitra.core.uploads import random_name
 from mitra.demo.context import DemoContext
+from mitra.elections.models import Programme
 
+from . import documents
 from .models import Article, ArticleStatus, Material, MaterialKind, MaterialVersion, Tag
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOTE = "\n\n*Berita ini adalah contoh sintetis untuk demo Mitra Pemilu, bukan berita resmi.*"
 
+# The office's own announcement of the partnership (17 October 2024), in the demo's words.
+SEED_ARTICLE_SLUG = "kpu-kota-bandung-gandeng-83-komunitas"
+
 # (slug, title, lead, body, tags, (month, day, hour), has_image)
 ARTICLES = [
     (
-        "83-komunitas-teken-kerja-sama-sosialisasi",
-        "83 komunitas teken kerja sama sosialisasi Pilkada 2024",
-        "Komunitas pemuda, seni, budaya, pendidikan, dan keagamaan resmi menjadi mitra "
-        "sosialisasi dan pendidikan pemilih di Kota Bandung.",
-        "Penandatanganan kerja sama berlangsung di aula kantor dan dihadiri perwakilan "
-        "setiap komunitas.\n\n## Tiga fokus sosialisasi\n\n1. Tahapan pemilihan dan cara "
-        "memilih.\n2. Pemilih cerdas dan bertanggung jawab.\n3. Ajakan ikut serta dalam "
-        "pemilihan yang jujur, adil, dan transparan.\n\n## Empat pendekatan\n\n"
+        SEED_ARTICLE_SLUG,
+        "KPU Kota Bandung gandeng 83 komunitas dan organisasi untuk sosialisasi Pilkada 2024",
+        "Komunitas kepemudaan, seni, budaya, pendidikan, dan keagamaan menjadi mitra yang "
+        "membawa informasi Pilgub Jawa Barat dan Pilwalkot Bandung ke anggota dan "
+        "lingkungannya.",
+        "KPU Kota Bandung menandatangani kerja sama dengan 83 komunitas dan organisasi "
+        "untuk memperluas sosialisasi Pemilihan Gubernur dan Wakil Gubernur Jawa Barat "
+        "(Pilgub Jabar) serta Pemilihan Wali Kota dan Wakil Wali Kota Bandung (Pilwalkot "
+        "Bandung) 2024. Kedua pemilihan berlangsung serentak pada hari pemungutan suara, "
+        "**Rabu, 27 November 2024**.\n\n"
+        "Lewat kemitraan ini, pesan tentang pemilihan tidak hanya datang dari kantor KPU, "
+        "tetapi juga dari orang-orang yang sudah dikenal dan dipercaya warga: ketua "
+        "karang taruna, pelatih sanggar, guru, pengurus majelis taklim, dan penggerak "
+        "komunitas. Sasaran utamanya adalah pemilih muda serta kelompok yang pada "
+        "pemilihan sebelumnya jarang ikut memilih.\n\n"
+        "## Tiga pesan yang dibawa mitra\n\n"
+        "1. Tahapan pemilihan, termasuk jadwal dan tata cara memilih di TPS.\n"
+        "2. Kesadaran pemilih: memakai hak pilih dengan cerdas dan bertanggung jawab.\n"
+        "3. Ajakan ikut serta menjaga pemilihan yang jujur, adil, dan transparan.\n\n"
+        "## Empat pendekatan\n\n"
         "- diskusi komunitas;\n- pertunjukan seni dan budaya;\n- kegiatan edukasi;\n"
-        "- kampanye media sosial.\n\nSetiap mitra menyusun rencana kegiatan untuk anggota "
-        "dan lingkungannya masing-masing dengan pendekatan yang paling dekat dengan "
-        "komunitasnya.",
+        "- kampanye media sosial.\n\n"
+        "Setiap mitra memilih pendekatan yang paling cocok dengan anggotanya dan "
+        "melaporkan kegiatannya kepada KPU, sehingga jangkauan sosialisasi di setiap "
+        "kecamatan dapat dipantau bersama.\n\n"
+        "## Ayo ke TPS\n\n"
+        "KPU Kota Bandung mengajak seluruh warga yang terdaftar untuk datang ke TPS pada "
+        "27 November 2024 dan memakai hak pilihnya. Informasi tahapan dan cara memilih "
+        "tersedia di situs ini dan di akun Instagram @kpukotabandung.",
         ["Kemitraan", "Sosialisasi"],
-        (10, 8, 10),
+        (10, 17, 10),
         True,
     ),
     (
@@ -157,19 +179,21 @@ ARTICLES = [
     ),
 ]
 
+# Per theme: (kind, title, file). "guide" and "sheet" are real documents (documents.py);
+# posters are generated banners. The live programme's materials carry "Simulasi" in front.
 MATERIALS = {
     "tahapan": [
-        (MaterialKind.POSTER, "Poster jadwal tahapan Pilkada 2024", "png"),
-        (MaterialKind.DECK, "Presentasi cara memilih di TPS", "pdf"),
-        (MaterialKind.TALKING_POINTS, "Pokok pembicaraan: cek DPT", "pdf"),
+        (MaterialKind.POSTER, "Poster jadwal tahapan", "png"),
+        (MaterialKind.DECK, documents.GUIDE_TITLE, "guide"),
+        (MaterialKind.TALKING_POINTS, documents.THEME_SHEETS["tahapan"][0], "sheet"),
     ],
     "pemilih-cerdas": [
         (MaterialKind.POSTER, "Poster tolak politik uang", "png"),
-        (MaterialKind.TALKING_POINTS, "Pokok pembicaraan: kenali calon", "pdf"),
+        (MaterialKind.TALKING_POINTS, documents.THEME_SHEETS["pemilih-cerdas"][0], "sheet"),
     ],
     "pemilu-jurdil": [
         (MaterialKind.POSTER, "Poster ayo awasi pemilihan", "png"),
-        (MaterialKind.DECK, "Presentasi pemilihan jujur dan adil", "pdf"),
+        (MaterialKind.TALKING_POINTS, documents.THEME_SHEETS["pemilu-jurdil"][0], "sheet"),
     ],
 }
 
@@ -226,11 +250,116 @@ def _save(content: bytes, folder: str, kind: str) -> str:
     return default_storage.save(random_name(folder, kind), ContentFile(content))
 
 
+def _document(file_kind: str, theme_code: str, programme: Programme) -> bytes:
+    from mitra.elections.models import Stage
+
+    stages = Stage.objects.filter(election__programme=programme).order_by("starts_on", "order")
+    context = documents.Context(
+        programme=programme.name,
+        voting_day=programme.voting_day,
+        stages=tuple(dict.fromkeys((s.name, s.starts_on, s.ends_on) for s in stages)),
+    )
+    if file_kind == "guide":
+        return documents.guide_pdf(context)
+    return documents.theme_sheet_pdf(theme_code, context)
+
+
+def _materials(
+    ctx: DemoContext, *, programme: Programme, rng: random.Random, prefix: str = ""
+) -> int:
+    """The programme's materials: a poster per theme (two versions), the guide to voting
+    and one sheet per theme (real PDFs)."""
+    from django.utils.text import slugify
+
+    office = ctx.objects["office"]
+    themes = {t.code: t for t in programme.themes.all()}
+    uploaded = programme.voting_day - datetime.timedelta(days=70)
+    count = 0
+    for theme_code, items in MATERIALS.items():
+        theme = themes.get(theme_code)
+        if theme is None:
+            continue
+        for kind, name, file_kind in items:
+            title = prefix + name
+            material = Material.objects.create(
+                office=office,
+                theme=theme,
+                kind=kind,
+                slug=slugify(title)[:120],
+                title=title,
+                description="Materi demo (sintetis) untuk dibagikan mitra.",
+            )
+            extension = "png" if file_kind == "png" else "pdf"
+            for number in (1, 2) if kind == MaterialKind.POSTER else (1,):
+                content = (
+                    demo_png(200, 280, (139, 26, 26))
+                    if file_kind == "png"
+                    else _document(file_kind, theme_code, programme)
+                )
+                MaterialVersion.objects.create(
+                    material=material,
+                    number=number,
+                    file=_save(content, "portal/materials", extension),
+                    original_name=f"{material.slug}-v{number}.{extension}",
+                    size=len(content),
+                    notes="Perbaikan tanggal" if number == 2 else "Versi pertama",
+                    uploaded_at=ctx.at(uploaded + datetime.timedelta(days=number), 9),
+                )
+            downloads = rng.randint(5, 300)
+            Material.objects.filter(pk=material.pk).update(download_count=downloads)
+            count += 1
+    return count
+
+
+# The live programme's news, dated in days before the demo's today.
+LIVE_ARTICLES = [
+    (
+        "simulasi-mitra-mulai-turun-ke-kelurahan",
+        "Simulasi: mitra mulai turun ke kelurahan",
+        "Dalam program simulasi, komunitas mitra menggelar diskusi, pentas, dan kelas "
+        "pemilih pemula di kelurahan masing-masing.",
+        "Agenda kegiatan mitra dapat dilihat di halaman agenda. Kegiatan yang membuka "
+        "pendaftaran menerima peserta sampai kuotanya penuh.",
+        12,
+    ),
+    (
+        "simulasi-hitung-mundur-hari-pemungutan-suara",
+        "Simulasi: enam minggu menuju hari pemungutan suara",
+        "Hari pemungutan suara program simulasi jatuh pada {day}. Periksa nama Anda di DPT "
+        "dari sekarang.",
+        "Program ini adalah simulasi untuk demo Mitra Pemilu: tanggalnya bergeser setiap "
+        "kali demo dibangun ulang. Materi panduan memilih dan lembar tema tersedia di "
+        "halaman materi.",
+        1,
+    ),
+]
+
+
+def _live_articles(ctx: DemoContext, programme: Programme) -> list[Article]:
+    from babel.dates import format_date
+
+    day = format_date(programme.voting_day, "d MMMM y", locale="id")
+    made = []
+    for slug, title, lead, body, days_before in LIVE_ARTICLES:
+        article = Article.objects.create(
+            office=ctx.objects["office"],
+            slug=slug,
+            title=title,
+            lead=lead.format(day=day),
+            body=body + NOTE,
+            published_at=ctx.at(ctx.today - datetime.timedelta(days=days_before), 8),
+            byline="Humas KPU Kota Bandung (demo)",
+            status=ArticleStatus.PUBLISHED,
+        )
+        Article.objects.filter(pk=article.pk).update(view_count=ctx.live_rng.randint(40, 900))
+        made.append(article)
+    return made
+
+
 def build(ctx: DemoContext) -> None:
     from django.utils.text import slugify
 
     office = ctx.objects["office"]
-    themes = {t.code: t for t in ctx.objects["themes"]}
     tags: dict[str, Tag] = {}
     articles = []
     for slug, title, lead, body, tag_names, (month, day, hour), has_image in ARTICLES:
@@ -273,38 +402,15 @@ def build(ctx: DemoContext) -> None:
         lead="Berita ini terbit otomatis pada waktunya.",
         body="Isi pengumuman." + NOTE,
         status=ArticleStatus.SCHEDULED,
-        published_at=timezone.now() + datetime.timedelta(days=3),
+        published_at=ctx.at(ctx.today + datetime.timedelta(days=3), 9),
     )
 
-    materials = 0
-    for theme_code, items in MATERIALS.items():
-        theme = themes.get(theme_code)
-        if theme is None:
-            continue
-        for kind, title, file_kind in items:
-            material = Material.objects.create(
-                office=office,
-                theme=theme,
-                kind=kind,
-                slug=slugify(title)[:120],
-                title=title,
-                description="Materi demo (sintetis) untuk dibagikan mitra.",
-            )
-            for number in (1, 2) if kind == MaterialKind.POSTER else (1,):
-                content = (
-                    demo_png(200, 280, (139, 26, 26)) if file_kind == "png" else demo_pdf(title)
-                )
-                MaterialVersion.objects.create(
-                    material=material,
-                    number=number,
-                    file=_save(content, "portal/materials", file_kind),
-                    original_name=f"{material.slug}-v{number}.{file_kind}",
-                    size=len(content),
-                    notes="Perbaikan tanggal" if number == 2 else "Versi pertama",
-                    uploaded_at=datetime.datetime(2024, 9, 20 + number, 9, 0, tzinfo=WIB),
-                )
-            downloads = ctx.rng.randint(5, 300)
-            Material.objects.filter(pk=material.pk).update(download_count=downloads)
-            materials += 1
+    materials = _materials(ctx, programme=ctx.objects["programme"], rng=ctx.rng)
+    live = ctx.objects.get("live")
+    if live:
+        materials += _materials(
+            ctx, programme=live["programme"], rng=ctx.live_rng, prefix="Simulasi: "
+        )
+        articles += _live_articles(ctx, live["programme"])
     ctx.objects["articles"] = articles
     ctx.say(f"  portal: {len(articles)} articles, {materials} materials")

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.inputs import CleanTextFormMixin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField
+from mitra.elections.models import Theme
 from mitra.offices.models import HEX_COLOUR, OFFICE_PROFILE_FIELDS
 
-from .models import Article, ArticleStatus
+from .models import Article, ArticleStatus, MaterialKind
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -145,3 +146,35 @@ class OfficeProfileForm(CleanTextFormMixin, forms.Form):
         if data.get("share_image") and not data.get("share_image_alt"):
             self.add_error("share_image_alt", _("Isi teks alternatif untuk pembaca layar."))
         return data
+
+
+MATERIAL_FILE_KINDS = {"pdf", "jpeg", "png", "pptx", "mp4"}
+
+
+class MaterialForm(CleanTextFormMixin, forms.Form):
+    """A new outreach material with its first file (version 1)."""
+
+    title = forms.CharField(label=_("Judul"), max_length=200)
+    theme = forms.ModelChoiceField(
+        label=_("Tema"), queryset=Theme.objects.none(), empty_label=_("Pilih tema…")
+    )
+    kind = forms.ChoiceField(
+        label=_("Jenis"), choices=[("", _("Pilih jenis…")), *MaterialKind.choices]
+    )
+    description = forms.CharField(
+        label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    is_public = forms.BooleanField(label=_("Tampil di situs publik"), required=False, initial=True)
+    file = CheckedFileField(label=_("Berkas"), kinds=MATERIAL_FILE_KINDS)
+
+    def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["theme"]
+        field.queryset = themes
+
+
+class MaterialVersionForm(CleanTextFormMixin, forms.Form):
+    """A new version of a material's file; earlier versions stay listed."""
+
+    file = CheckedFileField(label=_("Berkas versi baru"), kinds=MATERIAL_FILE_KINDS)
+    notes = forms.CharField(label=_("Catatan perubahan"), max_length=500, required=False)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from mitra.core.links import absolute_url
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.elections.selectors import current_programme, programme_countdown
 from mitra.offices.selectors import request_public_office
@@ -66,6 +67,7 @@ def _home_context(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"office": office, "programme": programme, "countdown": countdown}
     if office is not None:
         context.update(home_sections(office=office, programme=programme))
+        context["canonical"] = absolute_url("/", request=request)
     return context
 
 

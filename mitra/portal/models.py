@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mitra.offices.models import OfficeScoped
 
@@ -172,6 +173,8 @@ class Material(OfficeScoped):
     download_count = models.PositiveBigIntegerField(_("jumlah unduhan"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords(excluded_fields=["download_count"])
+
     class Meta:
         ordering = ["theme__order", "kind", "title"]
         constraints = [
@@ -195,6 +198,8 @@ class MaterialVersion(models.Model):
     notes = models.TextField(_("catatan perubahan"), blank=True)
     uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now)
     download_count = models.PositiveBigIntegerField(_("jumlah unduhan"), default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["download_count"])
 
     class Meta:
         ordering = ["material", "-number"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -179,6 +178,18 @@ def materials_by_theme(*, programme: Programme) -> list[ThemeMaterials]:
     return list(groups.values())
 
 
+def office_materials(*, membership: Membership) -> QuerySet[Material]:
+    """Every material of the office (public or not) with its versions, for staff."""
+    return (
+        Material.objects.filter(office_id=membership.office_id)
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("versions", queryset=MaterialVersion.objects.order_by("-number"))
+        )
+        .order_by("theme__order", "kind", "title")
+    )
+
+
 def public_material_version(*, office: Office, version_id: int) -> MaterialVersion | None:
     return (
         MaterialVersion.objects.filter(
@@ -328,11 +339,11 @@ def activity_verified_reach(*, activity: Activity) -> int | None:
 
 def home_sections(*, office: Office, programme: Programme | None) -> dict[str, object]:
     """What the home page shows below the countdown: news, the stage now, the next activities."""
-    from mitra.elections.selectors import programme_timeline
+    from mitra.elections.selectors import archived_programmes, programme_timeline
 
     sections: dict[str, object] = {
         "latest_articles": latest_articles(office=office, limit=3),
-        "canonical": settings.SITE_URL.rstrip("/") + "/",
+        "archive": list(archived_programmes(office=office)),
     }
     if programme is not None:
         entries = programme_timeline(programme=programme)

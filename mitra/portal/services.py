@@ -21,12 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.uploads import store_upload
+from mitra.elections.models import Theme
 from mitra.offices.models import IMAGE_FIELDS, OFFICE_PROFILE_FIELDS, Office
 
 from .models import (
@@ -296,3 +298,81 @@ def office_profile_update(
         raise DomainError(" ".join(exc.messages), code="invalid") from exc
     office.save()
     return office
+
+
+# --- Materials (staff) --------------------------------------------------------------------
+
+
+class MaterialError(DomainError):
+    pass
+
+
+def _material_slug(*, office_id: int, title: str) -> str:
+    base = slugify(title)[:100] or "materi"
+    slug, n = base, 1
+    while Material.objects.filter(office_id=office_id, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _version_add(*, material: Material, file: Any, notes: str) -> MaterialVersion:
+    latest = (
+        MaterialVersion.objects.select_for_update()
+        .filter(material=material)
+        .order_by("-number")
+        .first()
+    )
+    return MaterialVersion.objects.create(
+        material=material,
+        number=(latest.number + 1) if latest else 1,
+        file=store_upload(file, folder="portal/materials"),
+        original_name=(getattr(file, "name", "") or "")[:200],
+        size=getattr(file, "size", 0) or 0,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def material_create(
+    *,
+    membership: Membership,
+    theme: Theme,
+    kind: str,
+    title: str,
+    file: Any,
+    description: str = "",
+    is_public: bool = True,
+) -> Material:
+    """A new material of one of the programme's themes, with its first file as version 1.
+    The file must come checked (`CheckedFileField`); images lose their metadata."""
+    require(membership, Right.MANAGE_CONTENT)
+    if theme.programme.office_id != membership.office_id:
+        raise NotFoundError(_("Tema tidak ditemukan."), code="not_found")
+    material = Material.objects.create(
+        office_id=membership.office_id,
+        theme=theme,
+        kind=kind,
+        slug=_material_slug(office_id=membership.office_id, title=title),
+        title=title,
+        description=description,
+        is_public=is_public,
+    )
+    _version_add(material=material, file=file, notes="")
+    return material
+
+
+@transaction.atomic
+def material_version_add(
+    *, membership: Membership, material_id: int, file: Any, notes: str = ""
+) -> MaterialVersion:
+    """A new numbered version of a material; earlier versions stay and keep their counts."""
+    require(membership, Right.MANAGE_CONTENT)
+    material = (
+        Material.objects.select_for_update()
+        .filter(pk=material_id, office_id=membership.office_id)
+        .first()
+    )
+    if material is None:
+        raise NotFoundError(_("Materi tidak ditemukan."), code="not_found")
+    return _version_add(material=material, file=file, notes=notes)

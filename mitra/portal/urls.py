@@ -18,6 +18,12 @@ urlpatterns = [
     path("kelola/berita/baru/", views.staff_article_new, name="staff_article_new"),
     path("kelola/berita/<int:pk>/", views.staff_article_edit, name="staff_article_edit"),
     path("kelola/profil-kantor/", views.staff_office_profile, name="staff_office_profile"),
+    path("kelola/materi/", views.staff_materials, name="staff_materials"),
+    path(
+        "kelola/materi/<int:pk>/versi/",
+        views.staff_material_version,
+        name="staff_material_version",
+    ),
     path("tahapan/", views.timeline, name="timeline"),
     path("cara-memilih/", views.how_to_vote, name="how_to_vote"),
     path("direktori-mitra/", views.partner_directory, name="partners"),

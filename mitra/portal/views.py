@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -21,7 +20,12 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
@@ -30,15 +34,19 @@ from mitra.accounts.selectors import request_membership
 from mitra.activities.ical import ical_feed
 from mitra.activities.selectors import approach_options
 from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.links import absolute_url, site_root
 from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
 from mitra.core.uploads import file_response
+from mitra.elections.models import Theme
 from mitra.elections.selectors import (
+    archived_programmes,
     current_programme,
     office_segments,
     programme_countdown,
     programme_elections,
     programme_themes,
     programme_timeline,
+    public_programme,
 )
 from mitra.offices.models import Office
 from mitra.offices.selectors import request_public_office
@@ -47,17 +55,12 @@ from mitra.regions.selectors import kecamatan_of
 
 from . import selectors, services
 from .bots import counts_as_view
-from .forms import ArticleForm, OfficeProfileForm
+from .forms import ArticleForm, MaterialForm, MaterialVersionForm, OfficeProfileForm
 from .maps import kecamatan_map
 from .models import article_cache_key
 
 ARTICLE_CACHE_SECONDS = 60  # also dropped at once when the article is saved
 VIEWS_TOKEN = "\u2063MITRA-VIEWS\u2063"  # noqa: S105 — placeholders, not secrets
-
-
-def absolute_url(path: str) -> str:
-    """Canonical address: the configured SITE_URL, whatever host the request came by."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _office(request: HttpRequest) -> Office:
@@ -90,7 +93,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "tag": tag,
             "page_query": urlencode(params),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -125,7 +128,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_article(request: HttpRequest, item: Any, *, preview: bool = False) -> str:
-    url = absolute_url(item.get_absolute_url())
+    url = absolute_url(item.get_absolute_url(), request=request)
     context = {
         "article": item,
         "body_html": services.markdown_render(text=item.body),
@@ -188,16 +191,26 @@ def article_image(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 @require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
+    """The running programme's stages and countdown; `?program=<slug>` shows an archived
+    programme's instead (an unknown one answers 404)."""
     office = _office(request)
-    programme = current_programme(office=office)
-    context: dict[str, Any] = {"office": office, "programme": programme}
+    slug = request.GET.get("program", "")[:50]
+    programme = public_programme(office=office, slug=slug)
+    if slug and programme is None:
+        raise Http404
+    context: dict[str, Any] = {
+        "office": office,
+        "programme": programme,
+        "archive": list(archived_programmes(office=office)),
+        "is_archived": bool(slug) and programme != current_programme(office=office),
+    }
     if programme is not None:
         context.update(
             entries=programme_timeline(programme=programme),
             countdown=programme_countdown(programme=programme),
             elections=list(programme_elections(programme=programme)),
         )
-    context["canonical"] = absolute_url(request.path)
+    context["canonical"] = absolute_url(request.path, request=request)
     return render(request, "portal/timeline.html", context)
 
 
@@ -212,7 +225,7 @@ def how_to_vote(request: HttpRequest) -> HttpResponse:
             "office": office,
             "programme": programme,
             "countdown": programme_countdown(programme=programme) if programme else None,
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -250,7 +263,7 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
             "kinds": selectors.partner_kinds(office=office),
             "segments": office_segments(office=office),
             "kecamatan_list": kecamatan_of(city_code=office.region_id),
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -286,9 +299,9 @@ def _agenda_options(office: Office) -> dict[str, Any]:
 AGENDA_PAGE_SIZE = 20
 
 
-def _agenda_ics_url(filter_query: str) -> str:
+def _agenda_ics_url(request: HttpRequest, filter_query: str) -> str:
     """The iCal feed of the agenda as filtered (absolute: calendar apps subscribe to it)."""
-    url = absolute_url(reverse("portal:calendar_ics"))
+    url = absolute_url(reverse("portal:calendar_ics"), request=request)
     return f"{url}?{filter_query}" if filter_query else url
 
 
@@ -323,8 +336,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "page_query": filter_query,
             "map": svg,
             "kecamatan_table": table,
-            "canonical": absolute_url(request.path),
-            "ics_url": _agenda_ics_url(filter_query),
+            "canonical": absolute_url(request.path, request=request),
+            "ics_url": _agenda_ics_url(request, filter_query),
         },
     )
 
@@ -354,8 +367,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
             "today": today,
             "filters": filters,
             "filter_query": filter_query,
-            "canonical": absolute_url(request.path) + f"?bulan={first:%Y-%m}",
-            "ics_url": _agenda_ics_url(filter_query),
+            "canonical": absolute_url(request.path, request=request) + f"?bulan={first:%Y-%m}",
+            "ics_url": _agenda_ics_url(request, filter_query),
         },
     )
 
@@ -376,7 +389,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     office = _office(request)
     filters, _query = _agenda_filters(request)
     activities = selectors.public_activities(office=office, **filters).order_by("starts_at", "pk")
-    body = ical_feed(office=office, activities=activities[:ICS_LIMIT], absolute=absolute_url)
+    body = ical_feed(office=office, activities=activities[:ICS_LIMIT], root=site_root(request))
     return _ics_response(body, "agenda.ics")
 
 
@@ -388,7 +401,7 @@ def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if activity is None:
         raise Http404
     body = ical_feed(
-        office=office, activities=[activity], name=activity.title, absolute=absolute_url
+        office=office, activities=[activity], name=activity.title, root=site_root(request)
     )
     return _ics_response(body, f"kegiatan-{activity.pk}.ics")
 
@@ -410,7 +423,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.public_activity(office=office, pk=pk)
     if activity is None:
         raise Http404
-    canonical = absolute_url(request.path)
+    canonical = absolute_url(request.path, request=request)
     return render(
         request,
         "portal/activity.html",
@@ -446,7 +459,7 @@ def partner_page(request: HttpRequest, pk: int) -> HttpResponse:
             "upcoming": list(upcoming[:50]),
             "past_page": past.get_page(request.GET.get("halaman")),
             "page_query": "",
-            "canonical": absolute_url(request.path),
+            "canonical": absolute_url(request.path, request=request),
         },
     )
 
@@ -456,13 +469,17 @@ def partner_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def materials(request: HttpRequest) -> HttpResponse:
+    """The running programme's materials; `?program=<slug>` an archived programme's."""
     office = _office(request)
-    programme = current_programme(office=office)
+    slug = request.GET.get("program", "")[:50]
+    programme = public_programme(office=office, slug=slug)
+    if slug and programme is None:
+        raise Http404
     groups = selectors.materials_by_theme(programme=programme) if programme else []
     return render(
         request,
         "portal/materials.html",
-        {"groups": groups, "canonical": absolute_url(request.path)},
+        {"groups": groups, "canonical": absolute_url(request.path, request=request)},
     )
 
 
@@ -497,7 +514,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /hadir/",
         "Disallow: /analitik/",
         "Allow: /",
-        f"Sitemap: {absolute_url('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap.xml', request=request)}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -520,6 +537,55 @@ def staff_articles(request: MemberRequest) -> HttpResponse:
         "portal/staff_articles.html",
         {"page": page, "query": query, "page_query": urlencode({"q": query} if query else {})},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@member_required(Right.MANAGE_CONTENT)
+def staff_materials(request: MemberRequest) -> HttpResponse:
+    """The office's outreach materials with their versions; add a material."""
+    membership = request.membership
+    programme = current_programme(office=membership.office)
+    themes = programme_themes(programme=programme) if programme else Theme.objects.none()
+    form = MaterialForm(request.POST or None, request.FILES or None, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_create(membership=membership, **form.cleaned_data)
+        except DomainError as exc:
+            if isinstance(exc, NotFoundError):
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Materi tersimpan."))
+            return redirect("portal:staff_materials")
+    return render(
+        request,
+        "portal/staff_materials.html",
+        {
+            "form": form,
+            "materials": selectors.office_materials(membership=membership),
+            "version_form": MaterialVersionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@member_required(Right.MANAGE_CONTENT)
+def staff_material_version(request: MemberRequest, pk: int) -> HttpResponse:
+    """Upload a new version of a material's file."""
+    membership = request.membership
+    form = MaterialVersionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:staff_materials")
+    version = services.material_version_add(
+        membership=membership, material_id=pk, **form.cleaned_data
+    )
+    messages.success(request, _("Versi %(n)d tersimpan.") % {"n": version.number})
+    return redirect("portal:staff_materials")
 
 
 def _article_page(

@@ -10,7 +10,6 @@ import mimetypes
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from mitra.analytics.dashboard_charts import dashboard_chart, dashboard_map
+from mitra.core.links import absolute_url
 
 from .models import Certificate, Letterhead
 from .selectors import ProgrammeReport, Scorecard
@@ -72,7 +72,7 @@ def verification_url(certificate: Certificate) -> str:
     from .services import certificate_signed_id
 
     path = reverse("reports:verify", args=[certificate_signed_id(certificate)])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)  # printed on paper: always SITE_URL
 
 
 def certificate_pdf(certificate: Certificate, *, letterhead: Letterhead | None) -> bytes:

@@ -151,7 +151,7 @@ def test_totp_setup_is_not_offered_to_coordinators(client, coordinator_member):
     ("role", "allowed"),
     [
         ("admin", set(Right)),
-        ("staff", set(Right) - {Right.MANAGE_USERS}),
+        ("staff", set(Right) - {Right.MANAGE_USERS, Right.VIEW_SENSITIVE_DATA}),
         ("observer", {Right.VIEW_DASHBOARD, Right.VIEW_ALL_PARTNERS, Right.EXPORT}),
         ("coordinator", {Right.PROPOSE_ACTIVITIES, Right.SCAN_TICKETS}),
     ],

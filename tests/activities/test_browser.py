@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from mitra.activities.models import Activity
@@ -41,6 +42,9 @@ def test_propose_approve_report_verify(
     _login(phone, base, coordinator_member)
     phone.goto(f"{base}/kegiatan/baru/")
     assert _no_horizontal_scroll(phone)
+    # No online link for an activity held in a place; no coordinates anywhere.
+    assert not phone.locator("#id_online_url").is_visible()
+    assert phone.locator("#id_lat").count() == 0
     phone.get_by_label("Judul kegiatan").fill("Diskusi pemilih pemula di kampus")
     phone.get_by_label("Metode").select_option(label="Diskusi")
     phone.get_by_label("Tahapan pemilihan").check()
@@ -50,20 +54,44 @@ def test_propose_approve_report_verify(
     phone.get_by_label("Selesai").fill(
         (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     )
+    # The kelurahan list follows the kecamatan (HTMX): Sukasari's four only.
+    phone.get_by_label("Kecamatan").select_option(label="Sukasari")
+    phone.locator("#id_kelurahan option", has_text="Isola").wait_for(state="attached")
+    assert phone.locator("#id_kelurahan option").count() == 5
+    phone.get_by_label("Kelurahan").select_option(label="Isola")
     phone.locator("#id_venue").fill("Aula kampus")
+    phone.wait_for_timeout(500)  # the draft is saved 300 ms after typing
+    phone.reload()  # a dropped connection: the draft comes back, the kelurahan too
+    phone.locator("#id_kelurahan option", has_text="Isola").wait_for(state="attached")
+    phone.wait_for_function("document.getElementById('id_kelurahan').value !== ''")
+    assert phone.get_by_label("Judul kegiatan").input_value() == "Diskusi pemilih pemula di kampus"
+    assert phone.locator("#id_kelurahan option:checked").inner_text() == "Isola"
     phone.get_by_role("button", name="Simpan dan ajukan").click()
     phone.wait_for_url(f"{base}/kegiatan/*/")
     assert "Diajukan" in phone.content()
     activity = Activity.objects.get(title="Diskusi pemilih pemula di kampus")
     assert activity.partner_id == coordinator_member.partner_id
+    assert activity.kelurahan.name == "Isola"
 
     # 2. Staff approve from the queue on a desktop.
     _login(page, base, staff_member)
     page.goto(f"{base}/kegiatan/antrean/")
-    page.locator(f"#q-{activity.pk}").get_by_role("button", name="Setujui").click()
+    card = page.locator(f"#q-{activity.pk}")
+    assert "sudah lewat" in card.inner_text()  # dated in the past: staff confirm first
+    card.get_by_label("tanggal sudah lewat").check()
+    card.get_by_role("button", name="Setujui").click()
     page.wait_for_url(f"{base}/kegiatan/antrean/")
     activity.refresh_from_db()
     assert activity.status == "approved"
+
+    # The coordinator hears of it: a count on every page, the notice in the inbox, an email.
+    phone.goto(f"{base}/kegiatan/")
+    assert phone.locator("#inbox-link .badge").inner_text().startswith("1")
+    phone.locator("#inbox-link").click()
+    phone.get_by_role("heading", name=f"Kegiatan disetujui: {activity.title}").wait_for()
+    assert [m.to for m in mail.outbox if "disetujui" in m.subject] == [
+        [coordinator_member.user.email]
+    ]
 
     # 3. The coordinator reports on the phone: a draft survives a reload, a photo uploads.
     phone.goto(f"{base}/kegiatan/{activity.pk}/laporan/")
@@ -77,15 +105,31 @@ def test_propose_approve_report_verify(
     assert phone.get_by_label("Jumlah peserta").input_value() == "45"
     assert phone.get_by_label("Catatan kegiatan").input_value() == "Peserta antusias"
 
-    photo = make_jpeg(size=(1200, 900), taken_at=activity.starts_at)
-    phone.set_input_files(
-        "#id_photo", files=[{"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": photo}]
-    )
-    phone.get_by_role("button", name="Unggah foto").click()
-    phone.locator("#photo-status", has_text="1/1").wait_for()
-    assert phone.locator("#photo-list img").count() == 1
+    # Photos upload as soon as they are chosen, each with progress; the count follows.
+    def jpeg(name):
+        photo = make_jpeg(size=(1200, 900), taken_at=activity.starts_at)
+        return {"name": name, "mimeType": "image/jpeg", "buffer": photo}
+
+    assert not phone.get_by_role("button", name="Unggah foto").is_visible()
+    phone.set_input_files("#id_photo", files=[jpeg("satu.jpg"), jpeg("dua.jpg")])
+    phone.locator("#photo-n", has_text="2").wait_for()
+    assert phone.locator("#photo-list img").count() == 2
+    assert activity.evidence.count() == 2
+    # One is removed before the report is sent, another chosen in its place.
+    phone.locator("#photo-list li").first.get_by_role("button", name="Hapus").click()
+    phone.locator("#photo-n", has_text="1").wait_for()
+    phone.set_input_files("#id_photo", files=[jpeg("tiga.jpg")])
+    phone.locator("#photo-n", has_text="2").wait_for()
+    assert activity.evidence.count() == 2
     assert phone.locator("#photo-progress").evaluate("el => el.value") == 100
-    assert activity.evidence.count() == 1
+    phone.reload()
+    assert phone.locator("#photo-n").inner_text() == "2"
+    # The figures stand two or three to a row on the phone.
+    boxes = phone.locator(".nums .field").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert 2 <= boxes.count(boxes[0]) <= 3
+    assert _no_horizontal_scroll(phone)
 
     phone.get_by_role("button", name="Kirim laporan").click()
     phone.wait_for_url(f"{base}/kegiatan/{activity.pk}/")
@@ -106,3 +150,5 @@ def test_propose_approve_report_verify(
     assert "Terverifikasi" in page.content()
     activity.refresh_from_db()
     assert activity.status == "verified"
+    phone.goto(f"{base}/notifikasi/kotak-masuk/")
+    phone.get_by_role("heading", name=f"Laporan diverifikasi: {activity.title}").wait_for()

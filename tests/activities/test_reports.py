@@ -241,3 +241,36 @@ def test_remind_command_sends_email_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [coordinator_member.user.email]
     assert activity.title in mail.outbox[0].subject
+
+
+def test_photo_of_children_without_guardian_consent_is_never_published(
+    client, make_activity, coordinator_member, media
+):
+    from django.urls import reverse
+
+    from mitra.activities.models import Evidence
+    from tests.conftest import login
+
+    activity = make_activity("held")
+    login(client, coordinator_member)
+    url = reverse("activities:photo_upload", args=[activity.pk])
+    for fields in (
+        {"shows_children": "on"},
+        {"shows_children": "on", "guardian_consent": "on"},
+        {},
+    ):
+        answer = client.post(url, {"photo": _photo(), **fields}, HTTP_ACCEPT="application/json")
+        assert answer.status_code == 201
+    flagged, agreed, plain = Evidence.objects.order_by("pk")
+    assert flagged.shows_children and not flagged.publishable
+    assert agreed.shows_children and agreed.guardian_consent and agreed.publishable
+    assert plain.publishable
+    assert set(Evidence.objects.publishable()) == {agreed, plain}
+    # a guardian's consent means nothing for a photo not flagged as showing children
+    lone = services.evidence_add(
+        membership=coordinator_member,
+        activity_id=activity.pk,
+        photo=_photo(),
+        guardian_consent=True,
+    )
+    assert not lone.guardian_consent

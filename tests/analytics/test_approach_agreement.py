@@ -20,6 +20,7 @@ from mitra.demo.context import DEMO_OFFICE_SLUG, DemoContext
 from mitra.elections.selectors import current_programme
 from mitra.offices.models import Office
 from mitra.partners.models import PartnerCategory
+from mitra.portal.demo import SEED_ARTICLE_SLUG
 from mitra.portal.models import Article
 from tests.conftest import login
 
@@ -128,6 +129,6 @@ def test_the_demo_speaks_the_commissions_vocabulary(demo):
             .distinct()
         )
         assert approach in codes
-    body = Article.objects.get(office=office, slug="83-komunitas-teken-kerja-sama-sosialisasi").body
+    body = Article.objects.get(office=office, slug=SEED_ARTICLE_SLUG).body
     for name in ("diskusi komunitas", "pertunjukan seni dan budaya", "kegiatan edukasi"):
         assert name in body

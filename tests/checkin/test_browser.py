@@ -21,6 +21,7 @@ def test_self_checkin_on_a_phone(live_server, phone_page, programme):
     page.get_by_label("Kelurahan tempat tinggal").select_option(label="Luar Bandung / luar kota")
     page.check('input[name="first_time_voter"][value="1"]')
     page.get_by_label("Saya akan memilih pada 27 November 2024.").check()
+    page.check('input[name="sensitive_consent"]')  # age band is kept only with it
     button = page.get_by_role("button", name="Kirim daftar hadir")
     box = button.bounding_box()
     assert box and box["width"] <= 360  # fits the phone screen
@@ -28,6 +29,7 @@ def test_self_checkin_on_a_phone(live_server, phone_page, programme):
     assert page.get_by_role("heading", name="Terima kasih, kehadiran Anda tercatat").is_visible()
     checkin = CheckIn.objects.get()
     assert checkin.outside_city and checkin.pledge and checkin.gender == "f"
+    assert checkin.age_band == "17-21"
     page.goto(f"{live_server.url}/hadir/{point.token}/")
     assert page.get_by_role("heading", name="Anda sudah tercatat hadir").is_visible()
     assert CheckIn.objects.count() == 1

@@ -160,7 +160,7 @@ def test_an_expired_link_is_refused_with_a_message_and_the_sweep_expires_the_row
             point=confirm_point, email="a@example.org", consent=True
         )
         assert again.status == "pending"
-        assert services.personal_data_purge()["pending_expired"] == 1
+        assert services.registrations_pending_expire() == 1
     a.refresh_from_db()
     assert (a.status, a.email, a.name) == ("expired", "", "")
     assert a.anonymised_at is not None

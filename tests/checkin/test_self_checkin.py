@@ -22,6 +22,7 @@ def _answers(nonce="n" * 32, **extra):
         "name": "",
         "pledge": "on",
         "consent": "on",
+        "sensitive_consent": "on",
         "nonce": nonce,
     }
     data.update(extra)

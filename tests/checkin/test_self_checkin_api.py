@@ -27,6 +27,7 @@ def _body(point, *, device="device-aaaaaaaaaaaa", nonce=None, **extra):
         "kelurahan": "luar",
         "first_time_voter": True,
         "pledge": True,
+        "sensitive_consent": True,
     }
     body.update(extra)
     return body

@@ -1,8 +1,8 @@
 """The apps form one dependency order: a lower app never imports a higher one.
 
 core → regions → offices → accounts → elections → partners → activities → {checkin, portal}
-→ analytics → {evaluation, notifications} → reports → demo. Apps on one level do not import
-each other either. A higher app that needs a lower one to act registers itself (signals,
+→ analytics → {evaluation, notifications} → reports → privacy → demo. Apps on one level do
+not import each other either. A higher app that needs a lower one to act registers itself (signals,
 `AppConfig.ready`, template tags); see docs/architecture.md.
 
 Every `import` in every module under mitra/ is read with `ast` (also those inside functions),
@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("analytics",),
     ("evaluation", "notifications"),
     ("reports",),  # the accountability report shows the evaluation's verdict
+    ("privacy",),
     ("demo",),
 )
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

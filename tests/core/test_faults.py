@@ -101,7 +101,7 @@ def test_forms_posted_while_postgresql_is_down_answer_503_and_save_nothing(stack
     registration = {"name": "Sari Gangguan", "consent": "on"}
     self_checkin = {
         "age_band": "17-21", "gender": "f", "kelurahan": "luar", "first_time_voter": "1",
-        "pledge": "on", "consent": "on", "nonce": "f" * 32,
+        "pledge": "on", "consent": "on", "sensitive_consent": "on", "nonce": "f" * 32,
     }  # fmt: skip
 
     stack.pg.crash()

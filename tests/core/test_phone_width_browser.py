@@ -31,7 +31,7 @@ SKIP_PREFIXES = (
     "berita/atom",
 )
 # Fragments that pages load in place (HTMX), not pages of their own.
-FRAGMENTS = ("/analitik/celah/mitra/",)
+FRAGMENTS = ("/analitik/celah/mitra/", "/kegiatan/baru/kelurahan/")
 SKIP_WORDS = (
     "webhook",
     "ekspor",

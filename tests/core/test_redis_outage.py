@@ -31,6 +31,7 @@ SELF_CHECKIN = {
     "first_time_voter": "1",
     "pledge": "on",
     "consent": "on",
+    "sensitive_consent": "on",
 }
 
 

@@ -63,3 +63,12 @@ def test_deploy_check_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_links_follow_the_request_host_in_development_only():
+    """`make run` (DEBUG) builds absolute links from the request; production from SITE_URL."""
+    show = "from django.conf import settings; print(settings.ABSOLUTE_URLS_FROM_REQUEST)"
+    development = _manage("shell", "-c", show, DEBUG="true")
+    assert development.stdout.strip().splitlines()[-1] == "True", development.stderr
+    production = _manage("shell", "-c", show, SECRET_KEY="x" * 50)
+    assert production.stdout.strip().splitlines()[-1] == "False", production.stderr

@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Sum
 
@@ -6,10 +7,12 @@ from mitra.accounts.models import Membership, Role
 from mitra.analytics.models import VoterCount
 from mitra.demo.builder import demo_build
 from mitra.demo.context import DemoContext
-from mitra.elections.models import Election, Stage
+from mitra.elections.demo import LIVE_SLUG
+from mitra.elections.models import Election, Programme, Stage
 from mitra.offices.models import Office
 from mitra.partners.models import Partner
 from mitra.regions.models import Region
+from tests.demo.figures import MORNING, live_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -23,28 +26,34 @@ def test_demo_builds_bandungs_synthetic_programme(capsys):
     assert set(Election.objects.filter(office=office).values_list("short_name", flat=True)) == {
         "Pilgub Jabar 2024",
         "Pilwalkot Bandung 2024",
+        "Simulasi Pilgub Jabar",
+        "Simulasi Pilwalkot Bandung",
     }
-    assert Stage.objects.filter(election__office=office, name="Pemungutan suara").count() == 2
+    assert Stage.objects.filter(election__office=office, name="Pemungutan suara").count() == 4
     partners = Partner.objects.filter(office=office)
     assert partners.count() == 83
     assert partners.values("category").distinct().count() == 10
     covered = Region.objects.filter(partners__office=office, level=3).distinct().count()
     assert covered == 30
-    for election in Election.objects.filter(office=office):
+    for election in Election.objects.filter(office=office, programme__slug="pilkada-2024"):
         total = VoterCount.objects.filter(election=election).aggregate(s=Sum("voters_total"))["s"]
         assert total == 1_887_881
     roles = set(Membership.objects.filter(office=office).values_list("role", flat=True))
     assert roles == {Role.ADMIN, Role.STAFF, Role.OBSERVER, Role.COORDINATOR}
 
 
+@time_machine.travel(MORNING, tick=False)
 def test_demo_is_deterministic_and_idempotent():
+    """Two builds on the same day give the same demo, the live programme included."""
     assert demo_build(DemoContext()) is True
     first = list(Partner.objects.order_by("code").values_list("code", "name", "whatsapp"))
+    live = live_figures(Programme.objects.get(slug=LIVE_SLUG))
     assert demo_build(DemoContext()) is False  # second run reuses it
     assert Partner.objects.count() == 83
     assert demo_build(DemoContext(), rebuild=True) is True
     second = list(Partner.objects.order_by("code").values_list("code", "name", "whatsapp"))
     assert first == second
+    assert live_figures(Programme.objects.get(slug=LIVE_SLUG)) == live
 
 
 def test_every_demo_activity_moves_forward_in_time():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from mitra.core import social
+from mitra.core.links import absolute_url
 from mitra.partners.phones import whatsapp_link
 
 register = template.Library()
@@ -22,6 +23,4 @@ def whatsapp_url(value: str) -> str:
 @register.simple_tag(takes_context=True)
 def absolute(context: template.Context, path: str) -> str:
     """An absolute URL for `path`, built by the site's one absolute-URL helper."""
-    from mitra.portal.views import absolute_url
-
-    return absolute_url(path) if path else ""
+    return absolute_url(path, request=context.get("request")) if path else ""
