@@ -6,4 +6,9 @@ class CheckinConfig(AppConfig):
     label = "checkin"
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: F401  (declares its personal data)
+        from . import (
+            personal_data,  # noqa: F401  (declares its personal data)
+            signals,
+        )
+
+        signals.connect()  # an activity reaching approved gets its check-in point

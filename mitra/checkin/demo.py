@@ -90,7 +90,15 @@ def _build(
         )
         for a in eligible
     ]
-    CheckinPoint.objects.bulk_create(points, batch_size=500)
+    # Activities the demo saved one by one already got their point from the approval
+    # (`signals`); bulk-created ones did not: create the missing, set the settings on all.
+    CheckinPoint.objects.bulk_create(
+        points,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["activity"],
+        update_fields=["requires_registration", "capacity", "confirm_by_message"],
+    )
 
     registrations = []
     for a in upcoming:

@@ -146,6 +146,15 @@ def managed_activity(*, membership: Membership | None, activity_id: int) -> Acti
     )
 
 
+def point_of(*, activity: Activity) -> CheckinPoint | None:
+    """The activity's check-in point, or None before the activity was approved (a read: the
+    point is created by the approval, see `signals`)."""
+    point = CheckinPoint.objects.filter(activity_id=activity.pk).first()
+    if point is not None:
+        point.activity = activity
+    return point
+
+
 def registrations_of(*, activity_id: int) -> QuerySet[Registration]:
     return Registration.objects.filter(activity_id=activity_id).order_by(
         "status", "position", "created_at", "pk"
@@ -213,8 +222,5 @@ def public_point(*, activity_id: int) -> CheckinPoint | None:
 def public_registration_state(*, activity: Activity) -> RegistrationState | None:
     """The registration and self check-in state of a public activity; None without a
     check-in point (the activity takes neither)."""
-    point = CheckinPoint.objects.filter(activity_id=activity.pk).first()
-    if point is None:
-        return None
-    point.activity = activity
-    return registration_state(point=point)
+    point = point_of(activity=activity)
+    return None if point is None else registration_state(point=point)

@@ -90,7 +90,8 @@ class ConfirmLinkError(DomainError):
 
 
 def checkin_point_ensure(*, activity: Activity) -> CheckinPoint:
-    """The activity's check-in point, created (with a fresh random token) on first use."""
+    """The activity's check-in point, created (with a fresh random token) if it has none: by
+    the approval (`signals`) or by a write that needs it; pages only read (`selectors.point_of`)."""
     point = CheckinPoint.objects.filter(activity_id=activity.pk).first()
     if point is not None:
         return point
@@ -682,7 +683,7 @@ def scan_activity(*, membership: Membership | None, activity_id: int) -> Activit
 def _point_of(activity: Activity) -> CheckinPoint:
     try:
         point = activity.checkin_point
-    except CheckinPoint.DoesNotExist:
+    except CheckinPoint.DoesNotExist:  # a scan is a write; the approval normally made it
         point = checkin_point_ensure(activity=activity)
     point.activity = activity
     return point

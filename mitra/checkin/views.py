@@ -278,26 +278,30 @@ def _managed_or_404(request: HttpRequest, activity_id: int) -> Any:
     return activity
 
 
+def _settings_of(point: CheckinPoint | None) -> dict[str, Any]:
+    """The settings form's values: the point's, or the model's defaults without one."""
+    names = list(PointSettingsForm.base_fields)
+    if point is None:
+        fields = {f.name: f for f in CheckinPoint._meta.concrete_fields}
+        return {n: fields[n].get_default() for n in names}
+    return {n: getattr(point, n) for n in names}
+
+
+def _public_url(point: CheckinPoint, request: HttpRequest) -> str:
+    return absolute_url(reverse("checkin:self", args=[point.token]), request=request)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Attendance of one activity: poster, window, registration settings, counts."""
     membership = request_membership_or_none(request)
     activity = _managed_or_404(request, activity_id)
-    point = services.checkin_point_ensure(activity=activity)
-    point.activity = activity
+    # A read: the point exists once the activity is approved (saving the settings creates it
+    # for an earlier activity); before that the form shows the defaults and no poster.
+    point = selectors.point_of(activity=activity)
     can_edit = has_right(membership, Right.SCAN_TICKETS)
-    form = PointSettingsForm(
-        request.POST or None,
-        initial={
-            "self_checkin": point.self_checkin,
-            "opens_before_minutes": point.opens_before_minutes,
-            "closes_after_minutes": point.closes_after_minutes,
-            "requires_registration": point.requires_registration,
-            "capacity": point.capacity,
-            "confirm_by_message": point.confirm_by_message,
-        },
-    )
+    form = PointSettingsForm(request.POST or None, initial=_settings_of(point))
     if request.method == "POST" and can_edit and membership is not None and form.is_valid():
         try:
             services.checkin_point_update(
@@ -309,7 +313,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(request, _("Pengaturan daftar hadir disimpan."))
             return redirect("checkin:manage", activity.pk)
     personal = has_right(membership, Right.VIEW_PERSONAL_DATA)
-    opens, closes = point.window()
+    opens, closes = point.window() if point is not None else (None, None)
     return render(
         request,
         "checkin/manage.html",
@@ -320,9 +324,7 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
             "can_edit": can_edit,
             "opens": opens,
             "closes": closes,
-            "public_url": absolute_url(
-                reverse("checkin:self", args=[point.token]), request=request
-            ),
+            "public_url": _public_url(point, request) if point is not None else "",
             "personal": personal,
             "registrations": selectors.registrations_of(activity_id=activity.pk)
             if personal
@@ -335,9 +337,10 @@ def manage(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 def poster(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _managed_or_404(request, activity_id)
-    point = services.checkin_point_ensure(activity=activity)
-    point.activity = activity
-    url = absolute_url(reverse("checkin:self", args=[point.token]), request=request)
+    point = selectors.point_of(activity=activity)
+    if point is None:
+        raise Http404  # no poster before the activity is approved
+    url = _public_url(point, request)
     buffer = io.BytesIO()
     poster_pdf(buffer, point=point, url=url)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")

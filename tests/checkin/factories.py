@@ -42,6 +42,14 @@ class CheckinPointFactory(DjangoModelFactory):
     activity = factory.SubFactory(ActivityFactory)
     office = factory.SelfAttribute("activity.office")
 
+    @classmethod
+    def _create(cls, model_class: type[CheckinPoint], *args: object, **kwargs: object) -> object:
+        """An approved activity already has its point (the approval creates it): the factory
+        sets the given settings on it rather than adding a second one."""
+        activity = kwargs.pop("activity")
+        point, _ = model_class.objects.update_or_create(activity=activity, defaults=kwargs)
+        return point
+
 
 class RegistrationFactory(DjangoModelFactory):
     class Meta:
