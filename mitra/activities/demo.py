@@ -3,6 +3,9 @@ and state, with reports (figures), transitions and a few generated photos.
 
 `build_national` writes ~1,000,000 activities across the national offices with bulk_create
 (each in a kelurahan, with one theme and one segment) for the benchmark.
+
+Past ~600 lines: the 2024 programme, the live simulation and the national set draw on the
+same seeded generators and state mix; it is demo data, read by no page or selector.
 """
 
 from __future__ import annotations

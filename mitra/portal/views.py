@@ -1,4 +1,9 @@
-"""The public site: thin views over the portal selectors and services."""
+"""The public site: thin views over the portal selectors and services.
+
+Past ~600 lines because every public page (home, news, agenda list/month/iCal, activity,
+partner, timeline, materials, how to vote) and the staff pages of content and the office
+profile are a dozen lines each over the same office lookup, canonical link and share helpers;
+split the staff pages into their own module when another group of them lands."""
 
 from __future__ import annotations
 
