@@ -3,10 +3,11 @@ server and a local HTTP server answering like the WhatsApp Cloud API."""
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from mitra.notifications import services
-from mitra.notifications.models import Channel, Delivery, Status
+from mitra.notifications.models import Channel, Delivery, OfficeMessaging, Status
 from mitra.notifications.services import Recipient
 from mitra.notifications.tasks import deliver
 from tests.factories import MembershipFactory, OfficeFactory, ensure_bandung_regions
@@ -30,6 +31,12 @@ def test_worker_sends_email_and_whatsapp_retries_transient_gives_up_on_4xx_and_n
     celery_worker,
 ):
     office = OfficeFactory(region=ensure_bandung_regions())
+    # The worker runs in its own process, where the clock cannot be frozen: no quiet hours
+    # for this office (equal start and end), so WhatsApp goes at any hour the suite runs.
+    # Quiet hours have their own tests.
+    OfficeMessaging.objects.create(
+        office=office, quiet_start=datetime.time(0, 0), quiet_end=datetime.time(0, 0)
+    )
     user = MembershipFactory(office=office, role="staff").user
     smtp, whatsapp = celery_worker["smtp"], celery_worker["whatsapp"]
     recipients = [
