@@ -360,6 +360,12 @@ def build(ctx: DemoContext) -> None:
     from django.utils.text import slugify
 
     office = ctx.objects["office"]
+    # The office's branding, as staff would set it on the profile page: its colours and the
+    # share image every page without a picture of its own shows in a WhatsApp preview.
+    office.colour_primary, office.colour_dark = "#8b1a1a", "#7a1717"
+    office.share_image = _save(demo_png(600, 315, (139, 26, 26)), "offices/share", "png")
+    office.share_image_alt = "Spanduk merah KPU Kota Bandung (gambar demo)"
+    office.save(update_fields=["colour_primary", "colour_dark", "share_image", "share_image_alt"])
     tags: dict[str, Tag] = {}
     articles = []
     for slug, title, lead, body, tag_names, (month, day, hour), has_image in ARTICLES:

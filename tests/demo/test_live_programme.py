@@ -82,6 +82,9 @@ def test_the_live_programme_is_alive_today_and_moves_on_rebuild(client, settings
         home = client.get("/").content.decode()
         assert "42" in home and live.name in home
         assert "Arsip program" in home and archive.name in home
+        # The demo office is branded: a WhatsApp preview of the home page shows its picture.
+        assert '<meta property="og:image" content="http' in home
+        assert "Spanduk merah KPU Kota Bandung" in home
         past = client.get(reverse("portal:timeline"), {"program": archive.slug})
         assert past.status_code == 200 and "27 November 2024" in past.content.decode()
         assert client.get(reverse("portal:timeline"), {"program": "tidak-ada"}).status_code == 404
