@@ -929,6 +929,7 @@ def post_inputs(rows: Iterable[dict[str, Any]]) -> list[PostInput]:
     return posts
 
 
+@transaction.atomic
 def activity_act(
     *, membership: Membership, activity_id: int, action: str, comment: str = ""
 ) -> Activity:
