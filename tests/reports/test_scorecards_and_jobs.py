@@ -263,7 +263,8 @@ def test_certificate_is_verified_publicly_and_shows_revoked(
     signed = services.certificate_signed_id(certificate)
     assert partner.name in text and certificate.number in text and "Ibu Ketua" in text
     assert signed.split(":")[-1][:8] in text.replace("\n", "")  # the QR's link, printed too
-    assert str(certificate.pk) not in signed.split(":")[0] or certificate.token in signed
+    # The QR carries the random token (never the primary key) and its signature.
+    assert signed.split(":")[0] == certificate.token and len(signed.split(":")) == 2
 
     client.logout()
     page = client.get(f"/laporan/verifikasi/{signed}/")
