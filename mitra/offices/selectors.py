@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
 
-from .models import Office
+from .models import Office, OfficeLevel
 
 # Where `request_public_office` keeps the office for the rest of the request.
 _REQUEST_ATTR = "_mitra_public_office"
 
 
 def _public_office_candidates() -> QuerySet[Office]:
-    """The rule for the public office: the first of these rows."""
-    offices = Office.objects.order_by("pk")
+    """The rule for the public office: the first of these rows (a city's office before
+    the province and national offices a demo adds above it)."""
+    offices = Office.objects.annotate(
+        upper=Case(
+            When(level=OfficeLevel.CITY, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("upper", "pk")
     if settings.MITRA_PUBLIC_OFFICE:
         return offices.filter(slug=settings.MITRA_PUBLIC_OFFICE)
     return offices
