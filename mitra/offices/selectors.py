@@ -17,7 +17,9 @@ def _public_office_candidates() -> QuerySet[Office]:
     the province and national offices a demo adds above it)."""
     offices = Office.objects.annotate(
         upper=Case(
-            When(level=OfficeLevel.CITY, then=Value(0)), default=Value(1), output_field=IntegerField()
+            When(level=OfficeLevel.CITY, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
     ).order_by("upper", "pk")
     if settings.MITRA_PUBLIC_OFFICE:

@@ -52,7 +52,9 @@ def _relink_below(office: Office) -> None:
         return
     below = Office.objects.exclude(pk=office.pk).exclude(level=OfficeLevel.NATIONAL)
     if office.level == OfficeLevel.PROVINCE:
-        below = below.filter(region_id__startswith=f"{office.region_id}.", level=OfficeLevel.CITY)
+        below = below.filter(
+            region__code__startswith=f"{office.region_id}.", level=OfficeLevel.CITY
+        )
     for pk, level, region_code, parent_id in below.values_list(
         "pk", "level", "region_id", "parent_id"
     ):
@@ -101,10 +103,10 @@ def offices_place_all() -> int:
         .exclude(level=OfficeLevel.CITY)
         .update(level=OfficeLevel.CITY)
     )
-    for pk, level, region_code, parent_id in Office.objects.values_list(
+    for pk, office_level, region_code, parent_id in Office.objects.values_list(
         "pk", "level", "region_id", "parent_id"
     ):
-        wanted = parent_id_for(level=level, region_code=region_code)
+        wanted = parent_id_for(level=office_level, region_code=region_code)
         if wanted != parent_id:
             changed += Office.objects.filter(pk=pk).update(parent_id=wanted)
     return changed
