@@ -10,21 +10,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import COMMISSION_ROLES
-from mitra.accounts.selectors import user_membership
+from mitra.accounts.selectors import session_viewing_office_id, user_membership
 
 
 class MembershipMiddleware:
     """Puts the user's role (`request.membership`: a Membership or None) on the request.
 
     Loaded eagerly so `membership is None` means what it says; anonymous visitors without a
-    session cost no query.
+    session cost no query. A member of a province or the national office who chose an
+    office below theirs gets the read-only view of it (`selectors.membership_viewing`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = user_membership(user=request.user)  # type: ignore[attr-defined]
+        session = getattr(request, "session", None)
+        request.membership = user_membership(  # type: ignore[attr-defined]
+            user=request.user, viewing_office_id=session_viewing_office_id(session)
+        )
         return self.get_response(request)
 
 
@@ -58,6 +62,8 @@ class SecondFactorMiddleware:
     @staticmethod
     def _needs_second_factor(request: HttpRequest) -> bool:
         membership = getattr(request, "membership", None)
+        if membership is not None:
+            membership = membership.own  # a read-only view asks what one's own office asks
         user = getattr(request, "user", None)
         return bool(
             membership is not None

@@ -106,6 +106,11 @@ class Membership(models.Model):
 
     objects = TokenCacheQuerySet.as_manager()
 
+    # Never stored: set on a read-only view of an office below the person's own office
+    # (`accounts.selectors.membership_viewing`); it is their own membership, which still
+    # decides sign-in matters such as the second factor.
+    home: Membership | None = None
+
     class Meta:
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
@@ -130,6 +135,11 @@ class Membership(models.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    @property
+    def own(self) -> Membership:
+        """The person's own membership: this one, or the one a read-only view comes from."""
+        return self.home or self
 
 
 class ApiToken(models.Model):

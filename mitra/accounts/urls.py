@@ -10,6 +10,8 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("dua-langkah/", views.totp_setup, name="totp_setup"),
+    path("lihat-kantor/<int:pk>/", views.office_view_start, name="office_view_start"),
+    path("lihat-kantor/selesai/", views.office_view_stop, name="office_view_stop"),
     path("lupa-sandi/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "lupa-sandi/terkirim/",

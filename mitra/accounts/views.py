@@ -10,13 +10,19 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mitra.accounts.selectors import request_membership_or_none
-from mitra.core.errors import DomainError
+from mitra.accounts.selectors import (
+    VIEWING_SESSION_KEY,
+    membership_viewing,
+    request_membership,
+    request_membership_or_none,
+)
+from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.links import site_root
 from mitra.core.network import client_ip
 from mitra.core.ratelimit import rate_limit_hit
@@ -90,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Turn on the optional second factor (an authenticator app) for one's own account."""
     membership = request_membership_or_none(request)
+    membership = membership.own if membership is not None else None
     if membership is None or not membership.is_commission:
         messages.error(request, _("Verifikasi dua langkah tersedia untuk akun KPU."))
         return redirect("accounts:home")
@@ -135,3 +142,37 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         context["secret"] = secret
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(request, "accounts/totp_setup.html", context)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
+
+
+@login_required
+@require_POST
+def office_view_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Look at an office below one's own (a province's city, the national office's province
+    or city), read only, until `office_view_stop`: every page then shows that office."""
+    own = request_membership(request).own
+    viewing = membership_viewing(home=own, office_id=pk)
+    if viewing is None:  # a sibling, another province's city, one's own or one above
+        raise NotFoundError(_("Kantor tidak ditemukan di bawah kantor Anda."), code="not_found")
+    request.session[VIEWING_SESSION_KEY] = viewing.office.pk
+    messages.info(
+        request,
+        _("Anda melihat %(office)s, hanya baca.") % {"office": viewing.office.name},
+    )
+    return redirect(_next_url(request, "analytics:dashboard"))
+
+
+@login_required
+@require_POST
+def office_view_stop(request: HttpRequest) -> HttpResponse:
+    """Back to one's own office."""
+    request.session.pop(VIEWING_SESSION_KEY, None)
+    return redirect(_next_url(request, "analytics:rollup"))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right
+from mitra.accounts.selectors import readable_office, readable_offices
 from mitra.core import office_cache
 from mitra.elections.models import Programme, Segment, Theme
 from mitra.elections.selectors import current_programme
@@ -86,6 +87,22 @@ def activities_visible(*, membership: Membership | None) -> QuerySet[Activity]:
     if has_right(membership, Right.VIEW_ALL_PARTNERS):
         return qs
     return qs.none()
+
+
+def activities_across_offices(
+    *, membership: Membership | None, office_id: int | None = None
+) -> QuerySet[Activity]:
+    """The activities of the offices the member reads (their own and, for a province or
+    the national office, every office below), optionally of one of them; latest first."""
+    if office_id:
+        office = readable_office(
+            membership=membership, right=Right.VIEW_ALL_PARTNERS, office_id=office_id
+        )
+        qs = Activity.objects.filter(office_id=office.pk)
+    else:
+        offices = readable_offices(membership=membership, right=Right.VIEW_ALL_PARTNERS)
+        qs = Activity.objects.filter(office_id__in=offices.values("pk"))
+    return qs.select_related("office", "partner", "kelurahan").order_by("-starts_at", "-pk")
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

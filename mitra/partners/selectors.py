@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
+from mitra.accounts.selectors import readable_office, readable_offices
 from mitra.core import office_cache
 from mitra.core.errors import NotFoundError
 from mitra.elections.models import Segment
@@ -155,6 +156,22 @@ def partner_list(
     """The filtered registry in name order (index office, name, id), ready for a page."""
     qs = partner_filter(partner_visible(membership=membership), filters or PartnerFilters())
     return qs.order_by("name", "id")
+
+
+def partners_across_offices(
+    *, membership: Membership | None, office_id: int | None = None
+) -> QuerySet[Partner]:
+    """The partners of the offices the member reads (their own and, for a province or the
+    national office, every office below), optionally of one of them; by office, name."""
+    if office_id:
+        office = readable_office(
+            membership=membership, right=Right.VIEW_ALL_PARTNERS, office_id=office_id
+        )
+        qs = Partner.objects.filter(office_id=office.pk)
+    else:
+        offices = readable_offices(membership=membership, right=Right.VIEW_ALL_PARTNERS)
+        qs = Partner.objects.filter(office_id__in=offices.values("pk"))
+    return qs.select_related("office", "category").order_by("office__name", "name", "pk")
 
 
 def partner_page_rows(partner_ids: Iterable[int]) -> list[Partner]:
