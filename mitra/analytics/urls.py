@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rollup_views, views
 
 app_name = "analytics"
 
@@ -22,5 +22,9 @@ urlpatterns = [
     path("impor/<slug:kind>/", views.import_start, name="import"),
     path("impor/<slug:kind>/templat/", views.import_template, name="import_template"),
     path("ringkasan/", views.public_summary, name="summary"),
-    path("nasional/", views.national, name="national"),
+    path("nasional/", rollup_views.national, name="national"),
+    path("rekap/", rollup_views.rollup, name="rollup"),
+    path("rekap/celah/", rollup_views.rollup_gaps, name="rollup_gaps"),
+    path("rekap/mitra/", rollup_views.rollup_partners, name="rollup_partners"),
+    path("rekap/kegiatan/", rollup_views.rollup_activities, name="rollup_activities"),
 ]

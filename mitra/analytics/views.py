@@ -602,22 +602,6 @@ def _public_summary(office: Any, approach: str = "") -> selectors.PublicSummary:
     return summary
 
 
-@login_required
-@require_GET
-def national(request: HttpRequest) -> HttpResponseBase:
-    """Verified activities and reach per office, across offices: platform operators only."""
-    if not request.user.is_superuser:  # type: ignore[union-attr]
-        raise PermissionDenied
-    rows = selectors.national_rollup()
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return exports.TableExporter(
-            _("Nasional"),
-            [_("Kantor"), _("Kegiatan terverifikasi"), _("Orang terjangkau")],
-            ([r["office"], r["activities"], r["reach"]] for r in rows),
-        ).response(request.GET["format"], filename="analitik-nasional")
-    return render(request, "analytics/national.html", {"rows": rows})
-
-
 # --- Segment estimates (gap scoring) -------------------------------------------------------
 
 

@@ -37,7 +37,6 @@ from .dashboard import (
     dashboard,
     dashboard_scope,
     filter_choices,
-    national_rollup,
 )
 from .denominators import (
     SEGMENT_VOTER_FIELD,
@@ -75,6 +74,7 @@ from .imports import (
     results_summary,
     voter_count_summary,
 )
+from .rollup import Rollup, RollupFigures, RollupRow, office_rollup, require_rollup
 from .scope import (
     HIDDEN,
     LEVELS,
@@ -137,6 +137,9 @@ __all__ = [
     "Gap",
     "PartnerSuggestion",
     "PublicSummary",
+    "Rollup",
+    "RollupFigures",
+    "RollupRow",
     "SegmentEstimate",
     "SegmentVoters",
     "SummaryRow",
@@ -177,9 +180,9 @@ __all__ = [
     "figures_import_get",
     "filter_choices",
     "gaps",
-    "national_rollup",
     "office_areas",
     "office_gaps",
+    "office_rollup",
     "office_segment",
     "office_target",
     "partner_capacity",
@@ -192,6 +195,7 @@ __all__ = [
     "reach_sum",
     "reference_day",
     "require_dashboard",
+    "require_rollup",
     "results_by_area",
     "results_summary",
     "segment_estimates",

@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -534,33 +534,3 @@ def attendance_differences(*, scope: DashboardScope) -> list[AttendanceDifferenc
     ]
     rows.sort(key=lambda r: (-abs(r.measured - r.reported), r.activity.pk))
     return rows
-
-
-def national_rollup() -> list[dict[str, Any]]:
-    """Verified activities and reach per office across all offices (national benchmark).
-
-    One pass over the verified activities with their reports (LEFT JOIN: a verified
-    activity without a report counts with no reach); office names are read separately
-    (500 rows) so the aggregate groups by the office id alone.
-    """
-    totals = (
-        Activity.objects.verified()
-        .values("office_id")
-        # Reported attendance for every office (the same measure across offices, whatever
-        # each office counts as reach on its own dashboard).
-        .annotate(n=Count("pk"), reach=Coalesce(Sum("report__attendance_total"), 0))
-        .order_by("office_id")
-    )
-    rows = list(totals)
-    names = dict(
-        Office.objects.filter(pk__in=[r["office_id"] for r in rows]).values_list("pk", "name")
-    )
-    return [
-        {
-            "office_id": r["office_id"],
-            "office": names.get(r["office_id"], ""),
-            "activities": r["n"],
-            "reach": r["reach"],
-        }
-        for r in rows
-    ]
