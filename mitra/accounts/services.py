@@ -6,13 +6,22 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mitra.core.errors import DomainError
+from mitra.core.links import absolute_url
 from mitra.offices.models import Office, OfficeScoped
 
 from . import tokens
@@ -64,6 +73,46 @@ def membership_grant(
         defaults={"role": role, "partner_id": partner.pk if partner else None},
     )
     return membership
+
+
+@transaction.atomic
+def office_admin_invite(*, office: Office, email: str, root: str = "") -> tuple[Membership, bool]:
+    """The first admin of a new office: an account without a password (a new email) with
+    the admin role there, and a link to set the password, mailed after the commit (the
+    password-reset machinery: signed, expiring, void once used). Returns the membership
+    and whether a mail goes out; an existing admin of the office gets nothing new."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise AccountError(_("Alamat email tidak valid."), code="invalid_email") from exc
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        existing = Membership.objects.filter(user=user).first()
+        if existing is not None and existing.office_id == office.pk and existing.role == Role.ADMIN:
+            return existing, False
+        if existing is not None:
+            raise AccountError(
+                _("Email %(email)s sudah dipakai di kantor lain.") % {"email": email},
+                code="email_taken",
+            )
+    else:
+        user = user_create(email=email, password=None)
+    membership = membership_grant(user=user, office=office, role=Role.ADMIN)
+    path = reverse(
+        "accounts:password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    subject = _("Admin %(office)s di Mitra Pemilu") % {"office": office.name}
+    body = _(
+        "Anda menjadi admin %(office)s di Mitra Pemilu. Buat kata sandi Anda melalui tautan "
+        "ini (sekali pakai): %(url)s"
+    ) % {"office": office.name, "url": absolute_url(path, root=root)}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    return membership, True
 
 
 @transaction.atomic

@@ -14,6 +14,13 @@ def _programme_created(*, instance: Any, created: bool, raw: bool = False, **_kw
         approaches_seed(programme=instance)
 
 
+def _programme_copied(*, source: Any, copy: Any, **_kw: Any) -> None:
+    """A programme copied from another office's brings its methods and approaches."""
+    from .services import programme_methods_copy
+
+    programme_methods_copy(source=source, copy=copy)
+
+
 class ActivitiesConfig(AppConfig):
     name = "mitra.activities"
     label = "activities"
@@ -22,8 +29,11 @@ class ActivitiesConfig(AppConfig):
         # elections sits below activities: this app registers itself (docs/architecture.md).
         from django.db.models.signals import post_save
 
+        from mitra.elections.signals import programme_copied
+
         from . import personal_data  # noqa: F401  (declares its personal data)
 
         post_save.connect(
             _programme_created, sender="elections.Programme", dispatch_uid="programme-approaches"
         )
+        programme_copied.connect(_programme_copied, dispatch_uid="programme-copied-methods")

@@ -232,6 +232,43 @@ def approaches_seed(*, programme: Programme) -> list[Approach]:
     return approaches
 
 
+@transaction.atomic
+def programme_methods_copy(*, source: Programme, copy: Programme) -> None:
+    """A copied programme (`elections.services.programme_copy`) takes the source office's
+    methods (those its office lacks, by code) and the source programme's approaches with
+    their methods, in place of the four it was seeded with."""
+    have = set(Method.objects.filter(office_id=copy.office_id).values_list("code", flat=True))
+    Method.objects.bulk_create(
+        Method(
+            office_id=copy.office_id,
+            code=m.code,
+            name=m.name,
+            name_en=m.name_en,
+            mode=m.mode,
+            description=m.description,
+            order=m.order,
+            is_active=m.is_active,
+        )
+        for m in Method.objects.filter(office_id=source.office_id).order_by("pk")
+        if m.code not in have
+    )
+    Approach.objects.filter(programme=copy).delete()  # the seeded four; links go with them
+    methods = dict(Method.objects.filter(office_id=copy.office_id).values_list("code", "pk"))
+    for approach in Approach.objects.filter(programme=source).order_by("order", "pk"):
+        made = _approach_create(
+            programme=copy,
+            code=approach.code,
+            name=approach.name,
+            name_en=approach.name_en,
+            order=approach.order,
+        )
+        ApproachMethod.objects.bulk_create(
+            ApproachMethod(programme=copy, approach=made, method_id=methods[code])
+            for code in approach.methods.values_list("code", flat=True)
+            if code in methods
+        )
+
+
 def _programme_of(membership: Membership, programme: Programme) -> Programme:
     require(membership, Right.MANAGE_PROGRAMME)
     if programme.office_id != membership.office_id:

@@ -115,3 +115,47 @@ class SegmentForm(CleanTextFormMixin, forms.Form):
         if editing:  # the code identifies the segment in imports and filters; it stays
             self.fields["code"].disabled = True
             self.fields["code"].help_text = ""
+
+
+# A boundary file is one city's or province's polygons: a few MB at most.
+BOUNDARY_MAX_BYTES = 20 * 1024 * 1024
+
+
+class OfficeOnboardForm(CleanTextFormMixin, forms.Form):
+    region = forms.ChoiceField(label=_("Wilayah"))
+    name = forms.CharField(
+        label=_("Nama kantor"),
+        max_length=160,
+        required=False,
+        help_text=_("Kosongkan untuk memakai KPU dan nama wilayah."),
+    )
+    admin_email = forms.EmailField(
+        label=_("Email admin pertama"),
+        help_text=_("Ia menerima tautan untuk membuat kata sandinya."),
+    )
+    programme = forms.TypedChoiceField(label=_("Salin program"), coerce=int)
+    boundaries = forms.FileField(
+        label=_("Batas wilayah (GeoJSON, opsional)"),
+        required=False,
+        help_text=_("Poligon kecamatan/kelurahan dengan properti kode dan nama."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        regions: list[tuple[str, str]],
+        programmes: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = regions  # type: ignore[attr-defined]
+        self.fields["programme"].choices = programmes  # type: ignore[attr-defined]
+
+    def clean_boundaries(self) -> bytes | None:
+        upload = self.cleaned_data.get("boundaries")
+        if not upload:
+            return None
+        if upload.size > BOUNDARY_MAX_BYTES:
+            raise forms.ValidationError(_("Berkas batas wilayah terlalu besar (maks. 20 MB)."))
+        raw: bytes = upload.read()
+        return raw

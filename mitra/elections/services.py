@@ -14,9 +14,10 @@ from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.offices.models import Office
-from mitra.regions.models import Region
+from mitra.regions.models import NATIONAL_CODE, Region
 
 from .models import Election, ElectionKind, Programme, Segment, Stage, Theme
+from .signals import programme_copied
 
 
 class ElectionError(DomainError):
@@ -30,6 +31,78 @@ def programme_create(
     return Programme.objects.create(
         office=office, name=name, slug=slug, voting_day=voting_day, description=description
     )
+
+
+@transaction.atomic
+def programme_copy(*, source: Programme, office: Office) -> Programme:
+    """The template of another office's programme for `office` (a new office starts from
+    its parent's): name, voting day, the elections that cover the office's region with
+    their stages, the themes, the segments the office lacks; then `programme_copied` lets
+    `activities` copy methods and approaches. Idempotent: an office that has a programme
+    with the source's slug keeps it as it is."""
+    existing = Programme.objects.filter(office=office, slug=source.slug).first()
+    if existing is not None:
+        return existing
+    copy = programme_create(
+        office=office,
+        name=source.name,
+        slug=source.slug,
+        voting_day=source.voting_day,
+        description=source.description,
+    )
+    covering = {r.code for r in election_regions(office=office)} | {NATIONAL_CODE}
+    for election in source.elections.filter(region_id__in=covering).order_by("pk"):
+        made = Election.objects.create(
+            office=office,
+            programme=copy,
+            name=election.name,
+            name_en=election.name_en,
+            short_name=election.short_name,
+            short_name_en=election.short_name_en,
+            kind=election.kind,
+            region_id=election.region_id,
+            voting_day=election.voting_day,
+        )
+        Stage.objects.bulk_create(
+            Stage(
+                election=made,
+                name=stage.name,
+                name_en=stage.name_en,
+                starts_on=stage.starts_on,
+                ends_on=stage.ends_on,
+                order=stage.order,
+            )
+            for stage in election.stages.order_by("order", "pk")
+        )
+    Theme.objects.bulk_create(
+        Theme(
+            programme=copy,
+            code=theme.code,
+            name=theme.name,
+            name_en=theme.name_en,
+            description=theme.description,
+            order=theme.order,
+        )
+        for theme in source.themes.order_by("order", "pk")
+    )
+    have = set(Segment.objects.filter(office=office).values_list("code", flat=True))
+    Segment.objects.bulk_create(
+        Segment(
+            office=office,
+            code=segment.code,
+            name=segment.name,
+            name_en=segment.name_en,
+            min_age=segment.min_age,
+            max_age=segment.max_age,
+            order=segment.order,
+            voter_share=segment.voter_share,
+            voter_share_source=segment.voter_share_source,
+        )
+        for segment in Segment.objects.filter(office_id=source.office_id).order_by("order", "pk")
+        if segment.code not in have
+    )
+    programme_copied.send(sender=Programme, source=source, copy=copy)
+    return copy
 
 
 def _own(actor: Membership, office_id: int) -> None:

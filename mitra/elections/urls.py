@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("segmen/", views.segment_list, name="segments"),
     path("segmen/<int:pk>/ubah/", views.segment_edit, name="segment_edit"),
+    path("kantor-baru/", views.office_onboard, name="office_onboard"),
 ]

@@ -14,14 +14,26 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from mitra.core.links import site_root
+from mitra.offices.models import OfficeLevel
 from mitra.regions.models import Region
+from mitra.regions.selectors import regions_below_from_package
 
-from . import selectors, services
-from .forms import ElectionForm, ProgrammeForm, SegmentForm, StageForm, StagesForm
+from . import onboarding, selectors, services
+from .forms import (
+    ElectionForm,
+    OfficeOnboardForm,
+    ProgrammeForm,
+    SegmentForm,
+    StageForm,
+    StagesForm,
+)
+from .models import Programme
 
 
 def _staff(request: HttpRequest) -> Membership:
@@ -200,3 +212,66 @@ def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     save = lambda d: services.segment_change(actor=membership, segment=segment, **d)  # noqa: E731
     done = _saved(request, form, save, _("Segmen tersimpan."), "elections:segments")
     return done or _edit_page(request, form, _("Ubah segmen"), "elections:segments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@member_required(Right.MANAGE_USERS)
+def office_onboard(request: MemberRequest) -> HttpResponse:
+    """A national or provincial admin opens an office for a region under theirs: regions,
+    boundaries, a copy of one of their programmes, the first admin (`onboarding`)."""
+    membership = request.membership
+    office = membership.office
+    if office.level == OfficeLevel.CITY:
+        raise PermissionDeniedError(
+            _("Hanya admin KPU provinsi atau KPU RI yang dapat membuka kantor baru."),
+            code="not_upper_office",
+        )
+    regions = regions_below_from_package(
+        code=None if office.level == OfficeLevel.NATIONAL else office.region_id
+    )
+    programmes = list(
+        Programme.objects.filter(office=office).order_by("-voting_day").values_list("pk", "name")
+    )
+    form = OfficeOnboardForm(
+        request.POST or None, request.FILES or None, regions=regions, programmes=programmes
+    )
+    if request.method == "POST" and form.is_valid():
+        names = dict(regions)
+        code = form.cleaned_data["region"]
+        data = onboarding.OnboardingInput(
+            region_code=code,
+            name=form.cleaned_data["name"] or f"KPU {names[code].split(',')[0]}",
+            admin_email=form.cleaned_data["admin_email"],
+            programme_id=form.cleaned_data["programme"],
+            boundaries=form.cleaned_data["boundaries"],
+        )
+        try:
+            result = onboarding.office_onboard(actor=membership, data=data, root=site_root(request))
+        except (NotFoundError, PermissionDeniedError):
+            raise
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                (
+                    _(
+                        "Kantor %(office)s dibuka: %(regions)d wilayah, %(boundaries)d batas, "
+                        "program %(programme)s; undangan admin terkirim."
+                    )
+                    if result.invited
+                    else _(
+                        "Kantor %(office)s sudah ada; yang kurang dilengkapi, tidak ada yang "
+                        "diubah dua kali."
+                    )
+                )
+                % {
+                    "office": result.office.name,
+                    "regions": result.regions_loaded,
+                    "boundaries": result.boundaries_attached,
+                    "programme": result.programme.name,
+                },
+            )
+            return redirect("elections:office_onboard")
+    return render(request, "elections/onboard.html", {"form": form})

@@ -155,15 +155,22 @@ def _validated_features(raw: bytes) -> list[tuple[str, dict[str, Any], tuple[flo
     return parsed
 
 
+def boundaries_check(*, raw: bytes) -> None:
+    """Refuse a malformed GeoJSON file (as `boundaries_import` would) without writing."""
+    _validated_features(raw)
+
+
 @transaction.atomic
-def boundaries_import(*, raw: bytes) -> BoundaryImportResult:
+def boundaries_import(*, raw: bytes, within: str | None = None) -> BoundaryImportResult:
     """Attach polygons from a GeoJSON FeatureCollection to regions by their `kode`.
 
     A malformed file is refused whole; codes that match no region are reported back and
-    the rest are attached.
+    the rest are attached. `within`: only that region and those below it (an office's
+    onboarding attaches its own area, never another's); other codes count as unmatched.
     """
     features = _validated_features(raw)
-    known = Region.objects.in_bulk([code for code, _geometry, _point in features])
+    regions = Region.objects.within(within) if within else Region.objects.all()
+    known = regions.in_bulk([code for code, _geometry, _point in features])
     result = BoundaryImportResult()
     changed = []
     for code, geometry, (lat, lng) in features:
