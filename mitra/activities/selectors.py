@@ -101,7 +101,9 @@ def activities_across_offices(
         qs = Activity.objects.filter(office_id=office.pk)
     else:
         offices = readable_offices(membership=membership, right=Right.VIEW_ALL_PARTNERS)
-        qs = Activity.objects.filter(office_id__in=offices.values("pk"))
+        # The ids as a list: as a subquery (an OR over two joins) PostgreSQL checked it
+        # row by row over a million activities.
+        qs = Activity.objects.filter(office_id__in=list(offices.values_list("pk", flat=True)))
     return qs.select_related("office", "partner", "kelurahan").order_by("-starts_at", "-pk")
 
 

@@ -25,7 +25,7 @@ from mitra.accounts.selectors import (
     request_membership_or_none,
 )
 from mitra.activities.selectors import activities_across_offices
-from mitra.core.errors import DomainError, NotFoundError
+from mitra.core.errors import NotFoundError
 from mitra.offices.models import Office, OfficeLevel
 from mitra.partners.selectors import partners_across_offices
 
@@ -194,11 +194,13 @@ def rollup_activities(request: HttpRequest) -> HttpResponseBase:
     membership = request_membership(request)
     office_id = _office_choice(request)
     activities = activities_across_offices(membership=membership, office_id=office_id)
-    if request.GET.get("format", "") in EXPORT_FORMATS:
-        if office_id is None and membership.office.level == OfficeLevel.NATIONAL:
-            raise DomainError(  # a million rows is no download: one office at a time
-                _("Pilih satu kantor untuk mengunduh daftar kegiatannya."), code="office_needed"
-            )
+    # KPU RI reads a million activities: one office at a time (sorting them all for a page
+    # took seconds), while a province lists its cities' together.
+    needs_office = office_id is None and membership.office.level == OfficeLevel.NATIONAL
+    if needs_office:
+        activities = activities.none()
+    wants_file = request.GET.get("format", "") in EXPORT_FORMATS
+    if wants_file and not needs_office:
         return exports.TableExporter(
             _("Kegiatan"),
             [_("Kantor"), _("Kegiatan"), _("Mulai"), _("Status"), _("Mitra"), _("Kelurahan")],
@@ -215,12 +217,25 @@ def rollup_activities(request: HttpRequest) -> HttpResponseBase:
             ),
         ).response(request.GET["format"], filename="rekap-kegiatan")
     return _list_page(
-        request, membership, activities, office_id, "analytics/rollup_activities.html"
+        request,
+        membership,
+        activities,
+        office_id,
+        "analytics/rollup_activities.html",
+        needs_office=needs_office,
+        status=400 if wants_file else 200,  # a download of every office: choose one first
     )
 
 
 def _list_page(
-    request: HttpRequest, membership: Any, rows: Any, office_id: int | None, template: str
+    request: HttpRequest,
+    membership: Any,
+    rows: Any,
+    office_id: int | None,
+    template: str,
+    *,
+    needs_office: bool = False,
+    status: int = 200,
 ) -> HttpResponseBase:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
     offices = readable_offices(membership=membership, right=Right.VIEW_ALL_PARTNERS).order_by(
@@ -234,5 +249,7 @@ def _list_page(
             "offices": offices,
             "office_id": office_id,
             "own_office": membership.office,
+            "needs_office": needs_office,
         },
+        status=status,
     )

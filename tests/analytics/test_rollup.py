@@ -173,3 +173,17 @@ def test_rollup_page_reads_a_fixed_number_of_queries(client, tree, django_assert
     _login(client, tree["offices"]["national"])
     with django_assert_max_num_queries(16):
         assert client.get(reverse("analytics:rollup")).status_code == 200
+
+
+def test_kpu_ri_lists_activities_one_office_at_a_time(client, tree):
+    offices = tree["offices"]
+    _login(client, offices["national"], role="observer")
+
+    prompt = client.get(reverse("analytics:rollup_activities"))
+    chosen = client.get(reverse("analytics:rollup_activities"), {"kantor": offices["magelang"].pk})
+    download = client.get(reverse("analytics:rollup_activities"), {"format": "xlsx"})
+
+    assert "Pilih satu kantor" in prompt.content.decode()
+    assert list(prompt.context["page"]) == []
+    assert [a.office_id for a in chosen.context["page"]] == [offices["magelang"].pk]
+    assert download.status_code == 400

@@ -214,24 +214,28 @@ def office_rollup(*, office: Office, with_gaps: bool = False) -> Rollup:
     elections = _voter_elections(list(current.values()))
     voters = _voters(offices, elections, with_gaps=with_gaps, current=current)
     own: dict[int, RollupFigures] = {pk: voters.get(pk, RollupFigures()) for pk in ids}
-    for counted in (
-        Activity.objects.filter(programme_id__in=list(current.values()), status__in=PLANNED)
-        .values("office_id")
-        .annotate(
-            n=Count("pk"),
-            verified=Count("pk", filter=Q(status=ActivityStatus.VERIFIED)),
-            reach=Coalesce(
-                Sum("report__attendance_total", filter=Q(status=ActivityStatus.VERIFIED)), 0
-            ),
-        )
+    programmes = list(current.values())
+    # Two passes over the activities: their states (no join), then the verified ones'
+    # reported attendance (the only rows that need their report), as the national list
+    # always read it. One pass joining every row to its report took twice as long.
+    for office_id, status, n in (
+        Activity.objects.filter(programme_id__in=programmes, status__in=PLANNED)
+        .values("office_id", "status")
+        .annotate(n=Count("pk"))
         .order_by()
+        .values_list("office_id", "status", "n")
     ):
-        figures = own[counted["office_id"]]
-        figures.activities, figures.verified, figures.reach = (
-            counted["n"],
-            counted["verified"],
-            counted["reach"],
-        )
+        own[office_id].activities += n
+        if status == ActivityStatus.VERIFIED:
+            own[office_id].verified += n
+    for office_id, reach in (
+        Activity.objects.filter(programme_id__in=programmes, status=ActivityStatus.VERIFIED)
+        .values("office_id")
+        .annotate(reach=Sum("report__attendance_total"))
+        .order_by()
+        .values_list("office_id", "reach")
+    ):
+        own[office_id].reach = reach or 0
     for office_id, n in (
         Partner.objects.filter(office_id__in=ids, status=PartnerStatus.ACTIVE)
         .values("office_id")
