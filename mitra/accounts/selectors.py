@@ -102,3 +102,14 @@ def readable_office(*, membership: Membership | None, right: Right, office_id: i
     if office is None:
         raise NotFoundError(_("Kantor tidak ditemukan di bawah kantor Anda."), code="not_found")
     return office
+
+
+def readable_office_ids(
+    *, membership: Membership | None, right: Right, office_id: int | None = None
+) -> list[int]:
+    """The ids of `readable_offices`, or of the one chosen among them (404 otherwise): a
+    list, because PostgreSQL checked the offices' subquery (an OR over two joins) row by
+    row over a million activities."""
+    if office_id:
+        return [readable_office(membership=membership, right=right, office_id=office_id).pk]
+    return list(readable_offices(membership=membership, right=right).values_list("pk", flat=True))

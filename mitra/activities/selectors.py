@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right
-from mitra.accounts.selectors import readable_office, readable_offices
+from mitra.accounts.selectors import readable_office_ids
 from mitra.core import office_cache
 from mitra.elections.models import Programme, Segment, Theme
 from mitra.elections.selectors import current_programme
@@ -94,16 +94,10 @@ def activities_across_offices(
 ) -> QuerySet[Activity]:
     """The activities of the offices the member reads (their own and, for a province or
     the national office, every office below), optionally of one of them; latest first."""
-    if office_id:
-        office = readable_office(
-            membership=membership, right=Right.VIEW_ALL_PARTNERS, office_id=office_id
-        )
-        qs = Activity.objects.filter(office_id=office.pk)
-    else:
-        offices = readable_offices(membership=membership, right=Right.VIEW_ALL_PARTNERS)
-        # The ids as a list: as a subquery (an OR over two joins) PostgreSQL checked it
-        # row by row over a million activities.
-        qs = Activity.objects.filter(office_id__in=list(offices.values_list("pk", flat=True)))
+    office_ids = readable_office_ids(
+        membership=membership, right=Right.VIEW_ALL_PARTNERS, office_id=office_id
+    )
+    qs = Activity.objects.filter(office_id__in=office_ids)
     return qs.select_related("office", "partner", "kelurahan").order_by("-starts_at", "-pk")
 
 
