@@ -52,7 +52,9 @@ def _relink_below(office: Office) -> None:
         return
     below = Office.objects.exclude(pk=office.pk).exclude(level=OfficeLevel.NATIONAL)
     if office.level == OfficeLevel.PROVINCE:
-        below = below.filter(region__code__startswith=f"{office.region_id}.", level=OfficeLevel.CITY)
+        below = below.filter(
+            region__code__startswith=f"{office.region_id}.", level=OfficeLevel.CITY
+        )
     for pk, level, region_code, parent_id in below.values_list(
         "pk", "level", "region_id", "parent_id"
     ):
