@@ -154,16 +154,30 @@ def office_tree() -> dict[str, Office]:
 
     bandung = ensure_bandung_regions()
     cimahi, magelang = _city_region(CIMAHI), _city_region(MAGELANG)
+    # Tests sign staff in with force_login (see OfficeFactory): no second factor asked.
+    plain = {"require_second_factor": False}
     made = {
-        "bandung": office_create(name="KPU Kota Bandung", slug="uji-bandung", region=bandung),
-        "cimahi": office_create(name="KPU Kota Cimahi", slug="uji-cimahi", region=cimahi),
-        "magelang": office_create(name="KPU Kota Magelang", slug="uji-magelang", region=magelang),
-        "national": office_create(name="KPU RI", slug="uji-ri", region=national_region_ensure()),
+        "bandung": office_create(
+            name="KPU Kota Bandung", slug="uji-bandung", region=bandung, **plain
+        ),
+        "cimahi": office_create(name="KPU Kota Cimahi", slug="uji-cimahi", region=cimahi, **plain),
+        "magelang": office_create(
+            name="KPU Kota Magelang", slug="uji-magelang", region=magelang, **plain
+        ),
+        "national": office_create(
+            name="KPU RI", slug="uji-ri", region=national_region_ensure(), **plain
+        ),
         "jabar": office_create(
-            name="KPU Provinsi Jawa Barat", slug="uji-jabar", region=Region.objects.get(code="32")
+            name="KPU Provinsi Jawa Barat",
+            slug="uji-jabar",
+            region=Region.objects.get(code="32"),
+            **plain,
         ),
         "jateng": office_create(
-            name="KPU Provinsi Jawa Tengah", slug="uji-jateng", region=Region.objects.get(code="33")
+            name="KPU Provinsi Jawa Tengah",
+            slug="uji-jateng",
+            region=Region.objects.get(code="33"),
+            **plain,
         ),
     }
     for office in made.values():

@@ -15,7 +15,13 @@ DEMO_USERS = [
     ("koordinator@demo.mitra.id", "Koordinator Demo", Role.COORDINATOR, 0, "office"),
     ("koordinator2@demo.mitra.id", "Koordinator Demo 2", Role.COORDINATOR, 1, "office"),
     ("provinsi@demo.mitra.id", "Staf Provinsi Demo", Role.STAFF, None, "province_office"),
-    ("pemantau.provinsi@demo.mitra.id", "Pemantau Provinsi Demo", Role.OBSERVER, None, "province_office"),
+    (
+        "pemantau.provinsi@demo.mitra.id",
+        "Pemantau Provinsi Demo",
+        Role.OBSERVER,
+        None,
+        "province_office",
+    ),
     ("nasional@demo.mitra.id", "Staf KPU RI Demo", Role.STAFF, None, "national_office"),
 ]
 OFFICE_LABELS = {"office": "", "province_office": " (provinsi)", "national_office": " (KPU RI)"}

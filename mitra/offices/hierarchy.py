@@ -36,7 +36,7 @@ def office_ancestors(*, office: Office) -> list[Office]:
         else None
     )
     while current is not None and current.parent_id:
-        assert current.parent is not None  # noqa: S101 — loaded with select_related above
+        assert current.parent is not None
         ancestors.append(current.parent)
         current = current.parent
     return ancestors

@@ -103,10 +103,10 @@ def offices_place_all() -> int:
         .exclude(level=OfficeLevel.CITY)
         .update(level=OfficeLevel.CITY)
     )
-    for pk, level, region_code, parent_id in Office.objects.values_list(
+    for pk, office_level, region_code, parent_id in Office.objects.values_list(
         "pk", "level", "region_id", "parent_id"
     ):
-        wanted = parent_id_for(level=level, region_code=region_code)
+        wanted = parent_id_for(level=office_level, region_code=region_code)
         if wanted != parent_id:
             changed += Office.objects.filter(pk=pk).update(parent_id=wanted)
     return changed
