@@ -274,3 +274,36 @@ def test_messages_from_the_background_link_the_offices_own_site(sites):
     assert values["materials_url"] == f"{sites.root('bandung')}/materi/"
     assert values["map_url"] == f"{sites.root('bandung')}/agenda/{activity.pk}/"
     assert values["signup_url"] == f"{sites.root('bandung')}/notifikasi/ingatkan-saya/"
+
+
+def test_the_offices_page_costs_the_same_queries_however_many_offices(
+    client, settings, django_assert_max_num_queries
+):
+    """Fresh: a fixed number of queries (the roll-up groups in the database); cached: none,
+    the office's id is a cache read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.offices.services import office_create
+
+    tree = office_tree()
+    settings.MITRA_PUBLIC_SITES = "path"
+    settings.MITRA_PUBLIC_OFFICE = tree["national"].slug
+
+    def fresh_queries() -> int:
+        ArticleFactory(office=tree["bandung"])  # a write: the cached list is dropped
+        with CaptureQueriesContext(connection) as fresh:
+            assert client.get("/wilayah/").status_code == 200
+        return len(fresh)
+
+    few = fresh_queries()
+    for n in range(3):
+        city = office_create(
+            name=f"KPU Uji {n}", slug=f"uji-kota-{n}", region=tree["bandung"].region
+        )
+        ArticleFactory(office=city)
+        ActivityFactory(programme=ProgrammeFactory(office=city))
+        PartnerFactory(office=city)
+    assert fresh_queries() == few <= 9
+    with django_assert_max_num_queries(0):
+        client.get("/wilayah/")
