@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mitra.core import office_cache
+
 from .models import Office
 
 # Where `request_public_office` keeps the office for the rest of the request.
@@ -31,8 +33,33 @@ def public_office_id_query() -> QuerySet[Office, int]:
 
 
 def request_public_office(request: HttpRequest) -> Office | None:
-    """`public_office()`, read once per request however many views and templates ask."""
+    """`public_office()`, read once per request however many views and templates ask.
+
+    Every page's layout shows it (name, logo, contacts), so it is kept in the figure cache
+    (`core.office_cache`) until a write to the office or the regions: two cache reads
+    instead of a query."""
     if not hasattr(request, _REQUEST_ATTR):
-        setattr(request, _REQUEST_ATTR, public_office())
+        setattr(request, _REQUEST_ATTR, _cached_public_office())
     office: Office | None = getattr(request, _REQUEST_ATTR)
     return office
+
+
+class _NoOffice(Exception):
+    pass
+
+
+def _cached_public_office() -> Office | None:
+    def locate() -> int:
+        found = public_office_id_query().first()
+        if found is None:
+            raise _NoOffice  # nothing to keep (a first office is coming)
+        return found
+
+    try:
+        return office_cache.cached_located(
+            ("public-office", settings.MITRA_PUBLIC_OFFICE),
+            locate,
+            lambda: (public_office(), None),
+        )
+    except _NoOffice:
+        return None
