@@ -12,6 +12,7 @@ from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.offices.hierarchy import office_descendants, offices_visible_to
 from mitra.offices.models import Office
 
+from .backends import PRELOADED_MEMBERSHIP, membership_query
 from .models import Membership, Role, User
 from .permissions import Right, require
 
@@ -25,16 +26,16 @@ HIERARCHY_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.OBSERVER})
 def user_membership(
     *, user: User | AnonymousUser, viewing_office_id: int | None = None
 ) -> Membership | None:
-    """The user's membership (one office per user today), with office and partner loaded;
+    """The user's membership (one office per user today), with office and partner loaded:
+    the one the sign-in backend read with the user in this request, else from a query;
     with `viewing_office_id`, the read-only view of that office when it lies below theirs."""
     if not user.is_authenticated:
         return None
-    membership = (
-        Membership.objects.select_related("office", "office__region", "partner")
-        .filter(user=user)
-        .order_by("pk")
-        .first()
-    )
+    membership: Membership | None
+    if hasattr(user, PRELOADED_MEMBERSHIP):
+        membership = getattr(user, PRELOADED_MEMBERSHIP)
+    else:
+        membership = membership_query().filter(user=user).first()
     if membership is not None and viewing_office_id is not None:
         return membership_viewing(home=membership, office_id=viewing_office_id) or membership
     return membership

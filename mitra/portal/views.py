@@ -38,9 +38,16 @@ from mitra.accounts.permissions import Right, has_right
 from mitra.accounts.selectors import request_membership
 from mitra.activities.ical import ical_feed
 from mitra.activities.selectors import approach_options
+from mitra.core import office_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.links import absolute_url, site_root
-from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
+from mitra.core.pagecache import (
+    held_until,
+    personalise,
+    render_shareable,
+    shared_page_allowed,
+    shared_variant,
+)
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import (
@@ -54,7 +61,8 @@ from mitra.elections.selectors import (
     public_programme,
 )
 from mitra.offices.models import Office
-from mitra.offices.selectors import request_public_office
+from mitra.offices.selectors import request_public_office, request_public_office_id, site_offices
+from mitra.offices.sites import PATH, is_root_office, office_site_root, sites_mode
 from mitra.partners.selectors import category_list
 from mitra.regions.selectors import kecamatan_of
 
@@ -111,8 +119,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     HEAD requests count none. Nothing is de-duplicated by address.
     """
     cacheable = shared_page_allowed(request)
-    key = article_cache_key(slug, get_language())
-    entry = cache.get(key) if cacheable else None
+    office_id = request_public_office_id(request)
+    key = article_cache_key(office_id or 0, slug, get_language())
+    entry = cache.get(key) if cacheable and office_id else None
     if entry is None:
         office = request_public_office(request)
         item = selectors.public_article(office=office, slug=slug) if office else None
@@ -423,23 +432,39 @@ def share_links(*, url: str, title: str) -> dict[str, str]:
 @require_safe
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A public activity: its facts, registration (the check-in app's form, through its
-    template tag), the self check-in link while its window is open, iCal and share links."""
-    office = _office(request)
-    activity = selectors.public_activity(office=office, pk=pk)
+    template tag), the self check-in link while its window is open, iCal and share links.
+
+    Visitors who are not signed in get the page, layout included, kept until a write to
+    the office's records (the activity, its organiser and places, its registrations and
+    check-in point, the office) or until its registration or check-in window opens or
+    closes: a visit costs two cache reads and no query."""
+    if not shared_page_allowed(request):
+        return render(request, "portal/activity.html", _activity_context(request, pk))
+    html = office_cache.cached_located(
+        ("activity-page", pk, *shared_variant(request)),
+        lambda: _office(request).pk,
+        lambda: _shareable_activity_page(request, pk),
+    )
+    return HttpResponse(personalise(request, html))
+
+
+def _shareable_activity_page(request: HttpRequest, pk: int) -> tuple[str, Any]:
+    html = render_shareable(request, "portal/activity.html", _activity_context(request, pk))
+    return html, held_until(request)
+
+
+def _activity_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    activity = selectors.public_activity(office=_office(request), pk=pk)
     if activity is None:
         raise Http404
     canonical = absolute_url(request.path, request=request)
-    return render(
-        request,
-        "portal/activity.html",
-        {
-            "activity": activity,
-            "reach": selectors.activity_verified_reach(activity=activity),
-            "canonical": canonical,
-            "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
-            "share": share_links(url=canonical, title=activity.title),
-        },
-    )
+    return {
+        "activity": activity,
+        "reach": selectors.activity_verified_reach(activity=activity),
+        "canonical": canonical,
+        "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
+        "share": share_links(url=canonical, title=activity.title),
+    }
 
 
 # --- Partner pages ------------------------------------------------------------------------
@@ -509,6 +534,15 @@ def material_download(request: HttpRequest, version_id: int) -> HttpResponseBase
 @require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers read it at the host's root only: in path mode the root site's names every
+    office's sitemap (`/<slug>/sitemap.xml`)."""
+    sitemaps = [absolute_url(reverse("portal:sitemap"), request=request)]
+    if sites_mode() == PATH:
+        sitemaps += [
+            f"{office_site_root(office=office, request=request)}/sitemap.xml"
+            for office in site_offices()
+            if not is_root_office(office)
+        ]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
@@ -519,7 +553,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /hadir/",
         "Disallow: /analitik/",
         "Allow: /",
-        f"Sitemap: {absolute_url('/sitemap.xml', request=request)}",
+        *(f"Sitemap: {url}" for url in sitemaps),
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
