@@ -31,6 +31,7 @@ from bench.harness import (  # noqa: E402
     BenchEnv,
     Scenario,
     WrkResult,
+    gunicorn_command,
     parse_wrk,
     single_request_ms,
 )
@@ -110,20 +111,9 @@ def worker_count(env: dict[str, str]) -> str:
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     workers = worker_count(env)
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            workers,
-            "--worker-class",
-            "sync",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", port=PORT, workers=workers
+        ),
         cwd=ROOT,
         env=env,
     )
