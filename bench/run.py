@@ -6,6 +6,7 @@ the demo, starts gunicorn on loopback, runs every scenario in bench/scenarios/ f
 bounded time, and prints a table of requests/s, p50/p99 and the ratio to /healthz measured
 in the same run. Options: --national (also build and run national-scale rows),
 --seconds N (per row, default 10), --only NAME[,NAME…] (substring filters).
+With BENCH_PRETIX=1 it also times pretix beside some rows (bench/pretix_side.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import pretix_side  # noqa: E402
 from bench.harness import (  # noqa: E402
     BenchEnv,
     Scenario,
@@ -205,12 +207,22 @@ def main() -> int:
         if (args.national or s.scale == "city")
         and (any(term in s.name for term in args.only.split(",")) or s.name == "healthz")
     ]
+    pretix = None
+    if pretix_side.enabled(os.environ):  # optional: pretix side by side (issue 19)
+        pretix = pretix_side.from_environment(
+            port=PORT, workers=worker_count(env), seconds=args.seconds, run_wrk=run_wrk
+        )
+        pretix.prepare()
     server = start_server(env)
     rows: list[tuple[Scenario, WrkResult, str]] = []
     scenario_single: dict[str, float] = {}
     failures = 0
     try:
+        if pretix:
+            pretix.start()
         for scenario in scenarios:
+            if pretix:
+                pretix.before(scenario)
             if scenario.setup:
                 scenario.setup(bench_env)
             path = scenario.path(bench_env) if callable(scenario.path) else scenario.path
@@ -255,9 +267,17 @@ def main() -> int:
                 f"  {scenario.name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms {note}",
                 flush=True,
             )
+            if pretix:
+                pretix.after(scenario, result)
+        if pretix:
+            pretix.weigh(bench_env)
     finally:
+        if pretix:
+            pretix.stop()
         server.terminate()
         server.wait(timeout=30)
+    if pretix:
+        bench_env.state.setdefault("report_lines", []).extend(pretix.report_lines())
 
     baseline = next((r for s, r, _ in rows if s.name == "healthz"), None)
     lines = [
