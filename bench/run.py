@@ -136,8 +136,15 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def run_wrk(
-    url: str, *, seconds: int, connections: int, headers: dict[str, str], lua: str | None
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str],
+    lua: str | None,
+    timeout: int = 5,
 ) -> WrkResult:
+    """wrk against `url`; answers slower than `timeout` seconds count as errors, not requests."""
     threads = min(2, connections)  # wrk needs at least one connection per thread
     command = [
         "wrk",
@@ -146,7 +153,7 @@ def run_wrk(
         f"-d{seconds}s",
         "--latency",
         "--timeout",
-        "5s",
+        f"{timeout}s",
     ]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]

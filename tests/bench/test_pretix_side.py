@@ -209,3 +209,28 @@ def test_a_side_that_cannot_run_says_why_and_starts_nothing(monkeypatch):
     assert "PostgreSQL does not answer" in side.problem or f"port {port} is taken" in side.problem
     assert side.server is None and not side.active and calls == []
     assert any(side.problem in line for line in side.report_lines())
+
+
+def test_checks_name_dropped_answers_and_count_what_pretix_answered_the_scans(
+    monkeypatch, tmp_path
+):
+    for name in ("PRETIX_BENCH_CONFIG", "PRETIX_BENCH_RESULT"):
+        monkeypatch.setenv(name, "")
+    result_file = tmp_path / "redeem-result.txt"
+    monkeypatch.setattr(pretix_side, "REDEEM_RESULT", result_file)
+    side = pretix_side.PretixSide(port=1, workers="4", seconds=5, run_wrk=lambda **k: None)
+    page, scans = pretix_side.COUNTERPARTS[1], pretix_side.COUNTERPARTS[2]
+    slow = _wrk(3.0)
+    slow.socket_errors = 12
+    assert side._check(page, _wrk(50.0)) == ""
+    assert side._check(page, slow) == "12 socket errors/timeouts"
+    broken = _wrk(50.0)
+    broken.non_2xx = 7
+    assert side._check(page, broken) == "FAILED: 7 answers not 2xx/3xx"
+
+    result_file.write_text("ok 120\nrefused 9\nfailed 0\n")  # as bench/pretix_redeem.lua writes
+    assert side._check(scans, _wrk(40.0)) == "pretix redeemed 120, refused 9"
+    result_file.write_text("ok 120\nrefused 9\nfailed 3\n")
+    assert side._check(scans, slow) == (
+        "12 socket errors/timeouts; pretix redeemed 120, refused 9; FAILED: 3 other answers"
+    )
