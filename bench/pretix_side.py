@@ -84,7 +84,7 @@ TIMEOUTS = {
     "seed": 900,
     "start": 300,
     "stop": 30,
-    "request": 30,
+    "request": 120,
 }
 BROWSER_UA = (
     "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -348,8 +348,11 @@ RunWrk = Callable[..., WrkResult]
 class PretixSide:
     """The pretix server of one bench run, and its rows beside Mitra's."""
 
-    def __init__(self, *, port: int, workers: str, seconds: int, run_wrk: RunWrk) -> None:
+    def __init__(
+        self, *, port: int, workers: str, seconds: int, run_wrk: RunWrk, mitra_health: str = ""
+    ) -> None:
         self.port = port
+        self.mitra_health = mitra_health  # Mitra's /healthz, to wait for its queue to drain
         self.workers = workers
         self.seconds = seconds
         self.run_wrk = run_wrk
@@ -582,6 +585,14 @@ class PretixSide:
         text = f"{lost}pretix redeemed {counts['ok']}, refused {counts['refused']}"
         return text + (f"; FAILED: {counts['failed']} other answers" if counts["failed"] else "")
 
+    def _drained(self, url: str) -> None:
+        """Wait until a server has answered what a run left queued (wrk stops with up to one
+        request per connection waiting, seconds of work on a busy machine): one request,
+        answered after those, so the next run does not share the CPU with them."""
+        if url:
+            with contextlib.suppress(OSError):
+                _get(url, {})
+
     def before(self, scenario: Scenario) -> None:
         """Warm pretix up and time it once, just before Mitra's row."""
         part = self.counterpart(scenario)
@@ -590,11 +601,16 @@ class PretixSide:
         pair = self.pairs.setdefault(
             scenario.name, PairResult(counterpart=part, connections=scenario.connections)
         )
+        health = self.url("/healthcheck/")
         try:
+            self._drained(self.mitra_health)  # what Mitra's previous row left
+            self._drained(health)
             self._run(part, "warm-up", seconds=2, connections=4)
+            self._drained(health)
             result = self._run(
                 part, "before", seconds=self.seconds, connections=scenario.connections
             )
+            self._drained(health)
             pair.pretix.append(result)
             note = self._check(part, result)
             if note:
@@ -609,9 +625,11 @@ class PretixSide:
             return
         pair.mitra = mitra
         try:
+            self._drained(self.mitra_health)
             result = self._run(
                 pair.counterpart, "after", seconds=self.seconds, connections=pair.connections
             )
+            self._drained(self.url("/healthcheck/"))
             pair.pretix.append(result)
             note = self._check(pair.counterpart, result)
             if note:
@@ -660,5 +678,11 @@ class PretixSide:
 
 
 def from_environment(*, port: int, workers: str, seconds: int, run_wrk: RunWrk) -> PretixSide:
-    pretix_port = int(os.environ.get("BENCH_PRETIX_PORT", str(port + 100)))
-    return PretixSide(port=pretix_port, workers=workers, seconds=seconds, run_wrk=run_wrk)
+    """The pretix side of a bench whose Mitra server listens on `port`."""
+    return PretixSide(
+        port=int(os.environ.get("BENCH_PRETIX_PORT", str(port + 100))),
+        workers=workers,
+        seconds=seconds,
+        run_wrk=run_wrk,
+        mitra_health=f"http://127.0.0.1:{port}/healthz",
+    )
