@@ -171,32 +171,64 @@ def single_request_ms(env: BenchEnv, path: str, headers: dict[str, str], n: int 
     return statistics.median(times)
 
 
-def count_queries(path: str, email: str) -> int:
-    """Database queries of one GET of `path` by `email`, measured in-process (asserts 200)."""
+def after_write_ms(
+    env: BenchEnv, path: str, headers: dict[str, str], office_id: int, n: int = 20
+) -> float:
+    """Median time of one request right after a write to the office's records (so the page
+    is computed afresh, not served from the figure cache), over HTTP from the bench server."""
+    import statistics
+    import time
+    import urllib.request
+
+    from mitra.analytics import figure_cache
+
+    request = urllib.request.Request(env.base_url + path, headers=headers)  # noqa: S310
+    times = []
+    for _ in range(n):
+        figure_cache.figures_changed(office_id)  # what any write to its records does
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:  # noqa: S310 — loopback bench server
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def count_queries(path: str, email: str, *, fresh_office_id: int | None = None) -> int:
+    """Database queries of one GET of `path` by `email`, measured in-process (asserts 200);
+    with `fresh_office_id`, right after a write to that office's records (the page computed
+    afresh, not served from the figure cache)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from mitra.accounts.models import User
+    from mitra.analytics import figure_cache
 
     client = Client()
     client.force_login(User.objects.get(email=email))
     client.get(path, HTTP_HOST=BENCH_HOST)  # the session and lazy caches, not the page's cost
+    if fresh_office_id is not None:
+        figure_cache.figures_changed(fresh_office_id)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, HTTP_HOST=BENCH_HOST)
     assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
     return len(queries)
 
 
-def queries_line(paths: list[str], email: str) -> str:
-    """`path → n` for each path, and whether the count is the same for all of them."""
-    counts = [count_queries(p, email) for p in paths]
+def queries_line(paths: list[str], email: str, office_id: int | None = None) -> str:
+    """`path → n` for each path, and whether the count is the same for all of them; with
+    `office_id`, counted for the page computed afresh and, beside it, as served from the
+    figure cache."""
+    counts = [count_queries(p, email, fresh_office_id=office_id) for p in paths]
     same = "constant" if len(set(counts)) == 1 else "NOT constant"
-    return (
+    line = (
         "queries/request "
         + ", ".join(f"{p} → {n}" for p, n in zip(paths, counts, strict=True))
         + f" ({same})"
     )
+    if office_id is not None:
+        line += f"; served from the cache {count_queries(paths[0], email)}"
+    return line
 
 
 def busiest_office_session(model: Any, email: str) -> dict[str, Any]:
@@ -209,7 +241,12 @@ def busiest_office_session(model: Any, email: str) -> dict[str, Any]:
     row = model.objects.values("office_id").annotate(n=Count("pk")).order_by("-n").first()
     assert row is not None, f"no {model._meta.verbose_name_plural}: build the demo first"
     headers = member_session(email, Office.objects.get(pk=row["office_id"]))
-    return {"office": row["n"], "total": model.objects.count(), "headers": headers}
+    return {
+        "office": row["n"],
+        "office_id": row["office_id"],
+        "total": model.objects.count(),
+        "headers": headers,
+    }
 
 
 @dataclass
@@ -258,4 +295,9 @@ class StaffListRows:
     def verify(self, env: BenchEnv, result: WrkResult) -> str:
         state = env.state[self.key]
         counts = f"{state['total']} {self.noun}, {state['office']} in the office; "
-        return counts + queries_line(self.paths, self.email)
+        fresh = after_write_ms(env, self.paths[0], state["headers"], state["office_id"])
+        return (
+            counts
+            + f"after a write {fresh:.1f} ms (rendered afresh); "
+            + queries_line(self.paths, self.email, state["office_id"])
+        )

@@ -179,7 +179,8 @@ ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=900 if REDI
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the membership with the user (one query per request).
+    "mitra.accounts.backends.MemberBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

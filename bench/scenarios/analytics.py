@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import statistics
 import time
-import urllib.request
 from typing import Any
 
-from bench.harness import BenchEnv, Scenario, WrkResult, member_session, state_headers
+from bench.harness import (
+    BenchEnv,
+    Scenario,
+    WrkResult,
+    after_write_ms,
+    member_session,
+    state_headers,
+)
 
 BENCH_EMAIL = "bench-analytics@example.org"
 
@@ -85,29 +91,12 @@ NATIONAL_SQL = """SELECT a.office_id, COUNT(*), COALESCE(SUM(r.attendance_total)
     WHERE a.status = 'verified' GROUP BY a.office_id"""
 
 
-def _after_write_ms(env: BenchEnv, key: str, path: str) -> float:
-    """Median time of the page right after a write to the office's figures (so it is
-    computed afresh, not served from the figure cache), over HTTP from the same server."""
-    from mitra.analytics import figure_cache
-
-    office = env.state[key]["office"]
-    url = env.base_url + path  # the loopback bench server
-    request = urllib.request.Request(url, headers=env.state[key]["headers"])  # noqa: S310
-    times = []
-    for _ in range(20):
-        figure_cache.figures_changed(office.pk)  # what any write to its records does
-        started = time.perf_counter()
-        with urllib.request.urlopen(request) as response:  # noqa: S310 — loopback bench server
-            response.read()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def _verify_office(key: str) -> Any:
     def verify(env: BenchEnv, result: WrkResult) -> str:
         office = env.state[key]["office"]
         bare = sum(_bare_sql_ms(sql, [office.pk]) for sql in OFFICE_SQL)
-        fresh = _after_write_ms(env, key, "/analitik/")
+        headers = env.state[key]["headers"]
+        fresh = after_write_ms(env, "/analitik/", headers, office.pk)
         return (
             f"bare SQL {bare:.1f} ms; page p50/bare {result.p50_ms / bare:.1f}×; "
             f"after a write {fresh:.1f} ms ({fresh / bare:.1f}×)"

@@ -8,19 +8,19 @@ from django.utils.translation import gettext as _
 
 from mitra.core.errors import PermissionDeniedError
 
+from .backends import PRELOADED_MEMBERSHIP, membership_query
 from .models import Membership, User
 
 
 def user_membership(*, user: User | AnonymousUser) -> Membership | None:
-    """The user's membership (one office per user today), with office and partner loaded."""
+    """The user's membership (one office per user today), with office and partner loaded:
+    the one the sign-in backend read with the user in this request, else from a query."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.select_related("office", "office__region", "partner")
-        .filter(user=user)
-        .order_by("pk")
-        .first()
-    )
+    if hasattr(user, PRELOADED_MEMBERSHIP):
+        preloaded: Membership | None = getattr(user, PRELOADED_MEMBERSHIP)
+        return preloaded
+    return membership_query().filter(user=user).first()
 
 
 def request_membership_or_none(request: HttpRequest) -> Membership | None:

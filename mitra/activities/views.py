@@ -26,14 +26,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right
+from mitra.core import office_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.links import site_root
 from mitra.core.uploads import file_response
@@ -102,23 +106,49 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
 @member_required()
 def activity_list(request: MemberRequest) -> HttpResponseBase:
     membership = request.membership
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _activity_export(request, membership)
+    # The list as this role sees it, rendered once per change of the office's records
+    # (every write to its activities, partners, methods, themes, segments or programme
+    # replaces the office's generation token, so the next request renders it afresh).
+    parts = (
+        "activity-list",
+        membership.role,
+        membership.partner_id,
+        sorted(request.GET.lists()),
+        get_language(),
+        get_script_prefix(),
+    )
+    content = office_cache.cached(
+        membership.office_id, parts, lambda: _activity_list_content(request, membership)
+    )
+    return render(
+        request,
+        "activities/list.html",
+        {"content": mark_safe(content)},  # noqa: S308 — rendered by our template below
+    )
+
+
+def _activity_export(request: MemberRequest, membership: Membership) -> HttpResponseBase:
+    if not has_right(membership, Right.EXPORT) and not membership.is_coordinator:
+        raise PermissionDenied(_("Anda tidak memiliki izin untuk ekspor."))
+    filters = FilterForm(request.GET, membership=membership).filters()
+    qs = selectors.activity_list(membership=membership, filters=filters)
+    fmt = request.GET["format"]
+    return ActivityExporter(qs.order_by("-starts_at", "-pk")).response(fmt, filename="kegiatan")
+
+
+def _activity_list_content(request: HttpRequest, membership: Membership) -> str:
     form = FilterForm(request.GET or None, membership=membership)
     filters = form.filters()
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        if not has_right(membership, Right.EXPORT) and not membership.is_coordinator:
-            raise PermissionDenied(_("Anda tidak memiliki izin untuk ekspor."))
-        qs = selectors.activity_list(membership=membership, filters=filters)
-        return ActivityExporter(qs.order_by("-starts_at", "-pk")).response(fmt, filename="kegiatan")
     rows = selectors.activity_list_rows(membership=membership, filters=filters)
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = selectors.activity_list_count(membership=membership, filters=filters)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "activities/list.html",
+    return render_to_string(
+        "activities/_list.html",
         {
             "form": form,
             "page": page,
@@ -127,6 +157,7 @@ def activity_list(request: MemberRequest) -> HttpResponseBase:
             "query": query.urlencode(),
             "can_propose": has_right(membership, Right.PROPOSE_ACTIVITIES),
         },
+        request=request,
     )
 
 

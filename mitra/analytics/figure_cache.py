@@ -39,6 +39,7 @@ from mitra.core.office_cache import (  # the reading side, shared with the lower
     GLOBAL,
     cache_seconds,
     cached,
+    cached_located,
     cached_value,
     enabled,
     generation,
@@ -48,6 +49,7 @@ from mitra.core.office_cache import (  # the reading side, shared with the lower
 __all__ = [
     "cache_seconds",
     "cached",
+    "cached_located",
     "cached_value",
     "connect",
     "enabled",
@@ -76,6 +78,8 @@ OFFICE_MODELS = (
     "activities.Report",
     "activities.OnlinePost",
     "checkin.CheckIn",
+    "checkin.CheckinPoint",  # the public activity page: capacity, windows
+    "checkin.Registration",  # …and its seats left and waiting list
     "partners.Partner",
     "partners.PartnerCategory",  # the staff lists' drop-down options (`cached_value`)
     "partners.Agreement",
@@ -144,10 +148,16 @@ def connect() -> None:
         uid = f"analytics-figures-{label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    activity = apps.get_model("activities.Activity")
-    for relation in ("segments", "themes", "elections"):
-        m2m_changed.connect(
-            _changed,
-            sender=getattr(activity, relation).through,
-            dispatch_uid=f"analytics-figures-activity-{relation}",
-        )
+    # Relations set after the row's save (the staff lists show a partner's segments and
+    # areas; a change of them alone saves no partner row).
+    for label, relations in (
+        ("activities.Activity", ("segments", "themes", "elections")),
+        ("partners.Partner", ("segments", "areas")),
+    ):
+        model = apps.get_model(label)
+        for relation in relations:
+            m2m_changed.connect(
+                _changed,
+                sender=getattr(model, relation).through,
+                dispatch_uid=f"analytics-figures-{label}-{relation}",
+            )

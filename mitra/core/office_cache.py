@@ -9,6 +9,7 @@ options) can read through it without importing analytics.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import uuid
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +80,47 @@ def cached_value(office_id: int, parts: tuple[Any, ...], compute: Callable[[], _
         except Exception:
             logger.exception("figure cache unavailable")
     return value  # type: ignore[no-any-return]
+
+
+def cached_located(
+    parts: tuple[Any, ...],
+    locate: Callable[[], int],
+    compute: Callable[[], tuple[_T, datetime.datetime | None]],
+) -> _T:
+    """A value served without looking up whose it is (a public page found by its own id):
+    on a miss `locate()` names the office whose records it shows and `compute()` returns the
+    value and until when it holds by itself (None: until a write). The copy keeps the
+    office's tokens of before the computation and is served only while they are current
+    and its time has not passed: a visit costs two cache reads and no query."""
+    if not enabled():
+        return compute()[0]
+    key = "analytics:located:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    try:
+        entry = cache.get(key)
+        current = None if entry is None else _generations(entry["office"])
+    except Exception:  # without the cache the value is computed, as when it is off
+        logger.exception("figure cache unavailable")
+        return compute()[0]
+    if (
+        entry is not None
+        and current == entry["generations"]
+        and (entry["until"] is None or timezone.now() < entry["until"])
+    ):
+        return entry["value"]  # type: ignore[no-any-return]
+    office_id = locate()
+    try:
+        generations = _generations(office_id)  # before computing: a write meanwhile wins
+    except Exception:
+        logger.exception("figure cache unavailable")
+        return compute()[0]
+    value, until = compute()
+    timeout = cache_seconds()
+    if until is not None:
+        timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+    if timeout > 0:
+        entry = {"office": office_id, "generations": generations, "value": value, "until": until}
+        try:
+            cache.set(key, entry, timeout=timeout)
+        except Exception:
+            logger.exception("figure cache unavailable")
+    return value

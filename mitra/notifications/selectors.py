@@ -4,9 +4,11 @@ failures, the templates as they stand, a person's inbox, the channels' state."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from mitra.accounts.models import Membership, User
 from mitra.accounts.permissions import Right, require
@@ -112,13 +114,30 @@ def inbox(*, user: User, limit: int = 50) -> list[Delivery]:
     )
 
 
-def inbox_unread(*, user: User) -> int:
+def _inbox_unread_of(user_id: Any) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
-        user=user,
+        user_id=user_id,
         channel=Channel.INBOX,
         status__in=[Status.SENT, Status.DELIVERED],
         read_at__isnull=True,
-    ).count()
+    )
+
+
+def inbox_unread(*, user: User) -> int:
+    return _inbox_unread_of(user.pk).count()
+
+
+def inbox_unread_figure(user_column: str) -> Expression:
+    """`inbox_unread` as an expression of an outer query's user id column (read with the
+    signed-in user: `accounts.backends.USER_FIGURES`)."""
+    count = (
+        _inbox_unread_of(OuterRef(user_column))
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count), 0)
 
 
 def languages() -> list[tuple[str, str]]:

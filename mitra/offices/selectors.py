@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mitra.core import office_cache
+
 from . import sites
 from .models import Office
 
@@ -31,15 +33,15 @@ def _site(request: HttpRequest) -> sites.PublicSite:
 
 def request_public_office(request: HttpRequest) -> Office | None:
     """The office whose public site the request is for (its host or path prefix, or the
-    root office), read once per request however many views and templates ask."""
+    root office), read once per request however many views and templates ask.
+
+    Every page's layout shows it (name, logo, contacts), so it is kept in the figure cache
+    (`core.office_cache`) until a write to the office or the regions: two cache reads
+    instead of a query."""
     if not hasattr(request, _REQUEST_ATTR):
         site = _site(request)
-        if site.root:
-            office = public_office()
-        elif site.office_id is None:
-            office = None
-        else:
-            office = Office.objects.select_related("region").filter(pk=site.office_id).first()
+        office_id = sites.root_office_id() if site.root else site.office_id
+        office = None if office_id is None else _cached_office(office_id)
         setattr(request, _REQUEST_ATTR, office)
     found: Office | None = getattr(request, _REQUEST_ATTR)
     return found
@@ -58,3 +60,12 @@ def request_public_office_id(request: HttpRequest) -> int | None:
 def site_offices() -> QuerySet[Office]:
     """Every office with a public site of its own (path and host modes), by name."""
     return Office.objects.only("pk", "slug", "name").order_by("name")
+
+
+def _cached_office(office_id: int) -> Office | None:
+    """The office `office_id` with its region, kept until a write to it."""
+    return office_cache.cached_located(
+        ("public-office", office_id),
+        lambda: office_id,
+        lambda: (Office.objects.select_related("region").filter(pk=office_id).first(), None),
+    )

@@ -10,7 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +22,7 @@ from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
+from mitra.core import office_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.exporters import FORMATS
 from mitra.core.links import site_root
@@ -74,13 +79,40 @@ def partner_list(request: MemberRequest) -> HttpResponse:
     if membership.is_coordinator and membership.partner_id:
         return redirect("partners:detail", membership.partner_id)
     require(membership, Right.VIEW_ALL_PARTNERS)
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    # The registry as this role sees it, rendered once per change of the office's records
+    # (every write to its partners, categories, agreements or deliverables replaces the
+    # office's generation token) and per day (an agreement's status follows the date).
+    parts = (
+        "partner-list",
+        membership.role,
+        htmx,
+        sorted(request.GET.lists()),
+        get_language(),
+        timezone.localdate().isoformat(),
+        get_script_prefix(),
+    )
+    content = office_cache.cached(
+        membership.office_id,
+        parts,
+        lambda: _partner_list_content(request, membership, htmx=htmx),
+    )
+    if htmx:
+        return HttpResponse(content)
+    return render(
+        request,
+        "partners/list.html",
+        {"content": mark_safe(content)},  # noqa: S308 — rendered by our templates
+    )
+
+
+def _partner_list_content(request: HttpRequest, membership: Membership, *, htmx: bool) -> str:
     form, filters = _filters(request, membership)
-    queryset = selectors.partner_list(membership=membership, filters=filters)
     counts = selectors.partner_counts(membership=membership, filters=filters)
+    queryset = selectors.partner_list(membership=membership, filters=filters)
     paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts["total"]  # already counted; saves a second COUNT(*)
     page = paginator.get_page(request.GET.get("halaman"))
-    rows = selectors.partner_list_rows(page.object_list)
     categories = [
         (name, counts["by_category"].get(pk, 0))
         for pk, name in selectors.partner_filter_options(office=membership.office)["category"]
@@ -90,7 +122,7 @@ def partner_list(request: MemberRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": rows,
+        "rows": selectors.partner_list_rows(page.object_list),
         "counts": counts,
         "categories": categories,
         "agreement_statuses": [
@@ -101,8 +133,8 @@ def partner_list(request: MemberRequest) -> HttpResponse:
         "can_manage": has_right(membership, Right.MANAGE_PARTNERS),
         "can_export": has_right(membership, Right.EXPORT),
     }
-    template = "partners/_list_results.html" if request.htmx else "partners/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    template = "partners/_list_results.html" if htmx else "partners/_list.html"
+    return render_to_string(template, context, request=request)
 
 
 @login_required
@@ -375,7 +407,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             from django.contrib.auth import login
 
             if not signed_in:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="mitra.accounts.backends.MemberBackend")
             messages.success(request, _("Akun koordinator Anda siap."))
             return redirect("partners:detail", invitation.partner_id)
     return render(request, "partners/invite_accept.html", {"form": form, "invitation": invitation})

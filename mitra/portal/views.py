@@ -38,9 +38,16 @@ from mitra.accounts.permissions import Right, has_right
 from mitra.accounts.selectors import request_membership
 from mitra.activities.ical import ical_feed
 from mitra.activities.selectors import approach_options
+from mitra.core import office_cache
 from mitra.core.errors import DomainError, NotFoundError
 from mitra.core.links import absolute_url, site_root
-from mitra.core.pagecache import personalise, render_shareable, shared_page_allowed
+from mitra.core.pagecache import (
+    held_until,
+    personalise,
+    render_shareable,
+    shared_page_allowed,
+    shared_variant,
+)
 from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import (
@@ -425,23 +432,39 @@ def share_links(*, url: str, title: str) -> dict[str, str]:
 @require_safe
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A public activity: its facts, registration (the check-in app's form, through its
-    template tag), the self check-in link while its window is open, iCal and share links."""
-    office = _office(request)
-    activity = selectors.public_activity(office=office, pk=pk)
+    template tag), the self check-in link while its window is open, iCal and share links.
+
+    Visitors who are not signed in get the page, layout included, kept until a write to
+    the office's records (the activity, its organiser and places, its registrations and
+    check-in point, the office) or until its registration or check-in window opens or
+    closes: a visit costs two cache reads and no query."""
+    if not shared_page_allowed(request):
+        return render(request, "portal/activity.html", _activity_context(request, pk))
+    html = office_cache.cached_located(
+        ("activity-page", pk, *shared_variant(request)),
+        lambda: _office(request).pk,
+        lambda: _shareable_activity_page(request, pk),
+    )
+    return HttpResponse(personalise(request, html))
+
+
+def _shareable_activity_page(request: HttpRequest, pk: int) -> tuple[str, Any]:
+    html = render_shareable(request, "portal/activity.html", _activity_context(request, pk))
+    return html, held_until(request)
+
+
+def _activity_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    activity = selectors.public_activity(office=_office(request), pk=pk)
     if activity is None:
         raise Http404
     canonical = absolute_url(request.path, request=request)
-    return render(
-        request,
-        "portal/activity.html",
-        {
-            "activity": activity,
-            "reach": selectors.activity_verified_reach(activity=activity),
-            "canonical": canonical,
-            "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
-            "share": share_links(url=canonical, title=activity.title),
-        },
-    )
+    return {
+        "activity": activity,
+        "reach": selectors.activity_verified_reach(activity=activity),
+        "canonical": canonical,
+        "ics_url": reverse("portal:activity_ics", args=[activity.pk]),
+        "share": share_links(url=canonical, title=activity.title),
+    }
 
 
 # --- Partner pages ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils import timezone
 from mitra.activities.models import Activity
 from tests.activities.factories import ReportFactory
 from tests.conftest import login
-from tests.factories import PartnerFactory, SegmentFactory
+from tests.factories import MembershipFactory, PartnerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,26 +142,92 @@ def test_staff_list_query_count_is_constant(
 
     login(client, staff_member)
     add(3)
-    client.get("/kegiatan/")  # warm the session
+    client.get("/kegiatan/")  # warm the session and the filter's cached options
+    # A query string not asked before: the list is rendered, not served from the cache.
     # Counted at once: a captured list reads the connection's log, which the next
     # request clears.
     with CaptureQueriesContext(connection) as captured:
-        client.get("/kegiatan/")
+        client.get("/kegiatan/?page=1")
     few = len(captured)
     with CaptureQueriesContext(connection) as captured:
         client.get("/api/v1/activities?limit=100")
     few_api = len(captured)
     add(60)
     # The writes replaced the office's generation in the figure cache, so the next page
-    # reads the filter's options afresh; the one after is served like the first.
+    # reads the filter's options afresh; the one after is rendered like the first.
     client.get("/kegiatan/")
     with django_assert_max_num_queries(few):
-        response = client.get("/kegiatan/")
+        response = client.get("/kegiatan/?page=1")
     assert response.status_code == 200
     assert response.content.decode().count('class="card act"') == 50
     with django_assert_max_num_queries(few_api):
         client.get("/api/v1/activities?limit=100")
     assert few <= 11  # 9, and the header's unread count of the inbox
+    # Asked again before any write: served from the cache, without the list's queries.
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/kegiatan/?page=1")
+    assert again.content.decode().count('class="card act"') == 50
+    assert len(captured) <= few - 5
+
+
+def _list_titles(client, query: str = "") -> list[str]:
+    response = client.get(f"/kegiatan/{query}")
+    assert response.status_code == 200
+    return re.findall(
+        r'<a href="/kegiatan/\d+/"><strong>([^<]*)</strong>', response.content.decode()
+    )
+
+
+def test_cached_list_shows_every_kind_of_write_on_the_next_request(
+    client, staff_member, make_activity, themes, partner
+):
+    """The rendered list is kept per office until a write to what it shows: the
+    activity, its themes, its partner's name, a theme's name."""
+    a = make_activity("approved", title="Forum warga")
+    login(client, staff_member)
+    assert _list_titles(client) == ["Forum warga"]
+    assert _list_titles(client) == ["Forum warga"]  # served from the cache
+    a.title = "Forum warga RW 05"
+    a.save(update_fields=["title"])
+    assert _list_titles(client) == ["Forum warga RW 05"]
+    make_activity("submitted", title="Diskusi pemilih muda", days_ago=0)
+    assert _list_titles(client) == ["Diskusi pemilih muda", "Forum warga RW 05"]
+    a.themes.set(themes[:1])
+    assert (
+        f'<span class="badge">{themes[0].name}</span>' in client.get("/kegiatan/").content.decode()
+    )
+    themes[0].name = "Tahapan pemilihan (baru)"
+    themes[0].save(update_fields=["name"])
+    assert "Tahapan pemilihan (baru)" in client.get("/kegiatan/").content.decode()
+    partner.name = "Komunitas Baru"
+    partner.save(update_fields=["name"])
+    assert "Komunitas Baru" in client.get("/kegiatan/").content.decode()
+
+
+def test_cached_list_is_never_shown_to_another_role_office_or_language(
+    client, staff_member, coordinator_member, observer_member, make_activity, other_partner
+):
+    make_activity("approved", title="Punya kami")
+    make_activity("approved", title="Punya orang lain", partner_=other_partner)
+    login(client, staff_member)
+    assert sorted(_list_titles(client)) == ["Punya kami", "Punya orang lain"]
+    staff_page = client.get("/kegiatan/").content.decode()
+    assert "Ajukan kegiatan" in staff_page
+    # The coordinator of one partner: that partner's rows only, not the staff's copy.
+    login(client, coordinator_member)
+    assert _list_titles(client) == ["Punya kami"]
+    # Another office's staff with the same query string: its own (empty) list.
+    stranger = MembershipFactory(role="staff")
+    login(client, stranger)
+    assert _list_titles(client) == []
+    # The observer has no right to propose: no proposal button from the staff's copy.
+    login(client, observer_member)
+    assert "Ajukan kegiatan" not in client.get("/kegiatan/").content.decode()
+    # English: the same office and role, its own copy in its language.
+    login(client, staff_member)
+    client.cookies["django_language"] = "en"
+    english = client.get("/kegiatan/").content.decode()
+    assert "Propose an activity" in english and "Ajukan kegiatan" not in english
 
 
 def test_filter_options_follow_writes_to_the_office(client, staff_member, office, make_activity):

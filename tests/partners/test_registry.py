@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mitra.partners.models import Partner
 from mitra.partners.phones import whatsapp_normalize
 from mitra.partners.services import PartnerError, partner_create, partner_update
 from mitra.regions.models import Region
-from tests.partners.factories import AgreementFactory, PartnerFactory
+from tests.partners.factories import AgreementFactory, MembershipFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +89,10 @@ def registry(office, categories, segments, staff_member):
 
 
 def _names(response):
-    return [row["name"] for row in response.context["rows"]]
+    """The partners' names in the list's rows (read from the page: a page served from the
+    cache renders no template to read a context from)."""
+    assert response.status_code == 200
+    return re.findall(r'<td><a href="/mitra/\d+/">([^<]*)</a>', response.content.decode())
 
 
 def test_filters_and_counts(client, staff_member, registry, categories, segments):
@@ -132,6 +138,55 @@ def test_list_queries_do_not_grow_with_the_page(client, staff_member, office, ca
         client.get(reverse("partners:list"))
     assert len(captured) == few
     assert few <= 12
+
+
+def test_cached_list_shows_every_kind_of_write_on_the_next_request(
+    client, staff_member, office, registry, categories, segments
+):
+    """The rendered registry is kept per office until a write to what it shows: a
+    partner, its segments, a category's name, an agreement."""
+    a, _b, _c = registry
+    client.force_login(staff_member.user)
+    url = reverse("partners:list")
+    assert _names(client.get(url)) == ["Alpha Pemuda", "Beta Lainnya", "Gamma Pemuda"]
+    assert _names(client.get(url)) == ["Alpha Pemuda", "Beta Lainnya", "Gamma Pemuda"]
+    partner_update(membership=staff_member, pk=a.pk, data={"name": "Alpha Muda"})
+    assert _names(client.get(url)) == ["Alpha Muda", "Beta Lainnya", "Gamma Pemuda"]
+    # Its segments alone (no partner row saved): the next page shows them too.
+    partner_update(membership=staff_member, pk=a.pk, data={"segments": [segments[1].pk]})
+    assert client.get(url).content.decode().count("<td>Komunitas</td>") == 2
+    categories[1].name = "Organisasi lain"
+    categories[1].save(update_fields=["name"])
+    assert "<td>Organisasi lain</td>" in client.get(url).content.decode()
+    assert "<b>0</b> Berlaku" in client.get(url).content.decode()
+    today = timezone.localdate()
+    AgreementFactory(
+        partner=a,
+        valid_from=today - datetime.timedelta(days=10),
+        valid_until=today + datetime.timedelta(days=200),
+    )
+    assert "<b>1</b> Berlaku" in client.get(url).content.decode()
+
+
+def test_cached_list_is_never_shown_to_another_role_office_or_language(
+    client, staff_member, observer_member, office, registry
+):
+    client.force_login(staff_member.user)
+    url = reverse("partners:list")
+    assert "Tambah mitra" in client.get(url).content.decode()
+    client.force_login(observer_member.user)  # no right to manage: no buttons from the copy
+    observed = client.get(url)
+    assert _names(observed) == ["Alpha Pemuda", "Beta Lainnya", "Gamma Pemuda"]
+    assert "Tambah mitra" not in observed.content.decode()
+    stranger = PartnerFactory().office  # another office's staff, same URL: its own registry
+    client.force_login(MembershipFactory(office=stranger, role="staff").user)
+    assert len(_names(client.get(url))) == 1
+    client.force_login(staff_member.user)
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Add partner" in english and "Tambah mitra" not in english
+    partial = client.get(url, headers={"hx-request": "true"}).content.decode()
+    assert "<h1>" not in partial and "Alpha Pemuda" in partial
 
 
 def test_list_options_follow_a_new_category(client, staff_member, office, categories):

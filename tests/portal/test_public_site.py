@@ -22,7 +22,13 @@ from mitra.offices.models import Office
 from mitra.portal.demo import demo_png
 from tests.checkin.factories import CheckinPointFactory
 from tests.conftest import login
-from tests.factories import ElectionFactory, PartnerFactory, StageFactory, ThemeFactory
+from tests.factories import (
+    ElectionFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    StageFactory,
+    ThemeFactory,
+)
 
 from .factories import ActivityFactory, ArticleFactory, stored_png
 
@@ -234,6 +240,38 @@ def test_registering_on_the_activity_page_fills_seats_then_the_waiting_list(
     waiting = Registration.objects.exclude(pk=registration.pk).get()
     assert second.status_code == 302 and waiting.status == RegistrationStatus.WAITING
     assert "1 orang di daftar tunggu." in client.get(url).content.decode()
+
+
+def test_activity_page_is_kept_for_visitors_until_a_write_to_what_it_shows(
+    client, site, programme, staff_member, django_assert_num_queries
+):
+    partner = PartnerFactory(office=site, name="Komunitas Lama")
+    activity = ActivityFactory(programme=programme, partner=partner, title="Kelas pemilih pemula")
+    point = CheckinPointFactory(activity=activity, requires_registration=True, capacity=5)
+    url = f"/agenda/{activity.pk}/"
+    assert "Sisa 5 tempat dari 5." in client.get(url).content.decode()
+    with django_assert_num_queries(0):  # served from the cache: no query at all
+        again = client.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)
+    assert token and "MITRA" not in token.group(1)  # this request's CSRF token put in
+    activity.title = "Kelas pemilih pemula (tempat baru)"
+    activity.save(update_fields=["title"])
+    assert "Kelas pemilih pemula (tempat baru)" in client.get(url).content.decode()
+    point.capacity = 8
+    point.save(update_fields=["capacity"])
+    assert "Sisa 8 tempat dari 8." in client.get(url).content.decode()
+    partner.name = "Komunitas Baru"
+    partner.save(update_fields=["name"])
+    assert "Komunitas Baru" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"  # another language: its own copy
+    assert "8 places left of 8." in client.get(url).content.decode()
+    del client.cookies["django_language"]
+    login(client, staff_member)  # signed in: a page of one's own, not the visitors' copy
+    assert "Ruang kerja" in client.get(url).content.decode()
+    other = ActivityFactory(programme=ProgrammeFactory())  # another office's activity
+    assert client.get(f"/agenda/{other.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/agenda/{other.pk}/").status_code == 404
 
 
 def test_registration_errors_are_shown_with_the_form(client, site, programme):
