@@ -35,19 +35,23 @@ from bench.run import bench_environment, ensure_database  # noqa: E402
 PHOTO_SIZE = (1280, 960)
 
 
-def _pick_photos(office, membership, count: int) -> int:  # type: ignore[no-untyped-def]
-    """Make sure `count` photos of counted activities are picked (adding photos if needed)."""
+def _pick_photos(office, membership, programme, count: int) -> int:  # type: ignore[no-untyped-def]
+    """Make sure `count` photos of the programme's counted activities are picked (adding
+    photos if needed): the report shows only photos of its own programme's activities."""
     from django.core.files.base import ContentFile
 
     from mitra.activities.models import Evidence
     from mitra.activities.photos import make_jpeg
     from mitra.activities.selectors import counted_activities
     from mitra.core.uploads import store_upload
-    from mitra.reports.models import PhotoPick
+    from mitra.reports.selectors import ReportParams, report_photos
     from mitra.reports.services import photo_pick
 
-    picked = PhotoPick.objects.filter(office=office).count()
-    activities = list(counted_activities(office=office).order_by("starts_at")[: count * 2])
+    picked = len(report_photos(office=office, programme=programme))
+    filters = ReportParams().filters().activity_filters(programme)
+    activities = list(
+        counted_activities(office=office, filters=filters).order_by("starts_at")[: count * 2]
+    )
     for n, activity in enumerate(activities):
         if picked >= count:
             break
@@ -92,14 +96,14 @@ def _time(make, repeat: int) -> tuple[list[float], bytes]:  # type: ignore[no-un
     return runs, data
 
 
-def _rows(label: str, office, membership, repeat: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _rows(label: str, office, membership, repeat: int, programme=None) -> list[str]:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     from mitra.reports import documents, workbook
     from mitra.reports.selectors import ReportParams, programme_report
 
     def report():  # type: ignore[no-untyped-def]
-        return programme_report(membership=membership, params=ReportParams())
+        return programme_report(membership=membership, params=ReportParams(), programme=programme)
 
     lines = []
     runs, pdf = _time(lambda: documents.programme_pdf(report()), repeat)
@@ -147,6 +151,7 @@ def main() -> None:
     from mitra.accounts.models import Membership
     from mitra.activities.models import Activity
     from mitra.demo.builder import DEMO_OFFICE_SLUG
+    from mitra.elections.models import Programme
     from mitra.offices.models import Office
 
     def staff_of(office: Office) -> Membership:
@@ -160,10 +165,17 @@ def main() -> None:
     ]
     city = Office.objects.get(slug=DEMO_OFFICE_SLUG)
     member = staff_of(city)
-    photos = _pick_photos(city, member, args.photos)
-    activities = Activity.objects.filter(office=city).count()
+    # The finished 2024 programme (the report the commission signs, with results and the
+    # evaluation), not the running simulation the report form offers first.
+    programme = Programme.objects.get(office=city, slug="pilkada-2024")
+    photos = _pick_photos(city, member, programme, args.photos)
+    activities = Activity.objects.filter(office=city, programme=programme).count()
     lines += _rows(
-        f"{city.name} ({activities} activities, {photos} photos)", city, member, args.repeat
+        f"{city.name}, {programme.name} ({activities} activities, {photos} photos)",
+        city,
+        member,
+        args.repeat,
+        programme,
     )
     if args.national:
         row = (
