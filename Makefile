@@ -10,7 +10,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-deliveries bench-reports setup messages browser pdf-libs help
+.PHONY: run test lint format bench bench-deliveries bench-reports bench-multiserver multiserver setup messages browser nginx wrk pdf-libs help
 
 help:
 	@echo "make run    — set up, load the demo programme, serve http://127.0.0.1:$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make bench  — load-test the production server (see docs/performance.md)"
 	@echo "make bench-deliveries — 10,000 voting-day reminders through Celery (see docs/performance.md)"
 	@echo "make bench-reports — time the programme report's PDF and XLSX (see docs/performance.md)"
+	@echo "make multiserver — two app servers behind nginx, checked together (see docs/deployment.md)"
+	@echo "make bench-multiserver — the article page through nginx: one server against two"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -81,7 +83,15 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: setup browser
+# nginx in front of several app servers (tests/core/test_multiserver.py, bench/multiserver.py)
+# runs as an ordinary process with its own configuration: only the binary is needed.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else echo "The several-servers check needs Debian's nginx: sudo apt-get install nginx"; exit 1; fi; }
+
+test: setup browser nginx
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
@@ -97,15 +107,29 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djhtml $$(git ls-files '*.html')
 
-bench: setup
+wrk:
 	@command -v wrk >/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
-		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+		else echo "The benchmarks need wrk: sudo apt-get install wrk"; exit 1; fi; }
+
+bench: setup wrk
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # The programme report's PDF and XLSX on the demo (40 photos), timed as the task makes them.
 bench-reports: setup
 	$(PY) bench/reports.py $(BENCH_ARGS)
+
+# Two gunicorn instances (production settings) behind nginx, one PostgreSQL database of its
+# own, one Redis, a Celery worker and one uploads folder: the checks of
+# tests/core/test_multiserver.py alone (the PostgreSQL pass of `make test` runs them too).
+MULTISERVER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitra
+multiserver: setup nginx
+	DATABASE_URL=$${DATABASE_URL:-$(MULTISERVER_DATABASE_URL)} DJANGO_SETTINGS_MODULE=config.settings_test \
+		$(PY) -m pytest tests/core/test_multiserver.py -v $(PYTEST_ARGS)
+
+# The article page's requests/s through nginx: one server of 4 workers against two of 2.
+bench-multiserver: setup nginx wrk
+	$(PY) bench/multiserver.py $(BENCH_ARGS)
 
 # Messages through the real machinery: own Redis, two Celery workers, the fake WhatsApp API.
 bench-deliveries: setup

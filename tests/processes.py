@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -265,31 +266,79 @@ class Response:
         self.text = body.decode("utf-8", "replace")
 
 
-class Browser:
-    """A cookie-keeping HTTP client (no redirects followed), enough for forms with CSRF."""
+class _Listening(Protocol):
+    port: int
 
-    def __init__(self, server: AppServer, *, user_agent: str = "") -> None:
+
+def _multipart(
+    fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]
+) -> tuple[bytes, str]:
+    """A multipart/form-data body (what a browser sends for a form with a file input)."""
+    boundary = f"----mitra{os.urandom(12).hex()}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, content, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Browser:
+    """A cookie-keeping HTTP client (no redirects followed), enough for forms with CSRF.
+
+    `via` sends one request to another server (an AppServer or Nginx) with the same cookies,
+    as a browser does: cookies belong to the host name, whatever the port."""
+
+    def __init__(self, server: _Listening, *, user_agent: str = "") -> None:
         self.server = server
         self.cookies: dict[str, str] = {}
         self.user_agent = user_agent or (
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
         )
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        *,
+        via: _Listening | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        json_body: object = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         import http.client
+        import json
         from http.cookies import SimpleCookie
         from urllib.parse import urlencode
 
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
-        headers = {"User-Agent": self.user_agent, "Host": f"127.0.0.1:{self.server.port}"}
+        port = (via or self.server).port
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        sent = {"User-Agent": self.user_agent, "Host": f"127.0.0.1:{port}"}
         if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body: bytes | None = None
+        if files is not None:
+            body, sent["Content-Type"] = _multipart(data or {}, files)
+        elif data is not None:
+            body = urlencode(data).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent["Content-Type"] = "application/json"
+        if method == "POST":
+            sent["Origin"] = f"http://127.0.0.1:{port}"  # as a browser sends it
+        sent.update(headers or {})
         try:
-            connection.request(method, path, body=body, headers=headers)
+            connection.request(method, path, body=body, headers=sent)
             raw = connection.getresponse()
             body_bytes = raw.read()
             for header in raw.headers.get_all("Set-Cookie") or []:
@@ -299,11 +348,177 @@ class Browser:
         finally:
             connection.close()
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, *, via: _Listening | None = None) -> Response:
+        return self.request("GET", path, via=via)
 
-    def post(self, path: str, data: dict[str, str]) -> Response:
-        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf_token()})
+    def post(
+        self,
+        path: str,
+        data: dict[str, str],
+        *,
+        via: _Listening | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
+        fields = {**data, "csrfmiddlewaretoken": self.csrf_token()}
+        return self.request("POST", path, fields, via=via, files=files)
 
     def csrf_token(self) -> str:
         return self.cookies.get("csrftoken", "")
+
+
+# --- Several app servers: nginx in front, Celery workers behind ---------------------------
+
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None
+)
+
+
+class Nginx:
+    """nginx as an ordinary process (not the system service): its own configuration, pid
+    file, logs and temporary folders in a folder of its own, on a spare loopback port,
+    spreading requests round-robin over `upstreams` (ports of app servers). Each response
+    says which server answered (`X-Upstream`). Stopped by its master's PID."""
+
+    def __init__(
+        self, upstreams: list[int], *, workers: int = 1, cached: tuple[str, ...] = ()
+    ) -> None:
+        """`cached`: paths whose answers nginx keeps for 30 s whatever the app says (only
+        to measure what a cache in front serves: the app's pages are not made for it)."""
+        if NGINX is None:
+            pytest.skip("nginx is not installed (make test installs Debian's nginx)")
+        self.upstreams = upstreams
+        self.workers = workers
+        self.cached = cached
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="mitra-nginx-"))
+        # nginx's workers run as an unprivileged user when started as root: they must reach
+        # their temporary folders (request bodies of uploads are buffered there).
+        self.root.chmod(0o755)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        root = self.root
+        servers = "\n".join(f"    server 127.0.0.1:{port};" for port in self.upstreams)
+        temp = "\n".join(
+            f"  {kind}_temp_path {root / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        proxy = """proxy_pass http://mitra;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      add_header X-Upstream $upstream_addr always;"""
+        cache = "".join(
+            f"""
+    location = {path} {{
+      {proxy}
+      proxy_cache mitra;
+      proxy_cache_valid 200 30s;
+      proxy_ignore_headers Cache-Control Expires Set-Cookie Vary;
+      proxy_hide_header Set-Cookie;
+    }}"""
+            for path in self.cached
+        )
+        return f"""worker_processes {self.workers};
+pid {root / "nginx.pid"};
+error_log {root / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+  log_format upstream '$remote_addr "$request" $status $upstream_addr $request_time';
+  access_log {root / "access.log"} upstream buffer=64k flush=1s;
+{temp}
+  client_max_body_size 12m;
+  proxy_cache_path {root / "cache"} keys_zone=mitra:10m max_size=100m inactive=10m;
+  upstream mitra {{
+{servers}
+  }}
+  server {{
+    listen 127.0.0.1:{self.port};
+    location / {{
+      {proxy}
+    }}{cache}
+  }}
+}}
+"""
+
+    def __enter__(self) -> Nginx:
+        assert NGINX is not None
+        conf = self.root / "nginx.conf"
+        conf.write_text(self.config())
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.root), "-c", str(conf), "-e", str(self.root / "error.log"),
+             "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_until(
+                lambda: _answers(self.port) or self.process.poll() is not None,  # type: ignore[union-attr]
+                seconds=20,
+                what="nginx start",
+            )
+            if self.process.poll() is not None:
+                raise RuntimeError("nginx did not start:\n" + self.error_log())
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def error_log(self) -> str:
+        path = self.root / "error.log"
+        return path.read_text() if path.exists() else ""
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: finish what is in flight
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class CeleryWorker:
+    """A real `celery worker` process with `env` (its broker is the env's Redis), logging at
+    INFO to `log_path` (each task received and finished is a line); stopped by its PID with
+    SIGTERM (a warm shutdown), then its process group with SIGKILL if it hangs."""
+
+    def __init__(self, env: dict[str, str], *, log_path: Path, concurrency: int = 1) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.concurrency = concurrency
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> CeleryWorker:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [PYTHON, "-m", "celery", "-A", "config", "worker",
+                 f"--concurrency={self.concurrency}", "--hostname=multiserver@%h",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 "--loglevel=INFO"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
