@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mitra.core.middleware.LanguageMiddleware",
     "mitra.core.middleware.BadInputMiddleware",
+    "mitra.offices.middleware.PublicSiteMiddleware",  # the office a host or /<slug>/ names
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -284,8 +285,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Product --------------------------------------------------------------------------
-# Which office the public site speaks for when one installation serves one office.
+# Which office the public site speaks for when one installation serves one office (and,
+# with a site per office, the one at SITE_URL itself: the national office, usually).
 MITRA_PUBLIC_OFFICE = env.str("MITRA_PUBLIC_OFFICE", default="")
+# The public site per office (mitra/offices/sites.py, docs/deployment.md): "single" (one
+# office's site, the default), "host" (each office under its own host name) or "path" (each
+# office under /<its slug>/ of SITE_URL).
+MITRA_PUBLIC_SITES = env.str("MITRA_PUBLIC_SITES", default="single")
+if MITRA_PUBLIC_SITES not in ("single", "host", "path"):
+    raise ImproperlyConfigured('MITRA_PUBLIC_SITES must be "single", "host" or "path".')
+# Host mode: host names of offices ("kpu-bandungkota.go.id=kota-bandung,…"), and a domain
+# whose sub-domains are office slugs (kota-bandung.<domain>) for every office not listed.
+MITRA_PUBLIC_HOSTS = env.dict("MITRA_PUBLIC_HOSTS", default={})
+MITRA_PUBLIC_HOST_DOMAIN = env.str("MITRA_PUBLIC_HOST_DOMAIN", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Absolute links built from the request's host (development: any port works) instead of
 # SITE_URL (production: the Host header is never trusted for links); see mitra/core/links.py.

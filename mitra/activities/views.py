@@ -40,7 +40,7 @@ from mitra.core.uploads import file_response
 from mitra.elections.models import Theme
 from mitra.elections.selectors import current_programme, programme_of_office, programme_themes
 from mitra.elections.services import programme_theme_save
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 
 from . import lifecycle, selectors, services
 from .exports import ActivityExporter
@@ -486,7 +486,7 @@ def sheet_file(request: MemberRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def ical(request: HttpRequest) -> HttpResponse:
     """iCalendar feed of the public office's approved public activities (no login)."""
-    office = public_office()
+    office = request_public_office(request)
     if office is None:
         raise Http404
     body = ical_feed(

@@ -19,7 +19,7 @@ from mitra.activities.selectors import approach_filter_fields
 from mitra.core.errors import NotFoundError
 from mitra.core.inputs import InputSchema, id_field
 from mitra.elections.selectors import current_programme
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 
 from . import selectors
 
@@ -194,7 +194,7 @@ def summary(
         "", description='narrow the kecamatan table to one approach (its code, or "other")'
     ),
 ) -> dict[str, Any]:
-    office = public_office()
+    office = request_public_office(request)
     s = selectors.public_summary(office=office, approach=approach) if office else None
     if s is None:
         raise NotFoundError(_("Belum ada program."), code="not_found")

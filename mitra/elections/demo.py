@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mitra.demo.context import BANDUNG, DEMO_OFFICE_SLUG, DemoContext
-from mitra.offices.models import Office
-from mitra.regions.models import Region
-from mitra.regions.services import regions_load
+from mitra.offices.models import Office, OfficeLevel
+from mitra.offices.services import office_create, office_place, offices_place_all
+from mitra.regions.models import Region, RegionLevel
+from mitra.regions.services import national_region_ensure, regions_load
 
 from . import services
 from .models import Election, ElectionKind, Programme
@@ -141,7 +143,7 @@ def ensure_bandung_regions() -> Region:
 
 def build(ctx: DemoContext) -> None:
     bandung = ensure_bandung_regions()
-    office = Office.objects.create(
+    office = office_create(
         name="KPU Kota Bandung",
         short_name="KPU Kota Bandung",
         slug=DEMO_OFFICE_SLUG,
@@ -192,7 +194,11 @@ def build(ctx: DemoContext) -> None:
         for i, (code, name, lo, hi) in enumerate(SEGMENTS, start=1)
     ]
     english_names_apply(office)
+    province, national = upper_offices_ensure(ctx, provinces=[west_java])
+    office_place(office=office)
     ctx.objects.update(
+        province_office=province[west_java.code],
+        national_office=national,
         office=office,
         programme=programme,
         elections=elections,
@@ -274,6 +280,75 @@ def _build_live(ctx: DemoContext, *, office: Office, bandung: Region, west_java:
 
 
 NATIONAL_OFFICE_PREFIX = "nasional-"
+NATIONAL_OFFICE_SLUG = "kpu-ri"
+
+
+def _upper_programme(office: Office, election_region: Region | None) -> None:
+    """A province's or the national office's 2024 programme (its governor election for a
+    province), themes and segments, unless the office has a programme already."""
+    if Programme.objects.filter(office=office).exists():
+        return
+    programme = services.programme_create(
+        office=office,
+        name=f"Sosialisasi Pilkada {office.region.name} 2024"
+        if election_region
+        else "Sosialisasi Pilkada Serentak 2024",
+        slug="pilkada-2024",
+        voting_day=VOTING_DAY,
+        description=_("Program sosialisasi dan pendidikan pemilih (data demo sintetis)."),
+    )
+    if election_region is not None:
+        services.election_create(
+            programme=programme,
+            name=f"Pemilihan Gubernur dan Wakil Gubernur {election_region.name} 2024",
+            short_name=f"Pilgub {election_region.name} 2024",
+            kind=ElectionKind.GOVERNOR,
+            region=election_region,
+            voting_day=VOTING_DAY,
+        )
+    for i, (code, name, desc) in enumerate(THEMES, start=1):
+        services.theme_save(programme=programme, code=code, name=name, description=desc, order=i)
+    for i, (code, name, lo, hi) in enumerate(SEGMENTS, start=1):
+        services.segment_save(office=office, code=code, name=name, order=i, min_age=lo, max_age=hi)
+
+
+def upper_offices_ensure(
+    ctx: DemoContext, *, provinces: list[Region]
+) -> tuple[dict[str, Office], Office]:
+    """The national office (KPU RI) and the offices of these provinces, each with its
+    programme: made when missing, reused when there (whatever their slug), so a rerun adds
+    nothing. Returns the province offices by region code and the national office."""
+    national = Office.objects.filter(level=OfficeLevel.NATIONAL).order_by("pk").first()
+    if national is None:
+        national = office_create(
+            name="KPU RI",
+            slug=NATIONAL_OFFICE_SLUG,
+            region=national_region_ensure(),
+            short_name="KPU RI",
+            is_demo=True,
+            require_second_factor=False,
+        )
+    _upper_programme(national, None)
+    existing = {
+        o.region_id: o
+        for o in Office.objects.filter(level=OfficeLevel.PROVINCE).select_related("region")
+    }
+    offices: dict[str, Office] = {}
+    for region in provinces:
+        office = existing.get(region.code)
+        if office is None:
+            office = office_create(
+                name=f"KPU Provinsi {region.name}",
+                slug=f"kpu-provinsi-{slugify(region.name)}",
+                region=region,
+                short_name=f"KPU Provinsi {region.name}",
+                is_demo=True,
+                require_second_factor=False,
+            )
+        _upper_programme(office, region)
+        offices[region.code] = office
+    ctx.say(f"  national office and {len(offices)} province offices")
+    return offices, national
 
 
 def build_national(ctx: DemoContext) -> None:
@@ -281,8 +356,6 @@ def build_national(ctx: DemoContext) -> None:
 
     Reuses what an earlier run made, so later steps can be re-run on their own.
     """
-    from mitra.regions.models import RegionLevel
-
     from .models import Segment, Theme
 
     if Region.objects.filter(level=RegionLevel.CITY).count() < 500:
@@ -308,7 +381,7 @@ def build_national(ctx: DemoContext) -> None:
         batch_size=500,
     )
     offices = list(
-        Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX)
+        Office.objects.filter(slug__startswith=NATIONAL_OFFICE_PREFIX, level=OfficeLevel.CITY)
         .select_related("region")  # each election below is named after its office's region
         .order_by("pk")
     )
@@ -374,5 +447,11 @@ def build_national(ctx: DemoContext) -> None:
         ],
         batch_size=2000,
     )
+    # The hierarchy above them: KPU RI and the 38 province offices with their programmes
+    # (no partners or activities of their own: the later steps read `national_offices`).
+    upper_offices_ensure(
+        ctx, provinces=list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+    )
+    offices_place_all()
     ctx.objects.update(national_offices=offices, national_programmes=programmes)
     ctx.say(f"  {len(offices)} national offices with programmes")

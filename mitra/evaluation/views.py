@@ -19,7 +19,7 @@ from mitra.analytics import charts
 from mitra.analytics.selectors import office_areas
 from mitra.core.errors import DomainError, PermissionDeniedError
 from mitra.elections.selectors import current_programme
-from mitra.offices.selectors import public_office
+from mitra.offices.selectors import request_public_office
 
 from . import exports, selectors, services
 from .forms import PlanForm
@@ -105,7 +105,7 @@ def turnout(request: MemberRequest) -> HttpResponse:
 
 @require_GET
 def public_turnout(request: HttpRequest) -> HttpResponse:
-    office = public_office()
+    office = request_public_office(request)
     if office is None:
         raise Http404
     found = selectors.public_evaluation(

@@ -11,17 +11,18 @@ from django.utils import formats, timezone, translation
 from mitra.accounts.models import COMMISSION_ROLES, Membership, Role, User
 from mitra.activities.models import Activity
 from mitra.checkin.models import Registration
-from mitra.core.links import absolute_url
 from mitra.offices.models import Office
+from mitra.offices.sites import public_url
 from mitra.partners.phones import whatsapp_normalize
 
 from .models import Channel, RegistrantLanguage
 from .services import Recipient, user_recipients
 
 
-def absolute(path: str) -> str:
-    """Messages are sent from background tasks: their links start with SITE_URL."""
-    return absolute_url(path)
+def absolute(path: str, *, office_id: int | None = None) -> str:
+    """Messages are sent from background tasks: their links start with SITE_URL, or with
+    the site of `office_id` for its public pages where every office has a site."""
+    return public_url(path, office_id=office_id)
 
 
 def staff_users(office: Office) -> list[User]:
@@ -87,7 +88,7 @@ def map_url(activity: Activity) -> str:
         return activity.online_url
     if activity.lat is not None and activity.lng is not None:
         return f"https://www.openstreetmap.org/?mlat={activity.lat}&mlon={activity.lng}#map=17/{activity.lat}/{activity.lng}"
-    return absolute(reverse("portal:activity", args=[activity.pk]))
+    return absolute(reverse("portal:activity", args=[activity.pk]), office_id=activity.office_id)
 
 
 def registrant_language(registration: Registration) -> str:
@@ -124,7 +125,7 @@ def registration_values(registration: Registration, language: str) -> dict[str, 
         or activity.online_url,
         "map_url": map_url(activity),
         "ticket_url": absolute(reverse("checkin:ticket", args=[registration.secret])),
-        "signup_url": absolute(reverse("notifications:signup")),
+        "signup_url": absolute(reverse("notifications:signup"), office_id=activity.office_id),
         "position": registration.position or "",
-        "materials_url": absolute(reverse("portal:materials")),
+        "materials_url": absolute(reverse("portal:materials"), office_id=activity.office_id),
     }

@@ -84,7 +84,7 @@ def _registrant_messages(kind: str, registrations: list[Registration]) -> int:
 def voting_day_items(
     programme: Programme, office: Office
 ) -> Iterator[tuple[str, Recipient, dict[str, object]]]:
-    how_to_vote = absolute(reverse("portal:how_to_vote"))
+    how_to_vote = absolute(reverse("portal:how_to_vote"), office_id=office.pk)
     for signup in VotingDaySignup.objects.filter(programme=programme).iterator(chunk_size=2000):
         values: dict[str, object] = {
             "date": local_date(programme.voting_day, signup.language),
@@ -137,7 +137,7 @@ def timeline_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 "election": stage.election.short_name or stage.election.name,
                 "starts": local_date(stage.starts_on, "id"),
                 "ends": local_date(stage.ends_on, "id"),
-                "url": absolute(reverse("portal:timeline")),
+                "url": absolute(reverse("portal:timeline"), office_id=office.pk),
             }
             counts["stage_start"] += len(
                 services.message_queue(

@@ -14,11 +14,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from mitra.core.uploads import IMAGE_KINDS, CheckedFileField, store_upload
 
 from .models import IMAGE_FIELDS, Office
+from .services import office_place
 
 
 @admin.register(Office)
 class OfficeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "region"]
+    list_display = ["name", "slug", "region", "level", "parent"]
+    # Derived from the region by `office_place`, never typed.
+    readonly_fields = ["level", "parent"]
     raw_id_fields = ["region"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -42,3 +45,4 @@ class OfficeAdmin(SimpleHistoryAdmin):
             if isinstance(upload, UploadedFile):  # stored under a random name, as uploads are
                 setattr(obj, field, store_upload(upload, folder=folder))
         super().save_model(request, obj, form, change)
+        office_place(office=obj)

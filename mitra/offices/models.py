@@ -40,8 +40,21 @@ class ReachSource(models.TextChoices):
     MEASURED = "measured", _("check-in, bila kegiatan memilikinya")
 
 
+class OfficeLevel(models.TextChoices):
+    """Where an office sits in the commission: KPU RI, a province's KPU, a city's/regency's."""
+
+    NATIONAL = "national", _("Nasional")
+    PROVINCE = "province", _("Provinsi")
+    CITY = "city", _("Kabupaten/Kota")
+
+
 class Office(models.Model):
-    """An election commission office: the tenant almost every record belongs to."""
+    """An election commission office: the tenant almost every record belongs to.
+
+    `level` and `parent` follow from the region (`mitra.offices.services.office_place`):
+    a province's office sits under the national office, a city's or regency's under its
+    province's office; they are stored so a roll-up reads descendants by two joins.
+    """
 
     name = models.CharField(_("nama"), max_length=160)
     short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)
@@ -51,6 +64,17 @@ class Office(models.Model):
         on_delete=models.PROTECT,
         related_name="offices",
         verbose_name=_("wilayah"),
+    )
+    level = models.CharField(
+        _("tingkat"), max_length=10, choices=OfficeLevel.choices, default=OfficeLevel.CITY
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("kantor induk"),
     )
     logo = models.FileField(_("logo"), upload_to="offices/logo/", blank=True)
     website = models.URLField(_("situs web"), blank=True)
@@ -122,6 +146,15 @@ class Office(models.Model):
         ordering = ["name"]
         verbose_name = _("kantor")
         verbose_name_plural = _("kantor")
+        constraints = [
+            # One national office and one office per province: the parent of an office
+            # below is then never ambiguous. (City offices may share a region: tests do.)
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=~models.Q(level="city"),
+                name="one_upper_office_per_region",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

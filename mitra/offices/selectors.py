@@ -2,37 +2,59 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from . import sites
 from .models import Office
 
 # Where `request_public_office` keeps the office for the rest of the request.
 _REQUEST_ATTR = "_mitra_public_office"
 
 
-def _public_office_candidates() -> QuerySet[Office]:
-    """The rule for the public office: the first of these rows."""
-    offices = Office.objects.order_by("pk")
-    if settings.MITRA_PUBLIC_OFFICE:
-        return offices.filter(slug=settings.MITRA_PUBLIC_OFFICE)
-    return offices
-
-
 def public_office() -> Office | None:
-    """The office the public site speaks for: MITRA_PUBLIC_OFFICE, else the first one."""
-    return _public_office_candidates().select_related("region").first()
+    """The root office's site (SITE_URL): MITRA_PUBLIC_OFFICE, else the first one; with a
+    single public site (the default), the office the public site speaks for."""
+    return sites.root_office_candidates().select_related("region").first()
 
 
 def public_office_id_query() -> QuerySet[Office, int]:
-    """The public office's id as a one-row query, to filter by it without a separate query."""
-    return _public_office_candidates().values_list("pk", flat=True)[:1]
+    """The root office's id as a one-row query, to filter by it without a separate query."""
+    return sites.root_office_candidates().values_list("pk", flat=True)[:1]
+
+
+def _site(request: HttpRequest) -> sites.PublicSite:
+    """The request's site as the middleware found it (the root one where it did not run)."""
+    site: sites.PublicSite = getattr(request, sites.SITE_ATTR, sites.ROOT_SITE)
+    return site
 
 
 def request_public_office(request: HttpRequest) -> Office | None:
-    """`public_office()`, read once per request however many views and templates ask."""
+    """The office whose public site the request is for (its host or path prefix, or the
+    root office), read once per request however many views and templates ask."""
     if not hasattr(request, _REQUEST_ATTR):
-        setattr(request, _REQUEST_ATTR, public_office())
-    office: Office | None = getattr(request, _REQUEST_ATTR)
-    return office
+        site = _site(request)
+        if site.root:
+            office = public_office()
+        elif site.office_id is None:
+            office = None
+        else:
+            office = Office.objects.select_related("region").filter(pk=site.office_id).first()
+        setattr(request, _REQUEST_ATTR, office)
+    found: Office | None = getattr(request, _REQUEST_ATTR)
+    return found
+
+
+def request_public_office_id(request: HttpRequest) -> int | None:
+    """`request_public_office(request).pk` without loading the office where it is not
+    loaded yet (the cached article page needs its id only: a cache read, no query)."""
+    if hasattr(request, _REQUEST_ATTR):
+        office = request_public_office(request)
+        return office.pk if office else None
+    site = _site(request)
+    return sites.root_office_id() if site.root else site.office_id
+
+
+def site_offices() -> QuerySet[Office]:
+    """Every office with a public site of its own (path and host modes), by name."""
+    return Office.objects.only("pk", "slug", "name").order_by("name")

@@ -15,9 +15,10 @@ from simple_history.models import HistoricalRecords
 from mitra.offices.models import OfficeScoped
 
 
-def article_cache_key(slug: str, language: str) -> str:
-    """Where the rendered article page (per language) is cached; see portal.views.article."""
-    return f"portal:page:{slug}:{language}"
+def article_cache_key(office_id: int, slug: str, language: str) -> str:
+    """Where the rendered article page (per office's site and language) is cached; see
+    portal.views.article."""
+    return f"portal:page:{office_id}:{slug}:{language}"
 
 
 class Tag(OfficeScoped):

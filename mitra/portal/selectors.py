@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet, Subquery
@@ -18,6 +19,7 @@ from mitra.activities.models import (
 )
 from mitra.activities.selectors import OTHER_APPROACH
 from mitra.elections.models import Programme, Theme
+from mitra.offices.hierarchy import office_children, office_descendants
 from mitra.offices.models import Office
 from mitra.offices.selectors import public_office_id_query
 from mitra.partners.models import Partner, PartnerCategory, PartnerStatus
@@ -356,3 +358,97 @@ def home_sections(*, office: Office, programme: Programme | None) -> dict[str, o
         .order_by("starts_at", "pk")[:3]
     )
     return sections
+
+
+# --- The offices below (national and provincial sites) ------------------------------------
+
+HELD_OR_LATER = (
+    ActivityStatus.HELD,
+    ActivityStatus.REPORTED,
+    ActivityStatus.REPORT_RETURNED,
+    ActivityStatus.VERIFIED,
+)
+
+
+@dataclass(frozen=True)
+class OfficeProgress:
+    """An office directly below, with the public figures of it and every office under it."""
+
+    office: Office
+    offices_below: int
+    partners: int  # active partners
+    held: int  # public activities held (reported and verified ones too)
+    upcoming: int  # public approved activities that have not ended
+
+
+@dataclass(frozen=True)
+class OfficeNetwork:
+    offices: list[OfficeProgress]
+    latest_articles: list[Article]  # of every office below, newest first
+    upcoming_activities: list[Activity]  # of every office below, soonest first
+
+
+def office_network(
+    *, office: Office, limit: int = 6, now: datetime.datetime | None = None
+) -> OfficeNetwork:
+    """What a national or provincial site lists: its offices (the national one its
+    provinces, a province its cities) with their progress rolled up from every office
+    under each, and the latest news and next events of all of them. Six queries
+    whatever the number of offices; each figure counts a record once, for the office
+    that owns it."""
+    now = now or timezone.now()
+    below = office_descendants(office=office)
+    parent_of = dict(Office.objects.filter(pk__in=below).values_list("pk", "parent_id"))
+    # Each office below counts for the child of `office` it is (or sits under).
+    child_of = {pk: pk if parent == office.pk else parent for pk, parent in parent_of.items()}
+    totals: dict[int, Counter[str]] = defaultdict(Counter)
+    for pk in parent_of:
+        if child_of[pk] != pk:
+            totals[child_of[pk]]["below"] += 1
+    partners = (
+        Partner.objects.filter(office_id__in=below)
+        .active()
+        .order_by()
+        .values("office_id")
+        .annotate(n=Count("pk"))
+        .values_list("office_id", "n")
+    )
+    for office_id, n in partners:
+        totals[child_of[office_id]]["partners"] += n
+    public = Activity.objects.filter(office_id__in=below).public()
+    activities = (
+        public.order_by()
+        .values("office_id")
+        .annotate(
+            held=Count("pk", filter=Q(status__in=HELD_OR_LATER)),
+            upcoming=Count("pk", filter=Q(status=ActivityStatus.APPROVED, ends_at__gte=now)),
+        )
+        .values_list("office_id", "held", "upcoming")
+    )
+    for office_id, held, coming in activities:
+        totals[child_of[office_id]]["held"] += held
+        totals[child_of[office_id]]["upcoming"] += coming
+    rows = [
+        OfficeProgress(
+            office=child,
+            offices_below=totals[child.pk]["below"],
+            partners=totals[child.pk]["partners"],
+            held=totals[child.pk]["held"],
+            upcoming=totals[child.pk]["upcoming"],
+        )
+        for child in office_children(office=office)
+    ]
+    articles = (
+        Article.objects.visible()
+        .filter(office_id__in=below)
+        .select_related("office")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    upcoming = (
+        public.filter(ends_at__gte=now)
+        .select_related("office", "kelurahan", "kelurahan__parent")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return OfficeNetwork(
+        offices=rows, latest_articles=list(articles), upcoming_activities=list(upcoming)
+    )

@@ -149,7 +149,7 @@ def article_save(
         article_id=article.pk,
     )
     if article.pk is not None and new_slug != article.slug:
-        article_page_forget(article.slug)  # the old address's cached page goes too
+        article_page_forget(article.office_id, article.slug)  # the old address's page goes too
     article.slug = new_slug
     published_at = published_at or article.published_at  # a new article's default: now
     article.title, article.lead, article.body = title, lead, body

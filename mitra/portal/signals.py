@@ -14,19 +14,21 @@ from django.db.models.signals import post_delete, post_save
 from .models import Article, article_cache_key
 
 
-def article_page_drop(slug: str) -> None:
-    cache.delete_many([article_cache_key(slug, code) for code, _name in settings.LANGUAGES])
+def article_page_drop(office_id: int, slug: str) -> None:
+    cache.delete_many(
+        [article_cache_key(office_id, slug, code) for code, _name in settings.LANGUAGES]
+    )
 
 
-def article_page_forget(slug: str) -> None:
+def article_page_forget(office_id: int, slug: str) -> None:
     """Drop the article's cached page now and again after the commit."""
-    article_page_drop(slug)
-    transaction.on_commit(lambda: article_page_drop(slug))
+    article_page_drop(office_id, slug)
+    transaction.on_commit(lambda: article_page_drop(office_id, slug))
 
 
 def _article_changed(sender: Any, instance: Article, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
-        article_page_forget(instance.slug)
+        article_page_forget(instance.office_id, instance.slug)
 
 
 def connect() -> None:

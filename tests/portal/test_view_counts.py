@@ -85,8 +85,8 @@ def test_page_is_cached_per_language_but_never_by_browsers(client, office):
     assert "no-store" in first["Cache-Control"] and "max-age=0" in first["Cache-Control"]
     client.cookies["django_language"] = "en"
     client.get(url, HTTP_USER_AGENT=BROWSER)
-    assert cache.get(article_cache_key(article.slug, "id")) is not None
-    assert cache.get(article_cache_key(article.slug, "en")) is not None
+    assert cache.get(article_cache_key(office.pk, article.slug, "id")) is not None
+    assert cache.get(article_cache_key(office.pk, article.slug, "en")) is not None
     assert total_views(article) == 2
 
 
