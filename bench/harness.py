@@ -90,6 +90,25 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
+def gunicorn_command(gunicorn: str, app: str, *, port: int, workers: str) -> list[str]:
+    """The bench's gunicorn: sync workers, 5 s keep-alive, on loopback. Mitra's server and
+    pretix's (BENCH_PRETIX) both start from it, so they differ only in the application."""
+    return [
+        gunicorn,
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        workers,
+        "--worker-class",
+        "sync",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+
+
 # Helpers for scenarios. bench/run.py has called django.setup() with the bench database
 # before any scenario's setup runs, so these use the ORM and the test client in-process.
 

@@ -6,6 +6,7 @@ the demo, starts gunicorn on loopback, runs every scenario in bench/scenarios/ f
 bounded time, and prints a table of requests/s, p50/p99 and the ratio to /healthz measured
 in the same run. Options: --national (also build and run national-scale rows),
 --seconds N (per row, default 10), --only NAME[,NAME…] (substring filters).
+With BENCH_PRETIX=1 it also times pretix beside some rows (bench/pretix_side.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import pretix_side  # noqa: E402
 from bench.harness import (  # noqa: E402
     BenchEnv,
     Scenario,
     WrkResult,
+    gunicorn_command,
     parse_wrk,
     single_request_ms,
 )
@@ -110,20 +113,9 @@ def worker_count(env: dict[str, str]) -> str:
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     workers = worker_count(env)
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            workers,
-            "--worker-class",
-            "sync",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", port=PORT, workers=workers
+        ),
         cwd=ROOT,
         env=env,
     )
@@ -144,8 +136,15 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def run_wrk(
-    url: str, *, seconds: int, connections: int, headers: dict[str, str], lua: str | None
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str],
+    lua: str | None,
+    timeout: int = 5,
 ) -> WrkResult:
+    """wrk against `url`; answers slower than `timeout` seconds count as errors, not requests."""
     threads = min(2, connections)  # wrk needs at least one connection per thread
     command = [
         "wrk",
@@ -154,7 +153,7 @@ def run_wrk(
         f"-d{seconds}s",
         "--latency",
         "--timeout",
-        "5s",
+        f"{timeout}s",
     ]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
@@ -215,12 +214,22 @@ def main() -> int:
         if (args.national or s.scale == "city")
         and (any(term in s.name for term in args.only.split(",")) or s.name == "healthz")
     ]
+    pretix = None
+    if pretix_side.enabled(os.environ):  # optional: pretix side by side (issue 19)
+        pretix = pretix_side.from_environment(
+            port=PORT, workers=worker_count(env), seconds=args.seconds, run_wrk=run_wrk
+        )
+        pretix.prepare()
     server = start_server(env)
     rows: list[tuple[Scenario, WrkResult, str]] = []
     scenario_single: dict[str, float] = {}
     failures = 0
     try:
+        if pretix:
+            pretix.start()
         for scenario in scenarios:
+            if pretix:
+                pretix.before(scenario)
             if scenario.setup:
                 scenario.setup(bench_env)
             path = scenario.path(bench_env) if callable(scenario.path) else scenario.path
@@ -265,9 +274,17 @@ def main() -> int:
                 f"  {scenario.name}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms {note}",
                 flush=True,
             )
+            if pretix:
+                pretix.after(scenario, result)
+        if pretix:
+            pretix.weigh(bench_env)
     finally:
+        if pretix:
+            pretix.stop()
         server.terminate()
         server.wait(timeout=30)
+    if pretix:
+        bench_env.state.setdefault("report_lines", []).extend(pretix.report_lines())
 
     baseline = next((r for s, r, _ in rows if s.name == "healthz"), None)
     lines = [

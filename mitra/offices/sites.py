@@ -19,6 +19,7 @@ cached lookups (`connect`, from `OfficesConfig.ready`).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, get_script_prefix
 from mitra.core.links import absolute_url, site_root
 
 from .models import Office, OfficeLevel
+
+logger = logging.getLogger(__name__)
 
 SINGLE, HOST, PATH = "single", "host", "path"
 # Where the middleware leaves the request's site (a `PublicSite`).
@@ -84,10 +87,18 @@ def _key(kind: str, value: str = "") -> str:
 
 
 def _cached_id(key: str, find: Callable[[], int | None]) -> int | None:
-    found = cache.get(key)
+    """`find()`, kept in the shared cache; a cache outage costs the query, never the page."""
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.exception("site lookup cache unavailable")
+        return find()
     if found is None:
         found = find() or _NONE
-        cache.set(key, found, LOOKUP_SECONDS)
+        try:
+            cache.set(key, found, LOOKUP_SECONDS)
+        except Exception:
+            logger.exception("site lookup cache unavailable")
     return int(found) or None
 
 

@@ -1,5 +1,6 @@
 """Input of the reports pages: what a programme report covers, a photo's caption, the
-letterhead (with a signature image checked by content), a certificate."""
+letterhead (with a signature image checked by content), a certificate (a partner's, or a
+named person's of an activity)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.uploads import CheckedFileField
 from mitra.elections.models import Programme
 
+from .models import RecipientRole
 from .selectors import ReportParams
 
 FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"))
@@ -104,6 +106,19 @@ class CertificateForm(forms.Form):
     citation = forms.CharField(
         label=_("Diberikan atas"),
         max_length=250,
+        initial=_("Atas peran serta dalam pendidikan pemilih"),
+    )
+
+
+class ActivityCertificateForm(forms.Form):
+    """A person's certificate: the name as it is to be printed and the role, nothing more."""
+
+    recipient_name = forms.CharField(label=_("Nama penerima"), max_length=120)
+    recipient_role = forms.ChoiceField(label=_("Peran"), choices=RecipientRole.choices)
+    citation = forms.CharField(
+        label=_("Diberikan atas"),
+        max_length=250,
+        required=False,
         initial=_("Atas peran serta dalam pendidikan pemilih"),
     )
 

@@ -1,5 +1,6 @@
 """Accountability reports: generated files (kept per version of the data), the photos staff
-picked for the report, the office's letterhead and signature, and certificates."""
+picked for the report, the office's letterhead and signature, and certificates (to
+partners and to the people who spoke at or helped with an activity)."""
 
 from __future__ import annotations
 
@@ -118,13 +119,43 @@ class Letterhead(OfficeScoped):
         return self.heading
 
 
+class RecipientRole(models.TextChoices):
+    """The part a named person played in an activity, as a certificate states it."""
+
+    SPEAKER = "speaker", _("Narasumber")
+    FACILITATOR = "facilitator", _("Fasilitator")
+    VOLUNTEER = "volunteer", _("Relawan")
+    MODERATOR = "moderator", _("Moderator")
+
+
 class Certificate(OfficeScoped):
-    """A certificate of appreciation (piagam) given to a partner. Its public verification
-    link carries a random token (signed in the URL), never the primary key; a revoked
-    certificate stays on record and its page says so."""
+    """A certificate of appreciation (piagam): to a partner, or to a named person (speaker,
+    facilitator, volunteer) for their part in one activity. Its public verification link
+    carries a random token (signed in the URL), never the primary key; a revoked
+    certificate stays on record and its page says so.
+
+    Of the person only the name and the role are kept (declared in `personal_data.py`);
+    revoking a person's certificate blanks the name."""
 
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.CASCADE, related_name="certificates"
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    # Set for a person's certificate; its partner is then the activity's (or none for the
+    # office's own activity), which is what lets that partner's coordinator read it.
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    recipient_name = models.CharField(_("nama penerima"), max_length=120, blank=True)
+    recipient_role = models.CharField(
+        _("peran"), max_length=20, choices=RecipientRole.choices, blank=True
     )
     programme = models.ForeignKey("elections.Programme", on_delete=models.CASCADE, related_name="+")
     number = models.CharField(_("nomor piagam"), max_length=60)
@@ -145,7 +176,16 @@ class Certificate(OfficeScoped):
         verbose_name = _("piagam")
         verbose_name_plural = _("piagam")
         constraints = [
-            models.UniqueConstraint(fields=["office", "number"], name="certificate_unique_number")
+            models.UniqueConstraint(fields=["office", "number"], name="certificate_unique_number"),
+            # A partner's certificate names its partner; a person's names an activity and
+            # the role (the name itself is blanked on revocation).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(activity__isnull=True, partner__isnull=False, recipient_role="")
+                    | (models.Q(activity__isnull=False) & ~models.Q(recipient_role=""))
+                ),
+                name="certificate_partner_or_person",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,3 +194,14 @@ class Certificate(OfficeScoped):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_personal(self) -> bool:
+        return self.activity_id is not None
+
+    @property
+    def recipient(self) -> str:
+        """Who the certificate is given to, as printed and verified."""
+        if self.is_personal:
+            return self.recipient_name
+        return self.partner.name if self.partner else ""

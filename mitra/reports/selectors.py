@@ -547,19 +547,43 @@ def letterhead_of(*, office: Office) -> Letterhead | None:
     return Letterhead.objects.filter(office=office).first()
 
 
+def _certificates_for(membership: Membership | None) -> QuerySet[Certificate]:
+    """The certificates the member may see: the office's (staff, observers); a coordinator
+    those of their own partner and of its activities."""
+    partners = _partners_for(membership)  # refuses those who may see no partner
+    assert membership is not None
+    qs = Certificate.objects.filter(office_id=membership.office_id)
+    if membership.role == Role.COORDINATOR:
+        qs = qs.filter(partner__in=partners)
+    return qs.select_related("partner", "programme", "office", "activity")
+
+
 def certificates_of(*, membership: Membership | None, partner_id: int) -> QuerySet[Certificate]:
+    """A partner's own certificates (not those of people at its activities)."""
     partner = _partners_for(membership).filter(pk=partner_id).first()
     if partner is None:
         raise NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
-    return Certificate.objects.filter(partner=partner).select_related("partner", "programme")
+    return _certificates_for(membership).filter(partner=partner, activity__isnull=True)
+
+
+def certificates_of_activity(
+    *, membership: Membership | None, activity_id: int
+) -> tuple[Activity, QuerySet[Certificate]]:
+    """An activity (as its page shows it to the member) and its people's certificates; 404
+    for an activity the member may not see (another office, another partner's)."""
+    activity = (
+        activity_selectors.activities_visible(membership=membership)
+        .filter(pk=activity_id)
+        .select_related("partner", "programme")
+        .first()
+    )
+    if activity is None:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    return activity, _certificates_for(membership).filter(activity=activity)
 
 
 def certificate_visible(*, membership: Membership | None, pk: int) -> Certificate:
-    found = (
-        Certificate.objects.filter(pk=pk, partner__in=_partners_for(membership))
-        .select_related("partner", "programme", "office")
-        .first()
-    )
+    found = _certificates_for(membership).filter(pk=pk).first()
     if found is None:
         raise NotFoundError(_("Piagam tidak ditemukan."), code="not_found")
     return found
@@ -569,7 +593,7 @@ def certificate_by_token(*, token: str) -> Certificate | None:
     """The certificate a verification link names (None: no such certificate)."""
     return (
         Certificate.objects.filter(token=token)
-        .select_related("partner", "programme", "office")
+        .select_related("partner", "programme", "office", "activity")
         .first()
     )
 

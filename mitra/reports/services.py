@@ -1,6 +1,6 @@
 """Writes of the reports app: asking for a file (made once per version of the data), making
 it with its progress recorded, the photos picked for the report, the letterhead, and
-certificates (issue, revoke)."""
+certificates to partners and to people of an activity (issue, revoke)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
 from mitra.accounts.permissions import Right, require
-from mitra.activities.models import Evidence
+from mitra.activities.models import APPROVED_OR_LATER, Activity, Evidence
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.uploads import store_upload
 from mitra.elections.models import Programme, Theme
@@ -26,7 +26,15 @@ from mitra.offices.models import Office
 from mitra.partners.models import Partner
 
 from . import selectors
-from .models import Certificate, JobStatus, Letterhead, PhotoPick, ReportJob, ReportKind
+from .models import (
+    Certificate,
+    JobStatus,
+    Letterhead,
+    PhotoPick,
+    RecipientRole,
+    ReportJob,
+    ReportKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +50,9 @@ class ReportError(DomainError):
 # --- Asking for a file --------------------------------------------------------------------
 
 
-def _check_kind(membership: Membership, kind: str, partner: Partner | None) -> None:
+def _check_kind(
+    membership: Membership, kind: str, params: dict[str, Any], partner: Partner | None
+) -> None:
     if kind in PROGRAMME_KINDS:
         selectors.require_reports(membership)
     elif kind == ReportKind.SCORECARD_PDF:
@@ -50,9 +60,11 @@ def _check_kind(membership: Membership, kind: str, partner: Partner | None) -> N
             raise ReportError(_("Pilih mitra."), code="no_partner")
         selectors.scorecard(membership=membership, partner_id=partner.pk)  # refuses others
     elif kind == ReportKind.CERTIFICATE_PDF:
-        if partner is None:
-            raise ReportError(_("Pilih mitra."), code="no_partner")
-        selectors.certificates_of(membership=membership, partner_id=partner.pk)
+        certificate = selectors.certificate_visible(
+            membership=membership, pk=int(params.get("certificate_id") or 0)
+        )
+        if certificate.is_revoked:
+            raise ReportError(_("Piagam ini telah dicabut."), code="revoked")
     else:
         raise ReportError(_("Jenis laporan tidak dikenal."), code="unknown_kind")
 
@@ -69,7 +81,7 @@ def job_request(
     A job that failed is queued again."""
     if membership is None:
         raise PermissionDeniedError(_("Silakan masuk terlebih dahulu."), code="permission_denied")
-    _check_kind(membership, kind, partner)
+    _check_kind(membership, kind, params, partner)
     office = membership.office
     version = selectors.data_version(office=office)
     key = selectors.job_key(office=office, kind=kind, params=params, version=version)
@@ -276,33 +288,80 @@ def letterhead_save(
     return letterhead
 
 
-@transaction.atomic
-def certificate_issue(
-    *, membership: Membership | None, partner_id: int, citation: str
-) -> Certificate:
-    membership = require(membership, Right.MANAGE_PARTNERS)
-    partner = Partner.objects.filter(pk=partner_id, office_id=membership.office_id).first()
-    if partner is None:
-        raise NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
+def _certificate_create(membership: Membership, **fields: Any) -> Certificate:
+    """A new certificate of the office, numbered in its yearly sequence (partners' and
+    people's certificates share it). Call inside a transaction."""
     if selectors.letterhead_of(office=membership.office) is None:
         raise ReportError(
             _("Atur kop surat dan tanda tangan terlebih dahulu."), code="no_letterhead"
         )
-    programme = programme_of_office(office=membership.office)
     year = timezone.localdate().year
     # Numbers run per office and year; the row lock on the office serialises issuers.
     Office.objects.select_for_update().filter(pk=membership.office_id).first()
     serial = (
         Certificate.objects.filter(office_id=membership.office_id, issued_at__year=year).count() + 1
     )
+    citation = str(fields.pop("citation", "")).strip()
     return Certificate.objects.create(
         office_id=membership.office_id,
-        partner=partner,
-        programme=programme,
         number=f"{serial:03d}/PIAGAM/{year}",
         token=secrets.token_hex(16),
-        citation=citation.strip() or _("Atas peran serta dalam pendidikan pemilih"),
+        citation=citation or _("Atas peran serta dalam pendidikan pemilih"),
         issued_by=membership.user,
+        **fields,
+    )
+
+
+@transaction.atomic
+def certificate_issue(
+    *, membership: Membership | None, partner_id: int, citation: str
+) -> Certificate:
+    """A partner's certificate, for the office's running programme."""
+    membership = require(membership, Right.MANAGE_PARTNERS)
+    partner = Partner.objects.filter(pk=partner_id, office_id=membership.office_id).first()
+    if partner is None:
+        raise NotFoundError(_("Mitra tidak ditemukan."), code="not_found")
+    return _certificate_create(
+        membership,
+        partner=partner,
+        programme=programme_of_office(office=membership.office),
+        citation=citation,
+    )
+
+
+@transaction.atomic
+def activity_certificate_issue(
+    *,
+    membership: Membership | None,
+    activity_id: int,
+    recipient_name: str,
+    recipient_role: str,
+    citation: str = "",
+) -> Certificate:
+    """A certificate for a named person (speaker, facilitator, volunteer, moderator) of an
+    approved (or later) activity of the office. Only the name and the role are kept."""
+    membership = require(membership, Right.MANAGE_PARTNERS)
+    activity = Activity.objects.filter(pk=activity_id, office_id=membership.office_id).first()
+    if activity is None:
+        raise NotFoundError(_("Kegiatan tidak ditemukan."), code="not_found")
+    if activity.status not in APPROVED_OR_LATER:
+        raise ReportError(
+            _("Piagam hanya untuk kegiatan yang sudah disetujui atau terlaksana."),
+            code="activity_not_approved",
+        )
+    name = " ".join(recipient_name.split())
+    if not name:
+        raise ReportError(_("Tulis nama penerima."), code="name_required")
+    if recipient_role not in RecipientRole.values:
+        raise ReportError(_("Peran tidak dikenal."), code="unknown_role")
+    return _certificate_create(
+        membership,
+        partner_id=activity.partner_id,
+        activity=activity,
+        programme_id=activity.programme_id,
+        recipient_name=name[:120],
+        recipient_role=recipient_role,
+        citation=citation,
     )
 
 
@@ -322,7 +381,11 @@ def certificate_revoke(
         certificate.revoked_at = timezone.now()
         certificate.revoked_by = membership.user
         certificate.revoke_reason = reason.strip()[:250]
-        certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        # A person's name serves only a valid certificate: revoked, it is not kept.
+        certificate.recipient_name = ""
+        certificate.save(
+            update_fields=["revoked_at", "revoked_by", "revoke_reason", "recipient_name"]
+        )
     return certificate
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("mitra/<int:partner_id>/ringkas/", views.scorecard_card, name="scorecard_card"),
     path("mitra/<int:partner_id>/pdf/", views.scorecard_pdf, name="scorecard_pdf"),
     path("mitra/<int:partner_id>/piagam/", views.certificate_issue, name="certificate_issue"),
+    path(
+        "kegiatan/<int:activity_id>/piagam/",
+        views.activity_certificates,
+        name="activity_certificates",
+    ),
     path("piagam/kop/", views.letterhead, name="letterhead"),
     path("piagam/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("piagam/<int:pk>/cabut/", views.certificate_revoke, name="certificate_revoke"),

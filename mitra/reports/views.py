@@ -1,5 +1,6 @@
 """Thin views of the reports: ask for a file, watch its progress, download it (with the
-right), pick photos, scorecards, letterhead and certificates, the public verification."""
+right), pick photos, scorecards, letterhead and certificates (a partner's, an activity's
+people's), the public verification."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership, Role
 from mitra.accounts.permissions import Right, has_right, require
+from mitra.activities.models import APPROVED_OR_LATER
 from mitra.analytics.exports import TableExporter
 from mitra.core.errors import DomainError
 from mitra.core.uploads import file_response
 from mitra.elections.selectors import office_programmes, programme_of_office
 
 from . import selectors, services
-from .forms import CertificateForm, LetterheadForm, PhotoPickForm, ProgrammeReportForm, RevokeForm
+from .forms import (
+    ActivityCertificateForm,
+    CertificateForm,
+    LetterheadForm,
+    PhotoPickForm,
+    ProgrammeReportForm,
+    RevokeForm,
+)
 from .models import Certificate, JobStatus, ReportKind
 
 
@@ -307,12 +316,62 @@ def certificate_issue(request: MemberRequest, partner_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@member_required()
+def activity_certificates(request: MemberRequest, activity_id: int) -> HttpResponse:
+    """The certificates of the people of an activity (speakers, facilitators, volunteers):
+    listed for whoever may see the activity (its page loads this by HTMX); staff issue one
+    here, then see its PDF being made."""
+    membership = request.membership
+    activity, certificates = selectors.certificates_of_activity(
+        membership=membership, activity_id=activity_id
+    )
+    can_issue = has_right(membership, Right.MANAGE_PARTNERS)
+    form = ActivityCertificateForm(request.POST or None, prefix="cert") if can_issue else None
+    if request.method == "POST":
+        if form is None:
+            require(membership, Right.MANAGE_PARTNERS)  # refuses: the right is missing
+        elif form.is_valid():
+            try:
+                certificate = services.activity_certificate_issue(
+                    membership=membership, activity_id=activity.pk, **form.cleaned_data
+                )
+            except DomainError as exc:
+                if exc.status_code != 400:
+                    raise
+                form.add_error(None, exc.message)
+            else:
+                return _certificate_job(request, membership, certificate)
+    return render(
+        request,
+        "reports/_activity_certificates.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "reports/activity_certificates.html",
+        {
+            "activity": activity,
+            "certificates": certificates,
+            "can_issue": can_issue,
+            "eligible": activity.status in APPROVED_OR_LATER,
+            "form": form,
+            "has_letterhead": selectors.letterhead_of(office=membership.office) is not None,
+        },
+        status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
 @require_POST
 @member_required()
 def certificate_pdf(request: MemberRequest, pk: int) -> HttpResponse:
     membership = request.membership
     certificate = selectors.certificate_visible(membership=membership, pk=pk)
-    return _certificate_job(request, membership, certificate)
+    try:
+        return _certificate_job(request, membership, certificate)
+    except DomainError as exc:  # revoked: not printed again
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+        return _certificate_home(certificate)
 
 
 def _certificate_job(
@@ -336,12 +395,18 @@ def certificate_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tulis alasan pencabutan."))
-        certificate = selectors.certificate_visible(membership=membership, pk=pk)
-        return redirect("reports:scorecard", partner_id=certificate.partner_id)
+        return _certificate_home(selectors.certificate_visible(membership=membership, pk=pk))
     certificate = services.certificate_revoke(
         membership=membership, certificate_id=pk, reason=form.cleaned_data["reason"]
     )
     messages.success(request, _("Piagam dicabut."))
+    return _certificate_home(certificate)
+
+
+def _certificate_home(certificate: Certificate) -> HttpResponse:
+    """Where a certificate is listed: its activity's page, or its partner's scorecard."""
+    if certificate.activity_id is not None:
+        return redirect("activities:detail", certificate.activity_id)
     return redirect("reports:scorecard", partner_id=certificate.partner_id)
 
 

@@ -296,6 +296,7 @@ def test_the_offices_page_costs_the_same_queries_however_many_offices(
             assert client.get("/wilayah/").status_code == 200
         return len(fresh)
 
+    fresh_queries()  # the first visit also caches the site's office (two reads, then none)
     few = fresh_queries()
     for n in range(3):
         city = office_create(
@@ -304,6 +305,7 @@ def test_the_offices_page_costs_the_same_queries_however_many_offices(
         ArticleFactory(office=city)
         ActivityFactory(programme=ProgrammeFactory(office=city))
         PartnerFactory(office=city)
+    fresh_queries()  # creating offices dropped the cached root office id: read again once
     assert fresh_queries() == few <= 9
     with django_assert_max_num_queries(0):
         client.get("/wilayah/")
