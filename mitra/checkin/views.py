@@ -22,6 +22,8 @@ from mitra.core.errors import DomainError
 from mitra.core.links import absolute_url, site_root
 from mitra.core.middleware import mark_private
 from mitra.core.network import client_ip
+from mitra.offices import sites
+from mitra.offices.selectors import request_public_office_id
 
 from . import selectors, services
 from .devices import device_from_request, remember_device
@@ -155,9 +157,17 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
 def public_register(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Where the form on a public activity's page (portal) posts: the same registration."""
     point = selectors.public_point(activity_id=activity_id)
-    if point is None or not point.requires_registration:
+    if point is None or not point.requires_registration or not _on_its_site(request, point):
         raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
     return _register_page(request, point)
+
+
+def _on_its_site(request: HttpRequest, point: CheckinPoint) -> bool:
+    """With a public site per office, an activity takes registrations on its own office's
+    site only, as its page is shown there only (the id in the address is guessable)."""
+    if sites.sites_mode() == sites.SINGLE:
+        return True
+    return point.activity.office_id == request_public_office_id(request)
 
 
 @require_http_methods(["GET", "POST"])

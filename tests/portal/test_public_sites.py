@@ -309,3 +309,18 @@ def test_the_offices_page_costs_the_same_queries_however_many_offices(
     assert fresh_queries() == few <= 9
     with django_assert_max_num_queries(0):
         client.get("/wilayah/")
+
+
+def test_an_activity_takes_registrations_on_its_own_offices_site_only(client, sites):
+    from mitra.checkin.models import Registration
+    from tests.checkin.factories import CheckinPointFactory
+
+    bandung = _content(sites.tree["bandung"], "Bandung")
+    activity = bandung["activity"]
+    CheckinPointFactory(activity=activity, requires_registration=True, capacity=5)
+    path = f"/hadir/kegiatan-publik/{activity.pk}/daftar/"
+    # Another office's site (a city, and the national root) does not know the activity.
+    for name in ("cimahi", "national"):
+        assert sites.get(client, name, path).status_code == 404, name
+    assert not Registration.objects.exists()
+    assert sites.get(client, "bandung", path).status_code == 200
