@@ -203,20 +203,20 @@ def registration_state(
     )
 
 
-def public_point(*, activity_id: int) -> CheckinPoint | None:
+def public_point(*, activity_id: int, office_id: int | None = None) -> CheckinPoint | None:
     """The check-in point of a public (approved, shown on the site) activity, with what the
-    registration page shows; None for any other activity (→ 404)."""
-    return (
-        CheckinPoint.objects.select_related(
-            "activity", "activity__programme", "activity__kelurahan", "office"
-        )
-        .filter(
-            activity_id=activity_id,
-            activity__in=Activity.objects.public(),
-            activity__status__in=CHECKIN_STATUSES,
-        )
-        .first()
+    registration page shows; None for any other activity (→ 404), and with `office_id` (a
+    site of its own per office) for another office's activity."""
+    points = CheckinPoint.objects.select_related(
+        "activity", "activity__programme", "activity__kelurahan", "office"
+    ).filter(
+        activity_id=activity_id,
+        activity__in=Activity.objects.public(),
+        activity__status__in=CHECKIN_STATUSES,
     )
+    if office_id is not None:
+        points = points.filter(activity__office_id=office_id)
+    return points.first()
 
 
 def public_registration_state(*, activity: Activity) -> RegistrationState | None:

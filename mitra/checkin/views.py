@@ -156,18 +156,15 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_register(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Where the form on a public activity's page (portal) posts: the same registration."""
-    point = selectors.public_point(activity_id=activity_id)
-    if point is None or not point.requires_registration or not _on_its_site(request, point):
+    # With a public site per office, an activity takes registrations on its own office's
+    # site only, as its page is shown there only (the id in the address is guessable).
+    office_id = (
+        None if sites.sites_mode() == sites.SINGLE else request_public_office_id(request) or 0
+    )
+    point = selectors.public_point(activity_id=activity_id, office_id=office_id)
+    if point is None or not point.requires_registration:
         raise Http404(_("Kegiatan ini tidak membuka pendaftaran."))
     return _register_page(request, point)
-
-
-def _on_its_site(request: HttpRequest, point: CheckinPoint) -> bool:
-    """With a public site per office, an activity takes registrations on its own office's
-    site only, as its page is shown there only (the id in the address is guessable)."""
-    if sites.sites_mode() == sites.SINGLE:
-        return True
-    return point.activity.office_id == request_public_office_id(request)
 
 
 @require_http_methods(["GET", "POST"])
