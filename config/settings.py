@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mitra.core.middleware.PublicGZipMiddleware",  # visitors' HTML only (BREACH)
+    "mitra.core.middleware.OfficeCacheScopeMiddleware",  # office tokens read once a request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mitra.core.middleware.LanguageMiddleware",
     "mitra.core.middleware.BadInputMiddleware",

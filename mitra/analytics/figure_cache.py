@@ -42,6 +42,7 @@ from mitra.core.office_cache import (  # the reading side, shared with the lower
     cached_located,
     cached_value,
     enabled,
+    forget_read_tokens,
     generation,
     generation_key,
 )
@@ -95,6 +96,7 @@ GLOBAL_MODELS = ("regions.Region",)
 
 
 def _replace_generation(scope: int | str) -> None:
+    forget_read_tokens()
     try:
         cache.set(generation_key(scope), uuid.uuid4().hex, timeout=None)
     except Exception:  # a cache outage must not fail the write; copies expire on their own

@@ -11,8 +11,20 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from mitra.core import office_cache
 from mitra.core.errors import NotFoundError, PermissionDeniedError
 from mitra.core.inputs import nul_message
+
+
+class OfficeCacheScopeMiddleware:
+    """Each office's cache tokens are read once per request (`core.office_cache`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with office_cache.request_scope():
+            return self.get_response(request)
 
 
 class LanguageMiddleware:

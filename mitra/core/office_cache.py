@@ -9,11 +9,13 @@ options) can read through it without importing analytics.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -38,16 +40,48 @@ def generation_key(scope: int | str) -> str:
     return f"analytics:generation:{scope}"
 
 
+# The tokens already read in this request (office id → tokens), or None outside a request.
+# A page reads its office's tokens several times (the signed-in person, the site's office,
+# the page itself): once is enough, the request being one moment of the data. A write in
+# the request empties it (`forget_read_tokens`).
+_read_tokens: contextvars.ContextVar[dict[int, str] | None] = contextvars.ContextVar(
+    "office_cache_read_tokens", default=None
+)
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[None]:
+    """Read each office's tokens at most once inside this block (one request)."""
+    reset = _read_tokens.set({})
+    try:
+        yield
+    finally:
+        _read_tokens.reset(reset)
+
+
+def forget_read_tokens() -> None:
+    """A write replaced tokens: this request reads them afresh."""
+    found = _read_tokens.get()
+    if found:
+        found.clear()
+
+
 def _generations(office_id: int) -> str:
     """The global and the office's tokens, created on first use (a lost token is replaced
     by a new one, never by an old value: no earlier copy becomes reachable again)."""
+    memo = _read_tokens.get()
+    if memo is not None and office_id in memo:
+        return memo[office_id]
     keys = [generation_key(GLOBAL), generation_key(office_id)]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys)
+    tokens = "-".join(str(found[key]) for key in keys)
+    if memo is not None:
+        memo[office_id] = tokens
+    return tokens
 
 
 def generation(office_id: int) -> str:

@@ -212,3 +212,19 @@ def test_a_cache_outage_fails_neither_the_page_nor_the_write(staff_client, world
         monkeypatch.setattr(figure_cache.cache, method, down)
     activity(programme=world.programme, kelurahan=SUKARASA, attendance=40)  # signals run
     assert _kpi(_page(staff_client), "activities") == "4"  # computed without the cache
+
+
+def test_office_tokens_are_read_once_a_request_and_afresh_after_its_own_write(office):
+    from mitra.core import office_cache
+
+    with office_cache.request_scope():
+        first = office_cache.generation(office.pk)
+        # Another process's write meanwhile: this request keeps the moment it started from.
+        cache.set(office_cache.generation_key(office.pk), "replaced-elsewhere", timeout=None)
+        assert office_cache.generation(office.pk) == first
+        figure_cache.figures_changed(office.pk)  # a write in this request: read afresh
+        second = office_cache.generation(office.pk)
+        assert second not in (first, "")
+        assert "replaced-elsewhere" not in second
+    cache.set(office_cache.generation_key(office.pk), "later", timeout=None)
+    assert office_cache.generation(office.pk).endswith("-later")  # outside a request: each read
