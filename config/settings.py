@@ -175,6 +175,12 @@ API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if REDIS
 # (mitra/analytics/figure_cache.py). Only with Redis, for the same reason: every process must
 # see a write's invalidation.
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=900 if REDIS_URL else 0)
+# The signed-in person (user, role, office) and their session are kept in the cache at
+# most this long between changes (mitra/accounts/member_cache.py, mitra/accounts/sessions.py).
+# Only with Redis: every process must forget a revoked role or a closed session at once.
+MEMBER_CACHE_SECONDS = env.int("MEMBER_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+if MEMBER_CACHE_SECONDS > 0:
+    SESSION_ENGINE = "mitra.accounts.sessions"
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

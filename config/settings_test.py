@@ -31,5 +31,9 @@ API_TOKEN_CACHE_SECONDS = 60
 # Likewise the dashboard's figure cache: every test that writes after a read checks that
 # the write reaches the next page.
 ANALYTICS_CACHE_SECONDS = 600
+# And the signed-in person with their session (every test that changes a role, a user or
+# a message checks the next request sees it).
+MEMBER_CACHE_SECONDS = 300
+SESSION_ENGINE = "mitra.accounts.sessions"
 # Links as in production (SITE_URL) unless a test turns this on, whatever DEBUG says.
 ABSOLUTE_URLS_FROM_REQUEST = False

@@ -5,8 +5,10 @@ Every page of a signed-in person needs the user (the session names its id), the 
 apart they are three queries per request. Here the membership is read with its user (and
 office, the office's region and the partner) and those figures in one query, and rides on
 the user to the middleware; someone without a membership costs a second query for the
-membership, as before. Nothing is kept between requests: a role changed, a user
-deactivated or a message read shows on the next request, as it did.
+membership, as before. The person is then kept in the shared cache
+(`accounts.member_cache`, which says what forgets a copy), so the next requests read only
+the figures: a role changed, a user deactivated or a message read still shows on the next
+request.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Expression
 
+from . import member_cache
 from .models import Membership, User
 
 # Where the membership read with the user waits for `user_membership` (None: read, none).
@@ -25,7 +28,9 @@ PRELOADED_MEMBERSHIP = "_mitra_membership"
 PRELOADED_FIGURES = "_mitra_figures"
 # Figures of the signed-in person that every page shows, read in the same query: name →
 # the expression for it, given the name of the column holding the user's id. Higher apps
-# add theirs in `AppConfig.ready` (the notifications app: the inbox's unread count).
+# add theirs in `AppConfig.ready` (the notifications app: the inbox's unread count); they
+# are kept with the person in the member cache, so the app must forget a person whose
+# figure changes (`member_cache.forget`).
 USER_FIGURES: dict[str, Callable[[str], Expression]] = {}
 
 
@@ -44,14 +49,28 @@ def _figures(user_column: str) -> dict[str, Expression]:
     return {f"_figure_{name}": make(user_column) for name, make in USER_FIGURES.items()}
 
 
-def _keep_figures(user: User, row: Any) -> None:
-    setattr(
-        user, PRELOADED_FIGURES, {name: getattr(row, f"_figure_{name}") for name in USER_FIGURES}
-    )
-
-
 class MemberBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+        cached, version = member_cache.read(user_id)
+        if cached is not None:
+            user, membership, figures = cached
+        else:
+            found = self._read(user_id)
+            if found is None:
+                return None
+            user, membership, row = found
+            figures = {name: getattr(row, f"_figure_{name}") for name in USER_FIGURES}
+            member_cache.store(version=version, user=user, membership=membership, figures=figures)
+        if not self.user_can_authenticate(user):
+            return None
+        setattr(user, PRELOADED_FIGURES, figures)
+        setattr(user, PRELOADED_MEMBERSHIP, membership)
+        return user
+
+    @staticmethod
+    def _read(user_id: Any) -> tuple[User, Membership | None, Any] | None:
+        """The user with their membership and figures from the database (one query; two
+        for someone without a membership)."""
         membership = (
             membership_query()
             .select_related("user")
@@ -60,16 +79,8 @@ class MemberBackend(ModelBackend):
             .first()
         )
         if membership is not None:
-            user = membership.user
-            _keep_figures(user, membership)
-        else:
-            membership = None
-            found = User.objects.annotate(**_figures("pk")).filter(pk=user_id).first()
-            if found is None:
-                return None
-            user = found
-            _keep_figures(user, user)
-        if not self.user_can_authenticate(user):
+            return membership.user, membership, membership
+        user = User.objects.annotate(**_figures("pk")).filter(pk=user_id).first()
+        if user is None:
             return None
-        setattr(user, PRELOADED_MEMBERSHIP, membership)
-        return user
+        return user, None, user

@@ -8,10 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.offices.models import Office
 
+# Where a user read from the member cache keeps the session hash of its password.
+SESSION_HASH_ATTR = "_mitra_session_hash"
 
-class TokenCacheQuerySet(models.QuerySet[Any]):
-    """A bulk `.update()` bypasses the save signals: forget the cached API-token lookups of
-    the users it touches (mitra.accounts.tokens), except for bookkeeping-only columns."""
+
+class UserCacheQuerySet(models.QuerySet[Any]):
+    """A bulk `.update()` bypasses the save signals: forget what is cached of the users it
+    touches (their API-token lookups, `accounts.tokens`, and their signed-in copy,
+    `accounts.member_cache`), except for bookkeeping-only columns."""
 
     user_field = "user_id"
     bookkeeping = frozenset({"last_used_at", "last_login"})
@@ -19,15 +23,15 @@ class TokenCacheQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         if set(kwargs) <= self.bookkeeping:
             return super().update(**kwargs)
-        from .tokens import token_cache_forget
+        from .tokens import users_changed
 
         user_ids = list(self.order_by().values_list(self.user_field, flat=True).distinct())
         count = super().update(**kwargs)
-        token_cache_forget(user_ids=user_ids)
+        users_changed(user_ids=user_ids)
         return count
 
 
-class UserQuerySet(TokenCacheQuerySet):
+class UserQuerySet(UserCacheQuerySet):
     user_field = "pk"
 
 
@@ -77,6 +81,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def get_session_auth_hash(self) -> str:
+        """Django's session hash; a copy from the member cache, which holds no password
+        hash, carries the one computed when it was read (`accounts.member_cache`). A
+        password set since (the change-password form) is used as Django would."""
+        if "password" not in self.__dict__ and SESSION_HASH_ATTR in self.__dict__:
+            return str(self.__dict__[SESSION_HASH_ATTR])
+        return super().get_session_auth_hash()
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin KPU")
@@ -104,7 +116,7 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TokenCacheQuerySet.as_manager()
+    objects = UserCacheQuerySet.as_manager()
 
     # Never stored: set on a read-only view of an office below the person's own office
     # (`accounts.selectors.membership_viewing`); it is their own membership, which still
@@ -153,7 +165,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TokenCacheQuerySet.as_manager()
+    objects = UserCacheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("token API")

@@ -9,7 +9,7 @@ token's hash.
 What must stop working stops at once: every save or delete of an `ApiToken`, `Membership` or
 `User` forgets the cached lookups of that user's tokens (signals, connected in
 `AccountsConfig.ready`), and so does a bulk `.update()` through their managers
-(`TokenCacheQuerySet`) — both immediately and again after the transaction commits, so a
+(`UserCacheQuerySet`) — both immediately and again after the transaction commits, so a
 request that read the old row meanwhile cannot keep it cached. A request that read the old
 row before the commit and writes the cache after it is the only leftover; the TTL bounds it.
 Only positive lookups are cached (an unknown or revoked token always asks the database);
@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 
+from . import member_cache
 from .models import ApiToken, Membership, User
 
 
@@ -124,15 +125,23 @@ def token_cache_forget(
     _forget_keys([_key(h) for h in sorted(hashes)])
 
 
+def users_changed(*, user_ids: Iterable[int | None]) -> None:
+    """A user or a membership of theirs changed: forget their token lookups and their
+    signed-in copy (`accounts.member_cache`)."""
+    ids = list(user_ids)
+    token_cache_forget(user_ids=ids)
+    member_cache.forget(user_ids=ids)
+
+
 def _user_changed(sender: type[Model], instance: User, **kwargs: Any) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    token_cache_forget(user_ids=[instance.pk])
+    users_changed(user_ids=[instance.pk])
 
 
 def _membership_changed(sender: type[Model], instance: Membership, **kwargs: Any) -> None:
-    token_cache_forget(user_ids=[instance.user_id])
+    users_changed(user_ids=[instance.user_id])
 
 
 def _token_changed(sender: type[Model], instance: ApiToken, **kwargs: Any) -> None:

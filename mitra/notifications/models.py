@@ -4,12 +4,15 @@ voting-day reminder sign-ups."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mitra.accounts import member_cache
 from mitra.offices.models import Office, OfficeScoped
 
 
@@ -32,6 +35,36 @@ FINAL_STATUSES = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.SKIPPED)
 
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    """Bulk writes tell the member cache whose inbox changed (`accounts.member_cache`
+    keeps the header's unread count with the signed-in person); single saves and deletes
+    do it through signals (`receivers`)."""
+
+    def update(self, **kwargs: Any) -> int:
+        user_ids = self._user_ids()
+        count = super().update(**kwargs)
+        member_cache.forget(user_ids=user_ids)
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        user_ids = self._user_ids()
+        deleted = super().delete()
+        member_cache.forget(user_ids=user_ids)
+        return deleted
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[Delivery], *args: Any, **kwargs: Any
+    ) -> list[Delivery]:
+        rows = list(objs)
+        created = cast(list[Delivery], super().bulk_create(rows, *args, **kwargs))  # type: ignore[arg-type]
+        member_cache.forget(user_ids=[row.user_id for row in rows])
+        return created
+
+    def _user_ids(self) -> list[int]:
+        if member_cache.seconds() <= 0:
+            return []
+        found = self.order_by().exclude(user_id=None).values_list("user_id", flat=True)
+        return list(found.distinct())
+
     def due(self, now: datetime.datetime) -> DeliveryQuerySet:
         """Queued and free to go (quiet hours and back-off over)."""
         return self.filter(status=Status.QUEUED).filter(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
+from mitra.accounts import member_cache
 from mitra.activities.models import ActivityStatus, ReportReminder, Transition
 from mitra.checkin.models import PENDING_HOURS, Registration, RegistrationStatus
 from mitra.checkin.services import registration_confirm_url
@@ -23,7 +24,7 @@ from .audiences import (
     registration_values,
     staff_users,
 )
-from .models import RegistrantLanguage
+from .models import Delivery, RegistrantLanguage
 
 S = ActivityStatus
 
@@ -125,3 +126,11 @@ def registration_saved(sender: Any, instance: Registration, created: bool, **kwa
         values=values,
         key=f"{kind}:{instance.pk}",
     )
+
+
+@receiver(post_save, sender=Delivery, dispatch_uid="notifications-inbox-figure-save")
+@receiver(post_delete, sender=Delivery, dispatch_uid="notifications-inbox-figure-delete")
+def _inbox_changed(sender: Any, instance: Delivery, **kwargs: Any) -> None:
+    """A message saved or deleted may change its recipient's unread count, which the member
+    cache keeps with the signed-in person (bulk writes: `DeliveryQuerySet`)."""
+    member_cache.forget(user_ids=[instance.user_id])

@@ -128,3 +128,34 @@ def test_redis_killed_during_a_burst_of_scans_loses_and_doubles_nothing(
     assert {status for status, _result in answers} == {200}
     assert CheckIn.objects.filter(activity=point.activity, how="ticket").count() == 60
     assert sum(result == "accepted" for _status, result in answers) == 120  # replays included
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_work_with_redis_dead_and_its_copies_are_short_lived(
+    redis_server, programme, staff_member, settings
+):
+    """The session and the signed-in person are read from Redis (accounts.sessions,
+    accounts.member_cache): kept there no longer than MEMBER_CACHE_SECONDS, and read from
+    PostgreSQL while it is down."""
+    staff = Client()
+    staff.force_login(staff_member.user)
+    assert staff.get("/kegiatan/").status_code == 200
+    assert staff.get("/kegiatan/").status_code == 200  # served from the copies
+    server = redis.Redis(port=redis_server.port)
+    kept = {
+        "session": server.keys("*django.contrib.sessions.cached_db*"),
+        "member": server.keys(f"*member:v1:{staff_member.user_id}"),
+    }
+    for name, keys in kept.items():
+        assert len(keys) == 1, name
+        assert 0 < server.ttl(keys[0]) <= settings.MEMBER_CACHE_SECONDS, name
+
+    redis_server.kill()
+    for url in ("/kegiatan/", "/mitra/", "/analitik/"):
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        assert 'action="/akun/keluar/"' in response.content.decode(), url
+
+    redis_server.start()  # empty, as after a crash: still signed in, from the database
+    assert staff.get("/kegiatan/").status_code == 200
+    assert server.keys(f"*member:v1:{staff_member.user_id}")

@@ -1,0 +1,136 @@
+"""The signed-in person (user, membership, office, partner) kept in the shared cache.
+
+Every page of a signed-in person starts by reading who they are; `MemberBackend` reads it
+here first and asks the database only on a miss. A copy is served only while three things
+hold, so what must stop working stops on the next request:
+
+- the user's version token is the one the copy was read under: every save or delete of the
+  `User` or a `Membership` of theirs, and a bulk `.update()` of either
+  (`UserCacheQuerySet`), replaces it, now and again after the commit; so does every change
+  of a figure kept with them (`backends.USER_FIGURES`: the notifications app forgets the
+  recipients of every message written, updated or deleted). The token is read
+  *before* the database, so a request that read the old rows cannot store them under the
+  new token;
+- the office's generation tokens (`core.office_cache`) are those of when it was stored:
+  every write to the office or its partners replaces them (a second factor required from
+  now on, a partner renamed);
+- it is younger than `MEMBER_CACHE_SECONDS` (300 s with Redis; 0 without, which turns this
+  off: a per-process memory cache could not forget a revoked role in the other workers).
+  This also bounds a copy whose forgetting was lost to a cache outage.
+
+The password hash is never kept: the copy's password is deferred (it loads on access) and
+carries only the session hash Django derives from it (an HMAC), which is what a request's
+session check compares.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from mitra.core import office_cache
+
+from .models import SESSION_HASH_ATTR, Membership, User
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = "member:v1:"
+
+
+def seconds() -> int:
+    """How long a copy is kept (0: not at all; also when the office tokens are off, since
+    they are what forgets a copy when the office changes)."""
+    if not office_cache.enabled():
+        return 0
+    return int(getattr(settings, "MEMBER_CACHE_SECONDS", 0))
+
+
+def _entry_key(user_id: Any) -> str:
+    return f"{_PREFIX}{user_id}"
+
+
+def _version_key(user_id: Any) -> str:
+    return f"{_PREFIX}{user_id}:version"
+
+
+def read(
+    user_id: Any,
+) -> tuple[tuple[User, Membership | None, dict[str, Any]] | None, str | None]:
+    """The cached (user, membership, figures) of `user_id` if still current, and the
+    version token a fresh read must be stored under (None: do not store)."""
+    if seconds() <= 0:
+        return None, None
+    entry_key, version_key = _entry_key(user_id), _version_key(user_id)
+    try:
+        found = cache.get_many([entry_key, version_key])
+        version = found.get(version_key)
+        if version is None:
+            cache.add(version_key, uuid.uuid4().hex, timeout=None)
+            return None, cache.get(version_key)
+        entry = found.get(entry_key)
+        if entry is None or entry["version"] != version:
+            return None, version
+        office_id = entry["office_id"]
+        if office_id is not None and office_cache.generation(office_id) != entry["generations"]:
+            return None, version
+    except Exception:  # without the cache, the database answers
+        logger.exception("member cache unavailable")
+        return None, None
+    user: User = entry["user"]
+    setattr(user, SESSION_HASH_ATTR, entry["session_hash"])
+    membership: Membership | None = entry["membership"]
+    if membership is not None:
+        membership.user = user
+    return (user, membership, entry["figures"]), version
+
+
+def store(
+    *, version: str | None, user: User, membership: Membership | None, figures: dict[str, Any]
+) -> None:
+    """Keep what the database answered under the version read before it, without the
+    password hash (the user loses it here too, so both behave alike)."""
+    session_hash = user.get_session_auth_hash()
+    user.__dict__.pop("password", None)
+    setattr(user, SESSION_HASH_ATTR, session_hash)
+    if version is None:
+        return
+    office_id = None if membership is None else membership.office_id
+    try:
+        generations = None if office_id is None else office_cache.generation(office_id)
+        entry = {
+            "version": version,
+            "office_id": office_id,
+            "generations": generations,
+            "session_hash": session_hash,
+            "user": user,
+            "membership": membership,
+            "figures": figures,
+        }
+        cache.set(_entry_key(user.pk), entry, timeout=seconds())
+    except Exception:
+        logger.exception("member cache unavailable")
+
+
+def _replace_versions(user_ids: list[Any]) -> None:
+    try:
+        cache.set_many({_version_key(pk): uuid.uuid4().hex for pk in user_ids}, timeout=None)
+    except Exception:  # the copies still end with their timeout
+        logger.exception("could not forget the cached members %s", user_ids)
+
+
+def forget(*, user_ids: Iterable[Any]) -> None:
+    """Make these users' cached copies unreachable, now and again after the commit (a
+    request that read the old rows in between stored them under the token replaced here)."""
+    if seconds() <= 0:
+        return
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if not ids:
+        return
+    _replace_versions(ids)
+    transaction.on_commit(lambda: _replace_versions(ids))
