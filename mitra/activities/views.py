@@ -29,15 +29,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
+from mitra.accounts.pages import member_page
 from mitra.accounts.permissions import Right, has_right
-from mitra.core import office_cache
 from mitra.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from mitra.core.links import site_root
 from mitra.core.uploads import file_response
@@ -119,13 +118,11 @@ def activity_list(request: MemberRequest) -> HttpResponseBase:
         get_language(),
         get_script_prefix(),
     )
-    content = office_cache.cached(
-        membership.office_id, parts, lambda: _activity_list_content(request, membership)
-    )
-    return render(
+    return member_page(
         request,
-        "activities/list.html",
-        {"content": mark_safe(content)},  # noqa: S308 — rendered by our template below
+        template="activities/list.html",
+        parts=parts,
+        content=lambda: _activity_list_content(request, membership),
     )
 
 

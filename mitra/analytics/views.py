@@ -7,7 +7,7 @@ and cache helpers at the top; the figures themselves live in `selectors/` (a pac
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
+from mitra.accounts.pages import member_page
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.activities.selectors import approach_options
@@ -169,17 +170,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         can_export,
         can_manage,
     )
-    content = figure_cache.cached(
-        membership.office_id,
-        parts,
-        lambda: _dashboard_content(
+    return member_page(
+        cast(MemberRequest, request),
+        template="analytics/dashboard.html",
+        parts=parts,
+        content=lambda: _dashboard_content(
             request, membership, can_export=can_export, can_manage=can_manage
         ),
-    )
-    return render(
-        request,
-        "analytics/dashboard.html",
-        {"content": mark_safe(content)},  # noqa: S308 — rendered by the template below
     )
 
 

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mitra.accounts.decorators import MemberRequest, member_required
 from mitra.accounts.models import Membership
+from mitra.accounts.pages import member_page
 from mitra.accounts.permissions import Right, has_right, require
 from mitra.accounts.selectors import request_membership
 from mitra.core import office_cache
@@ -92,18 +92,13 @@ def partner_list(request: MemberRequest) -> HttpResponse:
         timezone.localdate().isoformat(),
         get_script_prefix(),
     )
-    content = office_cache.cached(
-        membership.office_id,
-        parts,
-        lambda: _partner_list_content(request, membership, htmx=htmx),
-    )
+
+    def content() -> str:
+        return _partner_list_content(request, membership, htmx=htmx)
+
     if htmx:
-        return HttpResponse(content)
-    return render(
-        request,
-        "partners/list.html",
-        {"content": mark_safe(content)},  # noqa: S308 — rendered by our templates
-    )
+        return HttpResponse(office_cache.cached(membership.office_id, parts, content))
+    return member_page(request, template="partners/list.html", parts=parts, content=content)
 
 
 def _partner_list_content(request: HttpRequest, membership: Membership, *, htmx: bool) -> str:
