@@ -155,6 +155,29 @@ def session_headers(email: str) -> dict[str, str]:
     return {"Cookie": f"{name}={client.cookies[name].value}"}
 
 
+def signed_in_page_error(env: BenchEnv, path: str, headers: dict[str, str]) -> str:
+    """Why `path` with these session headers is not the signed-in page ("" when it is): a
+    redirect to the sign-in page would otherwise count as a fast 3xx answer."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from django.urls import reverse
+
+    address = urlsplit(env.base_url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+    if response.status != 200:
+        return f"signed-in page answered HTTP {response.status}, not 200"
+    if f'action="{reverse("accounts:logout")}"' not in body:
+        return "the answer is not a signed-in page (no sign-out form)"
+    return ""
+
+
 def single_request_ms(env: BenchEnv, path: str, headers: dict[str, str], n: int = 20) -> float:
     """Median time of one request alone (no other load) over HTTP from the bench server."""
     import statistics

@@ -35,6 +35,7 @@ from bench.harness import (  # noqa: E402
     WrkResult,
     gunicorn_command,
     parse_wrk,
+    signed_in_page_error,
     single_request_ms,
 )
 
@@ -247,6 +248,11 @@ def main() -> int:
             )  # warm-up
             if scenario.setup:  # a verified row starts from a clean slate after the warm-up
                 scenario.setup(bench_env)
+            refused = (
+                signed_in_page_error(bench_env, path, headers)
+                if "sessionid=" in headers.get("Cookie", "") and not scenario.lua
+                else ""
+            )
             result = run_wrk(
                 bench_env.base_url + path,
                 seconds=args.seconds,
@@ -259,7 +265,10 @@ def main() -> int:
                 alone = single_request_ms(bench_env, path, headers)
                 scenario_single[scenario.name] = alone
                 note = f"one request alone {alone:.1f} ms; "
-            if result.non_2xx and not scenario.allow_non_2xx:
+            if refused:
+                note += f"FAILED: {refused}"
+                failures += 1
+            elif result.non_2xx and not scenario.allow_non_2xx:
                 note += f"FAILED: {result.non_2xx} responses not 2xx/3xx"
                 failures += 1
             elif scenario.verify:
