@@ -416,3 +416,29 @@ def test_api_refuses_links_that_are_not_web_addresses(
     )
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "online_url"
+
+
+def test_review_queue_queries_do_not_grow_with_the_proposals(
+    client, staff_member, make_activity, themes
+):
+    """Issue 19's staff lists: the approval queue reads its rows and their names in a fixed
+    number of queries (no per-row work in the template)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, staff_member)
+    client.get("/kegiatan/")  # the signed-in person and the options are read once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/kegiatan/antrean/").status_code == 200
+        return len(seen)
+
+    for i in range(2):
+        make_activity("submitted", title=f"Usulan {i}").themes.set(themes[:2])
+        ReportFactory(activity=make_activity("reported", title=f"Laporan {i}"))
+    few = queries()
+    for i in range(2, 12):
+        make_activity("submitted", title=f"Usulan {i}").themes.set(themes[:2])
+        ReportFactory(activity=make_activity("reported", title=f"Laporan {i}"))
+    assert queries() == few

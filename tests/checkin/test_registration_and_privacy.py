@@ -234,3 +234,32 @@ def test_one_address_cannot_take_every_seat(reg_point):
     assert Registration.objects.count() == limit
     other = Client(REMOTE_ADDR="10.3.3.3").post(url, {"name": "Lain", "consent": "on"})
     assert other.status_code == 302
+
+
+def test_registrations_on_the_attendance_page_cost_the_same_queries_however_many(
+    client, reg_point, staff_member
+):
+    """Issue 19's staff lists: the attendance page lists its registrations in a fixed
+    number of queries (no per-row work in the template)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import login
+
+    url = reverse("checkin:manage", args=[reg_point.activity_id])
+
+    def queries() -> int:
+        client.get(url)  # after a write: the person and the office's copies refill
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    reg_point.capacity = 100
+    reg_point.save(update_fields=["capacity"])
+    login(client, staff_member)
+    for i in range(2):
+        services.registration_create(point=reg_point, email=f"a{i}@example.org", consent=True)
+    few = queries()
+    for i in range(2, 30):
+        services.registration_create(point=reg_point, email=f"a{i}@example.org", consent=True)
+    assert queries() == few

@@ -355,3 +355,36 @@ def test_voting_day_signups_are_forgotten_after_the_retention_period(office, pro
     assert VotingDaySignup.objects.exists()
     personal_data_forget(now=at(27, 9) + datetime.timedelta(days=31))
     assert not VotingDaySignup.objects.exists()  # voting day + 30 days is past
+
+
+def test_delivery_log_queries_do_not_grow_with_the_messages(client, office, staff_member):
+    """Issue 19's staff lists: the delivery log reads a page of rows in a fixed number of
+    queries, however many messages (and of however many kinds) the office has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            Delivery.objects.create(
+                office=office,
+                key=f"log-{i}",
+                kind=("stage_start", "voting_day")[i % 2],
+                channel=(Channel.EMAIL, Channel.INBOX)[i % 2],
+                user=staff_member.user if i % 2 else None,
+                recipient=f"orang{i}@example.org",
+                body="x",
+                status=(Status.SENT, Status.FAILED)[i % 2],
+                reason="SMTP 550" if i % 2 else "",
+            )
+
+    def queries() -> int:
+        client.get("/notifikasi/")  # after a write: the person and the office's copies refill
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/notifikasi/").status_code == 200
+        return len(seen)
+
+    login(client, staff_member)
+    add(0, 3)
+    few = queries()
+    add(3, 40)
+    assert queries() == few
