@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mitra.core.middleware.PrivateResponseMiddleware",
     "mitra.accounts.middleware.MembershipMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "mitra.accounts.middleware.SecondFactorDeviceMiddleware",  # django_otp's, device cached
     "mitra.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

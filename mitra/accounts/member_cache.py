@@ -20,19 +20,22 @@ hold, so what must stop working stops on the next request:
 
 The password hash is never kept: the copy's password is deferred (it loads on access) and
 carries only the session hash Django derives from it (an HMAC), which is what a request's
-session check compares.
+session check compares. Likewise the second-factor device a session was verified with is
+kept without its secret key (`second_factor_device`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django_otp.models import Device
 
 from mitra.core import office_cache
 
@@ -59,6 +62,17 @@ def _version_key(user_id: Any) -> str:
     return f"{_PREFIX}{user_id}:version"
 
 
+def _devices_key(user_id: Any) -> str:
+    return f"{_PREFIX}{user_id}:devices"
+
+
+# Where a user read here keeps (version, {persistent id: device fields}) of the second-factor
+# devices their sessions were verified with (`second_factor_device`).
+DEVICES_ATTR = "_mitra_devices"
+# What is kept of a device: never its secret key (it loads on access).
+_DEVICE_FIELDS = frozenset({"id", "user_id", "name", "confirmed"})
+
+
 def read(
     user_id: Any,
 ) -> tuple[tuple[User, Membership | None, dict[str, Any]] | None, str | None]:
@@ -67,8 +81,9 @@ def read(
     if seconds() <= 0:
         return None, None
     entry_key, version_key = _entry_key(user_id), _version_key(user_id)
+    devices_key = _devices_key(user_id)
     try:
-        found = cache.get_many([entry_key, version_key])
+        found = cache.get_many([entry_key, version_key, devices_key])
         version = found.get(version_key)
         if version is None:
             cache.add(version_key, uuid.uuid4().hex, timeout=None)
@@ -84,6 +99,9 @@ def read(
         return None, None
     user: User = entry["user"]
     setattr(user, SESSION_HASH_ATTR, entry["session_hash"])
+    devices = found.get(devices_key)
+    known = devices["devices"] if devices is not None and devices["version"] == version else {}
+    setattr(user, DEVICES_ATTR, (version, known))
     membership: Membership | None = entry["membership"]
     if membership is not None:
         membership.user = user
@@ -100,6 +118,7 @@ def store(
     setattr(user, SESSION_HASH_ATTR, session_hash)
     if version is None:
         return
+    setattr(user, DEVICES_ATTR, (version, {}))
     office_id = None if membership is None else membership.office_id
     try:
         generations = None if office_id is None else office_cache.generation(office_id)
@@ -115,6 +134,37 @@ def store(
         cache.set(_entry_key(user.pk), entry, timeout=seconds())
     except Exception:
         logger.exception("member cache unavailable")
+
+
+def second_factor_device(
+    *, user: Any, persistent_id: str, load: Callable[[str], Device | None]
+) -> Device | None:
+    """The device (`django_otp`) this user's session was verified with: `load(persistent_id)`
+    once per version of the user, then from the cache (without its secret key). Every save
+    or delete of a device replaces the user's version (`accounts.tokens`), so a device
+    removed or unconfirmed stops verifying on the next request."""
+    known = getattr(user, DEVICES_ATTR, None)
+    if known is None:
+        return load(persistent_id)
+    version, devices = known
+    if persistent_id in devices:
+        label, names, values = devices[persistent_id]
+        found: Device = apps.get_model(label).from_db("default", names, values)
+        return found
+    device = load(persistent_id)
+    if device is not None:
+        names = tuple(
+            f.attname for f in device._meta.concrete_fields if f.attname in _DEVICE_FIELDS
+        )
+        values = tuple(getattr(device, name) for name in names)
+        devices = {**devices, persistent_id: (device._meta.label, names, values)}
+        setattr(user, DEVICES_ATTR, (version, devices))
+        try:
+            entry = {"version": version, "devices": devices}
+            cache.set(_devices_key(user.pk), entry, timeout=seconds())
+        except Exception:
+            logger.exception("member cache unavailable")
+    return device
 
 
 def _replace_versions(user_ids: list[Any]) -> None:

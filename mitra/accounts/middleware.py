@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
+from mitra.accounts import member_cache
 from mitra.accounts.models import COMMISSION_ROLES
 from mitra.accounts.selectors import session_viewing_office_id, user_membership
 
@@ -30,6 +34,26 @@ class MembershipMiddleware:
             user=request.user, viewing_office_id=session_viewing_office_id(session)
         )
         return self.get_response(request)
+
+
+class SecondFactorDeviceMiddleware(OTPMiddleware):
+    """django_otp's middleware (`request.user.otp_device`, `is_verified()`), with the device
+    a session was verified with read through the member cache instead of a query on every
+    request (`member_cache.second_factor_device`)."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                member_cache.second_factor_device(
+                    user=user, persistent_id=persistent_id, load=self._device_from_persistent_id
+                )
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SecondFactorMiddleware:

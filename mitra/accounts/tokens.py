@@ -152,8 +152,25 @@ def _token_changed(sender: type[Model], instance: ApiToken, **kwargs: Any) -> No
     token_cache_forget(key_hashes=[instance.key_hash])
 
 
+def _device_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    member_cache.forget(user_ids=[instance.user_id])
+
+
 def connect() -> None:
+    from django.apps import apps
     from django.db.models.signals import post_delete, post_save
+    from django_otp.models import Device
+
+    # A second-factor device added, confirmed, used or removed (`member_cache` keeps the
+    # one a session was verified with).
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    _device_changed,
+                    sender=model,
+                    dispatch_uid=f"member-cache-device-{model._meta.label}-{name}",
+                )
 
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_user_changed, sender=User, dispatch_uid=f"token-cache-user-{name}")

@@ -126,3 +126,32 @@ def test_wrong_codes_count_towards_the_lockout(client, strict_office, settings):
         locked = _login(client, member.user.email, otp_token=_code(device))
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_a_verified_session_reads_its_device_from_the_cache_until_it_is_withdrawn(
+    client, strict_office
+):
+    """The device a session was verified with is kept with the signed-in person
+    (accounts.member_cache), without its secret: no query for it on later pages, and
+    withdrawing it unverifies the session on the next request."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = _member(strict_office, "staff")
+    with time_machine.travel(T0, tick=False):
+        device = _enable(member.user)
+    with time_machine.travel(T1, tick=False):
+        assert _login(client, member.user.email, otp_token=_code(device)).status_code == 302
+        assert client.get(reverse("partners:list")).status_code == 200
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(reverse("partners:list")).status_code == 200
+        assert not [q["sql"] for q in seen if "otp_totp" in q["sql"]]
+        kept = cache.get(f"member:v1:{member.user_id}:devices")
+        assert kept is not None and device.key not in repr(kept)
+        # The device withdrawn (unconfirmed; a deletion sends the same signal).
+        device.confirmed = False
+        device.save(update_fields=["confirmed"])
+        response = client.get(reverse("partners:list"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:totp_setup")
