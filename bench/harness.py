@@ -143,14 +143,25 @@ def state_headers(key: str) -> Callable[[BenchEnv], dict[str, str]]:
 
 
 def session_headers(email: str) -> dict[str, str]:
-    """The Cookie header of a fresh logged-in session of the user `email` (no login form)."""
+    """The Cookie header of a fresh logged-in session of the user `email` (no login form),
+    verified with an authenticator app as commission staff's sessions are (so each request
+    also finds its second-factor device, as theirs do)."""
     from django.conf import settings
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mitra.accounts.models import User
 
+    user = User.objects.get(email=email)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
     client = Client()
-    client.force_login(User.objects.get(email=email))
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     name = settings.SESSION_COOKIE_NAME
     return {"Cookie": f"{name}={client.cookies[name].value}"}
 
