@@ -51,7 +51,7 @@ def _figures(user_column: str) -> dict[str, Expression]:
 
 class MemberBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
-        cached, version = member_cache.read(user_id)
+        cached, stamp = member_cache.read(user_id)
         if cached is not None:
             user, membership, figures = cached
         else:
@@ -60,7 +60,7 @@ class MemberBackend(ModelBackend):
                 return None
             user, membership, row = found
             figures = {name: getattr(row, f"_figure_{name}") for name in USER_FIGURES}
-            member_cache.store(version=version, user=user, membership=membership, figures=figures)
+            member_cache.store(stamp=stamp, user=user, membership=membership, figures=figures)
         if not self.user_can_authenticate(user):
             return None
         setattr(user, PRELOADED_FIGURES, figures)

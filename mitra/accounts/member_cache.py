@@ -11,9 +11,9 @@ hold, so what must stop working stops on the next request:
   recipients of every message written, updated or deleted). The token is read
   *before* the database, so a request that read the old rows cannot store them under the
   new token;
-- the office's generation tokens (`core.office_cache`) are those of when it was stored:
-  every write to the office or its partners replaces them (a second factor required from
-  now on, a partner renamed);
+- the office's generation tokens (`core.office_cache`) are those read before the rows
+  were (`Stamp`): every write to the office or its partners replaces them (a second factor
+  required from now on, a partner renamed);
 - it is younger than `MEMBER_CACHE_SECONDS` (300 s with Redis; 0 without, which turns this
   off: a per-process memory cache could not forget a revoked role in the other workers).
   This also bounds a copy whose forgetting was lost to a cache outage.
@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -73,59 +74,86 @@ DEVICES_ATTR = "_mitra_devices"
 _DEVICE_FIELDS = frozenset({"id", "user_id", "name", "confirmed"})
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """What a fresh read from the database must be stored under, read *before* it: the
+    user's version token, and the tokens of the office the person belonged to when last
+    seen (0: none; kept without expiry, it is only a hint). A read that finds another
+    office (or the first read of a person) stores nothing this time, only the office, so
+    no row read before an office's write is kept under its newer tokens."""
+
+    version: str
+    office_id: int | None
+    generations: str | None
+
+
+def _office_key(user_id: Any) -> str:
+    return f"{_PREFIX}{user_id}:office"
+
+
 def read(
     user_id: Any,
-) -> tuple[tuple[User, Membership | None, dict[str, Any]] | None, str | None]:
+) -> tuple[tuple[User, Membership | None, dict[str, Any]] | None, Stamp | None]:
     """The cached (user, membership, figures) of `user_id` if still current, and the
-    version token a fresh read must be stored under (None: do not store)."""
+    stamp a fresh read must be stored under (None: do not store)."""
     if seconds() <= 0:
         return None, None
-    entry_key, version_key = _entry_key(user_id), _version_key(user_id)
-    devices_key = _devices_key(user_id)
+    keys = [_entry_key(user_id), _version_key(user_id), _devices_key(user_id)]
+    office_key = _office_key(user_id)
     try:
-        found = cache.get_many([entry_key, version_key, devices_key])
-        version = found.get(version_key)
+        found = cache.get_many([*keys, office_key])
+        entry, version, devices = (found.get(key) for key in keys)
         if version is None:
-            cache.add(version_key, uuid.uuid4().hex, timeout=None)
-            return None, cache.get(version_key)
-        entry = found.get(entry_key)
-        if entry is None or entry["version"] != version:
-            return None, version
-        office_id = entry["office_id"]
-        if office_id is not None and office_cache.generation(office_id) != entry["generations"]:
-            return None, version
+            cache.add(keys[1], uuid.uuid4().hex, timeout=None)
+            version = cache.get(keys[1])
+            if version is None:
+                return None, None
+        office_id = found.get(office_key)
+        if office_id is None and entry is not None:
+            office_id = entry["office_id"] or 0
+        generations = office_cache.generation(office_id) if office_id else None
+        stamp = Stamp(version=version, office_id=office_id, generations=generations)
+        if (
+            entry is None
+            or entry["version"] != version
+            or (entry["office_id"] or 0) != office_id
+            or entry["generations"] != generations
+        ):
+            return None, stamp
     except Exception:  # without the cache, the database answers
         logger.exception("member cache unavailable")
         return None, None
     user: User = entry["user"]
     setattr(user, SESSION_HASH_ATTR, entry["session_hash"])
-    devices = found.get(devices_key)
     known = devices["devices"] if devices is not None and devices["version"] == version else {}
     setattr(user, DEVICES_ATTR, (version, known))
     membership: Membership | None = entry["membership"]
     if membership is not None:
         membership.user = user
-    return (user, membership, entry["figures"]), version
+    return (user, membership, entry["figures"]), stamp
 
 
 def store(
-    *, version: str | None, user: User, membership: Membership | None, figures: dict[str, Any]
+    *, stamp: Stamp | None, user: User, membership: Membership | None, figures: dict[str, Any]
 ) -> None:
-    """Keep what the database answered under the version read before it, without the
+    """Keep what the database answered under the stamp read before it, without the
     password hash (the user loses it here too, so both behave alike)."""
     session_hash = user.get_session_auth_hash()
     user.__dict__.pop("password", None)
     setattr(user, SESSION_HASH_ATTR, session_hash)
-    if version is None:
+    if stamp is None:
         return
-    setattr(user, DEVICES_ATTR, (version, {}))
-    office_id = None if membership is None else membership.office_id
+    setattr(user, DEVICES_ATTR, (stamp.version, {}))
+    office_id = 0 if membership is None else membership.office_id
     try:
-        generations = None if office_id is None else office_cache.generation(office_id)
+        if office_id != stamp.office_id:
+            # Its tokens were not read before the rows: note the office, keep nothing yet.
+            cache.set(_office_key(user.pk), office_id, timeout=None)
+            return
         entry = {
-            "version": version,
+            "version": stamp.version,
             "office_id": office_id,
-            "generations": generations,
+            "generations": stamp.generations,
             "session_hash": session_hash,
             "user": user,
             "membership": membership,
