@@ -78,9 +78,10 @@ _DEVICE_FIELDS = frozenset({"id", "user_id", "name", "confirmed"})
 class Stamp:
     """What a fresh read from the database must be stored under, read *before* it: the
     user's version token, and the tokens of the office the person belonged to when last
-    seen (0: none; kept without expiry, it is only a hint). A read that finds another
-    office (or the first read of a person) stores nothing this time, only the office, so
-    no row read before an office's write is kept under its newer tokens."""
+    seen (0: none; noted at sign-in, kept without expiry: it is only a hint). A read that
+    finds another office (or no office noted, after a cache restart) stores nothing this
+    time, only the office, so no row read before an office's write is kept under its newer
+    tokens."""
 
     version: str
     office_id: int | None
@@ -89,6 +90,17 @@ class Stamp:
 
 def _office_key(user_id: Any) -> str:
     return f"{_PREFIX}{user_id}:office"
+
+
+def note_office(*, user_id: Any, office_id: int | None) -> None:
+    """Note the person's office ahead of their first page (at sign-in), so that page's read
+    can already keep its copy (`Stamp`)."""
+    if seconds() <= 0:
+        return
+    try:
+        cache.set(_office_key(user_id), office_id or 0, timeout=None)
+    except Exception:
+        logger.exception("member cache unavailable")
 
 
 def read(

@@ -156,10 +156,23 @@ def _device_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     member_cache.forget(user_ids=[instance.user_id])
 
 
+def _signed_in(sender: Any, user: User, **kwargs: Any) -> None:
+    office_id = (
+        Membership.objects.filter(user_id=user.pk)
+        .order_by("pk")  # the membership the sign-in backend reads
+        .values_list("office_id", flat=True)
+        .first()
+    )
+    member_cache.note_office(user_id=user.pk, office_id=office_id)
+
+
 def connect() -> None:
     from django.apps import apps
+    from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import post_delete, post_save
     from django_otp.models import Device
+
+    user_logged_in.connect(_signed_in, dispatch_uid="member-cache-signed-in")
 
     # A second-factor device added, confirmed, used or removed (`member_cache` keeps the
     # one a session was verified with).

@@ -157,6 +157,6 @@ def test_signed_in_pages_work_with_redis_dead_and_its_copies_are_short_lived(
         assert 'action="/akun/keluar/"' in response.content.decode(), url
 
     redis_server.start()  # empty, as after a crash: still signed in, from the database
-    for _ in range(2):  # the person's office noted again, then their copy kept
+    for _ in range(2):  # the office noted at sign-in is gone too: noted again, then kept
         assert staff.get("/kegiatan/").status_code == 200
     assert server.keys(f"*member:v1:{staff_member.user_id}")
